@@ -1,0 +1,90 @@
+//! Renders the facts the TypeScript side needs (protocol table, families, commands, errno
+//! names, tape and op layout) as `packages/cttimeout/src/generated/table.ts`. The file is
+//! committed; `cargo test` fails when it is stale (`UPDATE_GENERATED=1 cargo test` rewrites it).
+
+use crate::consts::Command;
+use crate::{errno, protocol, tape};
+use std::fmt::Write;
+
+fn q(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// The generated TypeScript module's text.
+pub fn table() -> String {
+    let mut s = String::new();
+    s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
+    s.push_str("// Do not edit: the Rust protocol table is the one place these facts live.\n\n");
+
+    s.push_str("/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n");
+    s.push_str("export const PROTOCOLS = [\n");
+    for p in protocol::PROTOCOLS {
+        let _ = writeln!(
+            s,
+            "  {{ name: {}, number: {}, availability: {}, states: [",
+            q(p.name),
+            p.number,
+            p.availability.map_or("null".to_string(), q)
+        );
+        for st in p.states {
+            let _ = writeln!(
+                s,
+                "    {{ attr: {}, name: {}, kernel: {}, default: {}, nfct: {} }},",
+                st.attr,
+                q(st.name),
+                q(st.kernel),
+                st.default,
+                st.nfct
+            );
+        }
+        s.push_str("  ] },\n");
+    }
+    s.push_str("] as const;\n\n");
+
+    s.push_str("/** Protocol names /etc/protocols gives (nfct resolves names with getprotobyname). */\n");
+    s.push_str("export const PROTOCOL_ALIASES: Readonly<Record<string, string>> = {\n");
+    for p in protocol::PROTOCOLS {
+        for a in p.aliases {
+            let _ = writeln!(s, "  {}: {},", q(a), q(p.name));
+        }
+    }
+    s.push_str("};\n\n");
+
+    s.push_str("/** Address families (CTA_TIMEOUT_L3PROTO). */\nexport const FAMILIES = [\n");
+    for (n, name) in protocol::FAMILIES {
+        let _ = writeln!(s, "  {{ name: {}, number: {} }},", q(name), n);
+    }
+    s.push_str("] as const;\n\n");
+
+    s.push_str("/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [");
+    s.push_str(&Command::ALL.iter().map(|c| q(c.name())).collect::<Vec<_>>().join(", "));
+    s.push_str("] as const;\n\n");
+
+    s.push_str("/** Encode ops (tape.rs): index = op number. */\nexport const OPS = {");
+    s.push_str(&tape::OPS.iter().enumerate().map(|(i, (n, _, _))| format!(" {n}: {i}")).collect::<Vec<_>>().join(","));
+    s.push_str(" } as const;\n\n");
+
+    s.push_str("/** Decode tape layout (tape.rs). */\nexport const TAPE = {\n");
+    for (k, v) in [
+        ("KIND_TIMEOUT", tape::KIND_TIMEOUT),
+        ("KIND_JSON", tape::KIND_JSON),
+        ("KIND_ERROR", tape::KIND_ERROR),
+        ("PRESENT_NAME", tape::PRESENT_NAME),
+        ("PRESENT_L3PROTO", tape::PRESENT_L3PROTO),
+        ("PRESENT_L4PROTO", tape::PRESENT_L4PROTO),
+        ("PRESENT_USE", tape::PRESENT_USE),
+        ("PRESENT_DATA", tape::PRESENT_DATA),
+        ("PRESENT_NAME_ASCII", tape::PRESENT_NAME_ASCII),
+        ("TIMEOUT_FIXED_WORDS", tape::TIMEOUT_FIXED_WORDS as u32),
+    ] {
+        let _ = writeln!(s, "  {k}: {v},");
+    }
+    s.push_str("} as const;\n\n");
+
+    s.push_str("/** Linux errno: [number, name, glibc strerror text]. */\nexport const ERRNO: ReadonlyArray<readonly [number, string, string]> = [\n");
+    for (n, name, msg) in errno::ERRNO {
+        let _ = writeln!(s, "  [{n}, {}, {}],", q(name), q(msg));
+    }
+    s.push_str("];\n");
+    s
+}
