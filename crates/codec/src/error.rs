@@ -15,15 +15,35 @@ pub struct DecodeError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeErrorKind {
     /// A fixed-size header or field needs more bytes than are left.
-    Truncated { what: &'static str, needed: usize, available: usize },
+    Truncated {
+        what: &'static str,
+        needed: usize,
+        available: usize,
+    },
     /// A length field is smaller than the header it includes.
-    LengthTooShort { what: &'static str, len: usize, min: usize },
+    LengthTooShort {
+        what: &'static str,
+        len: usize,
+        min: usize,
+    },
     /// A length field runs past the end of its container.
-    LengthPastEnd { what: &'static str, len: usize, available: usize },
+    LengthPastEnd {
+        what: &'static str,
+        len: usize,
+        available: usize,
+    },
     /// A message length or an attribute's padding breaks the 4-byte alignment.
-    BadAlignment { what: &'static str, len: usize, available: usize },
+    BadAlignment {
+        what: &'static str,
+        len: usize,
+        available: usize,
+    },
     /// A typed attribute has the wrong payload size.
-    AttrSize { attr: &'static str, expected: usize, got: usize },
+    AttrSize {
+        attr: &'static str,
+        expected: usize,
+        got: usize,
+    },
     /// A policy name has more than 31 characters before its NUL.
     NameTooLong { len: usize },
     /// A policy name attribute has no NUL terminator.
@@ -37,7 +57,9 @@ impl DecodeErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             DecodeErrorKind::Truncated { .. } => "ERR_TRUNCATED",
-            DecodeErrorKind::LengthTooShort { .. } | DecodeErrorKind::LengthPastEnd { .. } => "ERR_LENGTH",
+            DecodeErrorKind::LengthTooShort { .. } | DecodeErrorKind::LengthPastEnd { .. } => {
+                "ERR_LENGTH"
+            }
             DecodeErrorKind::BadAlignment { .. } => "ERR_ALIGNMENT",
             DecodeErrorKind::AttrSize { .. } => "ERR_ATTR_SIZE",
             DecodeErrorKind::NameTooLong { .. } => "ERR_NAME_TOO_LONG",
@@ -111,7 +133,11 @@ pub struct EncodeError {
 
 impl EncodeError {
     pub fn new(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
-        EncodeError { code, field: field.into(), message: message.into() }
+        EncodeError {
+            code,
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 

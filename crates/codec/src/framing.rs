@@ -31,11 +31,18 @@ impl Header {
 
     /// Parses the header at the start of `buf`; `offset` is only used in errors.
     pub fn parse(buf: &[u8], offset: usize, what: &'static str) -> Result<Header, DecodeError> {
-        match buf.get(..NLMSG_HDRLEN).and_then(|b| <&[u8; NLMSG_HDRLEN]>::try_from(b).ok()) {
+        match buf
+            .get(..NLMSG_HDRLEN)
+            .and_then(|b| <&[u8; NLMSG_HDRLEN]>::try_from(b).ok())
+        {
             Some(b) => Ok(Header::read(b)),
             None => Err(DecodeError::new(
                 offset,
-                K::Truncated { what, needed: NLMSG_HDRLEN, available: buf.len() },
+                K::Truncated {
+                    what,
+                    needed: NLMSG_HDRLEN,
+                    available: buf.len(),
+                },
             )),
         }
     }
@@ -68,7 +75,11 @@ pub struct Messages<'a> {
 
 /// The messages of a datagram (several may share one datagram).
 pub fn messages(buf: &[u8]) -> Messages<'_> {
-    Messages { buf, pos: 0, failed: false }
+    Messages {
+        buf,
+        pos: 0,
+        failed: false,
+    }
 }
 
 impl<'a> Iterator for Messages<'a> {
@@ -98,16 +109,41 @@ impl<'a> Messages<'a> {
         let header = Header::parse(rest, pos, "nlmsghdr")?;
         let len = header.len as usize;
         if len < NLMSG_HDRLEN {
-            return Err(DecodeError::new(pos, K::LengthTooShort { what: "nlmsg_len", len, min: NLMSG_HDRLEN }));
+            return Err(DecodeError::new(
+                pos,
+                K::LengthTooShort {
+                    what: "nlmsg_len",
+                    len,
+                    min: NLMSG_HDRLEN,
+                },
+            ));
         }
         if len > rest.len() {
-            return Err(DecodeError::new(pos, K::LengthPastEnd { what: "nlmsg_len", len, available: rest.len() }));
+            return Err(DecodeError::new(
+                pos,
+                K::LengthPastEnd {
+                    what: "nlmsg_len",
+                    len,
+                    available: rest.len(),
+                },
+            ));
         }
         if len % NLMSG_ALIGNTO != 0 {
-            return Err(DecodeError::new(pos, K::BadAlignment { what: "nlmsg_len", len, available: rest.len() }));
+            return Err(DecodeError::new(
+                pos,
+                K::BadAlignment {
+                    what: "nlmsg_len",
+                    len,
+                    available: rest.len(),
+                },
+            ));
         }
         self.pos = pos + len;
-        Ok(RawMessage { offset: pos, header, payload: &rest[NLMSG_HDRLEN..len] })
+        Ok(RawMessage {
+            offset: pos,
+            header,
+            payload: &rest[NLMSG_HDRLEN..len],
+        })
     }
 }
 
@@ -139,8 +175,16 @@ impl<'a> Attr<'a> {
     }
 
     fn exact<const N: usize>(&self, attr: &'static str) -> Result<[u8; N], DecodeError> {
-        <[u8; N]>::try_from(self.payload)
-            .map_err(|_| DecodeError::new(self.offset, K::AttrSize { attr, expected: N, got: self.payload.len() }))
+        <[u8; N]>::try_from(self.payload).map_err(|_| {
+            DecodeError::new(
+                self.offset,
+                K::AttrSize {
+                    attr,
+                    expected: N,
+                    got: self.payload.len(),
+                },
+            )
+        })
     }
 
     pub fn get_u8(&self, attr: &'static str) -> Result<u8, DecodeError> {
@@ -167,12 +211,22 @@ impl<'a> Attr<'a> {
     pub fn get_name(&self) -> Result<&'a [u8], DecodeError> {
         match self.payload.iter().position(|&b| b == 0) {
             Some(n) if n <= crate::consts::NAME_MAX_CHARS => Ok(&self.payload[..n]),
-            Some(n) => Err(DecodeError::new(self.payload_offset(), K::NameTooLong { len: n })),
+            Some(n) => Err(DecodeError::new(
+                self.payload_offset(),
+                K::NameTooLong { len: n },
+            )),
             None if self.payload.len() > crate::consts::NAME_MAX_CHARS => Err(DecodeError::new(
                 self.payload_offset(),
-                K::NameTooLong { len: self.payload.len() },
+                K::NameTooLong {
+                    len: self.payload.len(),
+                },
             )),
-            None => Err(DecodeError::new(self.payload_offset(), K::NameUnterminated { len: self.payload.len() })),
+            None => Err(DecodeError::new(
+                self.payload_offset(),
+                K::NameUnterminated {
+                    len: self.payload.len(),
+                },
+            )),
         }
     }
 
@@ -192,7 +246,12 @@ pub struct Attrs<'a> {
 
 /// The attributes in `buf`, whose first byte is at datagram offset `base`.
 pub fn attrs(buf: &[u8], base: usize) -> Attrs<'_> {
-    Attrs { buf, base, pos: 0, failed: false }
+    Attrs {
+        buf,
+        base,
+        pos: 0,
+        failed: false,
+    }
 }
 
 impl<'a> Iterator for Attrs<'a> {
@@ -217,24 +276,54 @@ impl<'a> Attrs<'a> {
         if rest.len() < NLA_HDRLEN {
             return Err(DecodeError::new(
                 offset,
-                K::Truncated { what: "attribute header", needed: NLA_HDRLEN, available: rest.len() },
+                K::Truncated {
+                    what: "attribute header",
+                    needed: NLA_HDRLEN,
+                    available: rest.len(),
+                },
             ));
         }
         let len = u16::from_le_bytes([rest[0], rest[1]]);
         let raw_type = u16::from_le_bytes([rest[2], rest[3]]);
         let l = usize::from(len);
         if l < NLA_HDRLEN {
-            return Err(DecodeError::new(offset, K::LengthTooShort { what: "nla_len", len: l, min: NLA_HDRLEN }));
+            return Err(DecodeError::new(
+                offset,
+                K::LengthTooShort {
+                    what: "nla_len",
+                    len: l,
+                    min: NLA_HDRLEN,
+                },
+            ));
         }
         if l > rest.len() {
-            return Err(DecodeError::new(offset, K::LengthPastEnd { what: "nla_len", len: l, available: rest.len() }));
+            return Err(DecodeError::new(
+                offset,
+                K::LengthPastEnd {
+                    what: "nla_len",
+                    len: l,
+                    available: rest.len(),
+                },
+            ));
         }
         let padded = align(l);
         if padded > rest.len() {
-            return Err(DecodeError::new(offset, K::BadAlignment { what: "nla_len", len: l, available: rest.len() }));
+            return Err(DecodeError::new(
+                offset,
+                K::BadAlignment {
+                    what: "nla_len",
+                    len: l,
+                    available: rest.len(),
+                },
+            ));
         }
         self.pos += padded;
-        Ok(Attr { offset, len, raw_type, payload: &rest[NLA_HDRLEN..l] })
+        Ok(Attr {
+            offset,
+            len,
+            raw_type,
+            payload: &rest[NLA_HDRLEN..l],
+        })
     }
 }
 
@@ -311,19 +400,31 @@ mod tests {
     fn header_needs_16_bytes() {
         let e = messages(&[0u8; 7]).next().unwrap().unwrap_err();
         assert_eq!(e.offset, 0);
-        assert_eq!(e.to_string(), "at byte 0: nlmsghdr needs 16 bytes but only 7 are left");
+        assert_eq!(
+            e.to_string(),
+            "at byte 0: nlmsghdr needs 16 bytes but only 7 are left"
+        );
     }
 
     #[test]
     fn message_length_checks() {
         let mut b = vec![0u8; 20];
         b[0] = 12; // shorter than its header
-        assert_eq!(messages(&b).next().unwrap().unwrap_err().code(), "ERR_LENGTH");
+        assert_eq!(
+            messages(&b).next().unwrap().unwrap_err().code(),
+            "ERR_LENGTH"
+        );
         b[0] = 24; // past the end
         let e = messages(&b).next().unwrap().unwrap_err();
-        assert_eq!(e.to_string(), "at byte 0: nlmsg_len is 24 but only 20 bytes are left");
+        assert_eq!(
+            e.to_string(),
+            "at byte 0: nlmsg_len is 24 but only 20 bytes are left"
+        );
         b[0] = 18; // unaligned
-        assert_eq!(messages(&b).next().unwrap().unwrap_err().code(), "ERR_ALIGNMENT");
+        assert_eq!(
+            messages(&b).next().unwrap().unwrap_err().code(),
+            "ERR_ALIGNMENT"
+        );
     }
 
     #[test]
@@ -344,27 +445,53 @@ mod tests {
         // len 5 at the very end: padding missing
         let b = [5u8, 0, 3, 0, 6];
         assert_eq!(attrs(&b, 100).next().unwrap().unwrap_err().offset, 100);
-        assert_eq!(attrs(&b, 100).next().unwrap().unwrap_err().code(), "ERR_ALIGNMENT");
+        assert_eq!(
+            attrs(&b, 100).next().unwrap().unwrap_err().code(),
+            "ERR_ALIGNMENT"
+        );
         let b = [3u8, 0, 3, 0];
-        assert_eq!(attrs(&b, 0).next().unwrap().unwrap_err().code(), "ERR_LENGTH");
+        assert_eq!(
+            attrs(&b, 0).next().unwrap().unwrap_err().code(),
+            "ERR_LENGTH"
+        );
         let b = [8u8, 0, 3, 0];
-        assert_eq!(attrs(&b, 0).next().unwrap().unwrap_err().code(), "ERR_LENGTH");
+        assert_eq!(
+            attrs(&b, 0).next().unwrap().unwrap_err().code(),
+            "ERR_LENGTH"
+        );
         let b = [8u8, 0];
-        assert_eq!(attrs(&b, 0).next().unwrap().unwrap_err().code(), "ERR_TRUNCATED");
+        assert_eq!(
+            attrs(&b, 0).next().unwrap().unwrap_err().code(),
+            "ERR_TRUNCATED"
+        );
     }
 
     #[test]
     fn names() {
-        let a = |p: &'static [u8]| Attr { offset: 20, len: 4 + p.len() as u16, raw_type: 1, payload: p };
+        let a = |p: &'static [u8]| Attr {
+            offset: 20,
+            len: 4 + p.len() as u16,
+            raw_type: 1,
+            payload: p,
+        };
         assert_eq!(a(b"abc\0").get_name().unwrap(), b"abc");
         assert_eq!(a(b"\0").get_name().unwrap(), b"");
-        assert_eq!(a(b"abc").get_name().unwrap_err().code(), "ERR_NAME_UNTERMINATED");
+        assert_eq!(
+            a(b"abc").get_name().unwrap_err().code(),
+            "ERR_NAME_UNTERMINATED"
+        );
         let long = [b'a'; 32];
         let e = a(Box::leak(Box::new(long))).get_name().unwrap_err();
         assert_eq!((e.code(), e.offset), ("ERR_NAME_TOO_LONG", 24));
         let mut ok31 = vec![b'a'; 31];
         ok31.push(0);
-        assert_eq!(a(Box::leak(ok31.into_boxed_slice())).get_name().unwrap().len(), 31);
+        assert_eq!(
+            a(Box::leak(ok31.into_boxed_slice()))
+                .get_name()
+                .unwrap()
+                .len(),
+            31
+        );
     }
 
     #[test]
@@ -378,7 +505,10 @@ mod tests {
         w.end_nest(n);
         assert_eq!(
             out,
-            [7, 0, 1, 0, b'a', b'b', 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 12, 0, 4, 0x80, 8, 0, 3, 0, 0, 0, 0, 100]
+            [
+                7, 0, 1, 0, b'a', b'b', 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 12, 0, 4, 0x80, 8, 0, 3, 0,
+                0, 0, 0, 100
+            ]
         );
     }
 }

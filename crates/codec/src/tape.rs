@@ -96,7 +96,10 @@ impl std::io::Write for StringWriter<'_> {
                 self.0.push_str(t);
                 Ok(buf.len())
             }
-            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8")),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "not UTF-8",
+            )),
         }
     }
 
@@ -108,7 +111,10 @@ impl std::io::Write for StringWriter<'_> {
 /// Decodes a datagram into the tape described above.
 pub fn decode_tape(buf: &[u8]) -> Vec<u8> {
     let d = decode(buf);
-    let mut t = Tape { words: Vec::with_capacity(1 + d.messages.len() * (TIMEOUT_FIXED_WORDS + MAX_STATES + 2)), text: String::new() };
+    let mut t = Tape {
+        words: Vec::with_capacity(1 + d.messages.len() * (TIMEOUT_FIXED_WORDS + MAX_STATES + 2)),
+        text: String::new(),
+    };
     t.words.push(0);
     for m in &d.messages {
         let Body::Timeout(x) = &m.body else {
@@ -205,19 +211,39 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn err(&self, code: &'static str, field: &str, message: String) -> BatchError {
-        BatchError { index: self.index, error: EncodeError::new(code, field, message) }
+        BatchError {
+            index: self.index,
+            error: EncodeError::new(code, field, message),
+        }
     }
 
     /// The next number as an integer in `min..=max` (or -1 when `optional`).
-    fn int(&mut self, field: &str, min: f64, max: f64, optional: bool) -> Result<Option<u64>, BatchError> {
-        let v = *self.spec.get(self.pos).ok_or_else(|| self.err("ERR_BATCH", field, "request spec ends early".into()))?;
+    fn int(
+        &mut self,
+        field: &str,
+        min: f64,
+        max: f64,
+        optional: bool,
+    ) -> Result<Option<u64>, BatchError> {
+        let v = *self
+            .spec
+            .get(self.pos)
+            .ok_or_else(|| self.err("ERR_BATCH", field, "request spec ends early".into()))?;
         self.pos += 1;
         if optional && v == -1.0 {
             return Ok(None);
         }
         if v.fract() != 0.0 || !(min..=max).contains(&v) {
-            let what = if v.is_nan() { "NaN".to_string() } else { v.to_string() };
-            return Err(self.err("ERR_VALUE_RANGE", field, format!("{what} is not an integer in {min}..={max}")));
+            let what = if v.is_nan() {
+                "NaN".to_string()
+            } else {
+                v.to_string()
+            };
+            return Err(self.err(
+                "ERR_VALUE_RANGE",
+                field,
+                format!("{what} is not an integer in {min}..={max}"),
+            ));
         }
         Ok(Some(v as u64))
     }
@@ -229,24 +255,38 @@ impl Reader<'_> {
 
 /// Encodes a batch of requests (format above). All or nothing: on error nothing is returned.
 pub fn encode_batch(spec: &[f64], names: &[u8]) -> Result<Vec<u8>, BatchError> {
-    let mut r = Reader { spec, pos: 0, index: 0 };
+    let mut r = Reader {
+        spec,
+        pos: 0,
+        index: 0,
+    };
     let max_seconds = r.req("maxSeconds", 0.0, f64::from(u32::MAX))? as u32;
     let mut out = Vec::with_capacity(64 * (spec.len() / 8).max(1));
     let mut timeouts: Vec<(u16, u32)> = Vec::with_capacity(MAX_STATES);
     while r.pos < spec.len() {
         let (_, command, mode) = OPS[r.req("op", 0.0, (OPS.len() - 1) as f64)? as usize];
-        let flags = r.int("flags", 0.0, f64::from(u16::MAX), true)?.map(|f| f as u16);
+        let flags = r
+            .int("flags", 0.0, f64::from(u16::MAX), true)?
+            .map(|f| f as u16);
         let seq = r.req("seq", 0.0, f64::from(u32::MAX))? as u32;
         let name_off = r.int("name", 0.0, names.len() as f64, true)?;
         let name_len = r.req("name", -1.0, names.len() as f64)?;
         let name = match name_off {
             Some(o) => {
                 let (o, l) = (o as usize, name_len as usize);
-                Some(names.get(o..o.saturating_add(l)).ok_or_else(|| r.err("ERR_BATCH", "name", "name range outside the names buffer".into()))?)
+                Some(names.get(o..o.saturating_add(l)).ok_or_else(|| {
+                    r.err(
+                        "ERR_BATCH",
+                        "name",
+                        "name range outside the names buffer".into(),
+                    )
+                })?)
             }
             None => None,
         };
-        let l3proto = r.int("l3proto", 0.0, f64::from(u16::MAX), true)?.map(|v| v as u16);
+        let l3proto = r
+            .int("l3proto", 0.0, f64::from(u16::MAX), true)?
+            .map(|v| v as u16);
         let l4proto = r.int("l4proto", 0.0, 255.0, true)?.map(|v| v as u8);
         let n_states = r.int("timeouts", 0.0, 64.0, true)?;
         timeouts.clear();
@@ -263,8 +303,12 @@ pub fn encode_batch(spec: &[f64], names: &[u8]) -> Result<Vec<u8>, BatchError> {
             l4proto,
             timeouts: n_states.map(|_| timeouts.as_slice()),
         };
-        encode_into(&req, &EncodeOptions { seq, max_seconds }, &mut out)
-            .map_err(|error| BatchError { index: r.index, error })?;
+        encode_into(&req, &EncodeOptions { seq, max_seconds }, &mut out).map_err(|error| {
+            BatchError {
+                index: r.index,
+                error,
+            }
+        })?;
         r.index += 1;
     }
     Ok(out)

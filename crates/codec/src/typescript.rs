@@ -13,10 +13,14 @@ fn q(s: &str) -> String {
 /// The generated TypeScript module's text.
 pub fn table() -> String {
     let mut s = String::new();
-    s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
+    s.push_str(
+        "// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n",
+    );
     s.push_str("// Do not edit: the Rust protocol table is the one place these facts live.\n\n");
 
-    s.push_str("/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n");
+    s.push_str(
+        "/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n",
+    );
     s.push_str("export const PROTOCOLS = [\n");
     for p in protocol::PROTOCOLS {
         let _ = writeln!(
@@ -41,7 +45,9 @@ pub fn table() -> String {
     }
     s.push_str("] as const;\n\n");
 
-    s.push_str("/** Protocol names /etc/protocols gives (nfct resolves names with getprotobyname). */\n");
+    s.push_str(
+        "/** Protocol names /etc/protocols gives (nfct resolves names with getprotobyname). */\n",
+    );
     s.push_str("export const PROTOCOL_ALIASES: Readonly<Record<string, string>> = {\n");
     for p in protocol::PROTOCOLS {
         for a in p.aliases {
@@ -56,12 +62,27 @@ pub fn table() -> String {
     }
     s.push_str("] as const;\n\n");
 
-    s.push_str("/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [");
-    s.push_str(&Command::ALL.iter().map(|c| q(c.name())).collect::<Vec<_>>().join(", "));
+    s.push_str(
+        "/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [",
+    );
+    s.push_str(
+        &Command::ALL
+            .iter()
+            .map(|c| q(c.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     s.push_str("] as const;\n\n");
 
     s.push_str("/** Encode ops (tape.rs): index = op number. */\nexport const OPS = {");
-    s.push_str(&tape::OPS.iter().enumerate().map(|(i, (n, _, _))| format!(" {n}: {i}")).collect::<Vec<_>>().join(","));
+    s.push_str(
+        &tape::OPS
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _, _))| format!(" {n}: {i}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     s.push_str(" } as const;\n\n");
 
     s.push_str("/** Decode tape layout (tape.rs). */\nexport const TAPE = {\n");

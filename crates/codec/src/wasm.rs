@@ -45,7 +45,8 @@ pub fn format_nfct(bytes: &[u8]) -> String {
         .collect();
     let mut v = serde_json::json!({ "blocks": blocks });
     if let Some(e) = &d.error {
-        v["error"] = serde_json::json!({ "code": e.code(), "offset": e.offset, "message": e.to_string() });
+        v["error"] =
+            serde_json::json!({ "code": e.code(), "offset": e.offset, "message": e.to_string() });
     }
     v.to_string()
 }
