@@ -1,0 +1,419 @@
+//! The socket and its I/O thread, without Node: open (optionally inside another network
+//! namespace), send, receive, split replies into chunks, capture, pause for backpressure,
+//! close. The napi layer (lib.rs) only converts types; Rust tests drive this directly.
+
+use std::collections::VecDeque;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::capture::{self, Capture, Direction};
+use crate::split::{self, Chunk};
+use crate::sys;
+
+/// Read buffer: larger than any datagram cttimeout sends (dumps are capped at 32 KiB).
+pub const DEFAULT_READ_BUFFER: usize = 64 * 1024;
+/// Initial SO_RCVBUF request. The transport grows it with the requests in flight.
+pub const DEFAULT_RECEIVE_BUFFER: usize = 1024 * 1024;
+/// SO_SNDBUF request: the largest sendmsg the kernel accepts is this minus 32 bytes.
+pub const SEND_BUFFER: usize = 1024 * 1024;
+/// Datagrams (and bytes) read per wake-up before the events go to the sink in one call:
+/// large enough to amortise the hop to JS, small enough to keep memory bounded.
+const MAX_BATCH_DATAGRAMS: usize = 256;
+const MAX_BATCH_BYTES: usize = 512 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Network namespace: a path (/proc/PID/ns/net, /run/netns/NAME) or a name in /run/netns.
+    pub netns: Option<String>,
+    pub receive_buffer: Option<usize>,
+    pub read_buffer: Option<usize>,
+    pub capture: Option<String>,
+    /// Create the socket as this uid/gid (on the helper thread only): tests use it to get the
+    /// kernel's EPERM for an unprivileged opener.
+    pub unprivileged: Option<(u32, u32)>,
+    /// NETLINK_* protocol; 12 (NETLINK_NETFILTER) unless a test asks otherwise.
+    pub protocol: Option<i32>,
+}
+
+/// Why open failed: which step, and the OS error.
+#[derive(Debug)]
+pub struct OpenError {
+    pub code: &'static str,
+    pub message: String,
+    pub errno: Option<i32>,
+}
+
+impl OpenError {
+    fn new(code: &'static str, what: &str, e: io::Error) -> Self {
+        OpenError {
+            code,
+            message: format!("{what}: {e}"),
+            errno: e.raw_os_error(),
+        }
+    }
+}
+
+/// What the I/O thread reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Chunk(Chunk),
+    /// recvmsg said ENOBUFS: the kernel dropped replies because the receive buffer was full.
+    Overrun,
+    /// A datagram longer than the read buffer. `seq` is the first message's, if readable.
+    Truncated {
+        seq: Option<u32>,
+        len: usize,
+        real_len: usize,
+    },
+    /// sendmsg failed; none of these requests reached the kernel.
+    SendFailed {
+        seqs: Vec<u32>,
+        errno: i32,
+    },
+    /// A datagram or message that is not a reply to us (another sender or port id) or that
+    /// the framing check rejected; dropped.
+    Dropped {
+        reason: String,
+    },
+    /// The socket is unusable (an unexpected recvmsg error); the thread stops.
+    Fatal {
+        errno: i32,
+        message: String,
+    },
+}
+
+/// Receives batches of events on the I/O thread. Returns false when nobody listens any more
+/// (the JS side is gone), which stops the thread.
+pub type Sink = Box<dyn FnMut(Vec<Event>) -> bool + Send>;
+
+struct Shared {
+    fd: OwnedFd,
+    port_id: u32,
+    wake: OwnedFd,
+    outbox: Mutex<VecDeque<Vec<u8>>>,
+    stop: AtomicBool,
+    paused: AtomicBool,
+    capture: Option<Arc<Capture>>,
+    sent: AtomicU64,
+    received: AtomicU64,
+}
+
+impl Shared {
+    fn wake(&self) {
+        sys::eventfd_signal(self.wake.as_raw_fd());
+    }
+}
+
+/// An open NETLINK_NETFILTER socket with its I/O thread.
+pub struct Conn {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+    pub port_id: u32,
+    pub ext_ack: bool,
+}
+
+/// Creates, configures and binds the socket. Runs on a helper thread when it must enter
+/// another network namespace or drop privileges, so no long-lived thread ever changes them.
+fn create(opts: &OpenOptions) -> Result<(OwnedFd, u32, bool), OpenError> {
+    let protocol = opts
+        .protocol
+        .unwrap_or(cttimeout_codec::consts::NETLINK_NETFILTER);
+    let fd = sys::netlink_socket(protocol)
+        .map_err(|e| OpenError::new("ERR_SOCKET", "socket(AF_NETLINK)", e))?;
+    let raw = fd.as_raw_fd();
+    // Extended ACK gives the kernel's reason text; older kernels lack it (ENOPROTOOPT), which
+    // only loses that text.
+    let ext_ack = sys::set_int_opt(raw, sys::SOL_NETLINK, sys::NETLINK_EXT_ACK, 1).is_ok();
+    // Errors echo only the request's header, not the whole request.
+    let _ = sys::set_int_opt(raw, sys::SOL_NETLINK, sys::NETLINK_CAP_ACK, 1);
+    sys::set_buffer(
+        raw,
+        true,
+        opts.receive_buffer.unwrap_or(DEFAULT_RECEIVE_BUFFER),
+    )
+    .map_err(|e| OpenError::new("ERR_SOCKET", "SO_RCVBUF", e))?;
+    sys::set_buffer(raw, false, SEND_BUFFER)
+        .map_err(|e| OpenError::new("ERR_SOCKET", "SO_SNDBUF", e))?;
+    let port = sys::bind_autoport(&fd).map_err(|e| OpenError::new("ERR_SOCKET", "bind", e))?;
+    Ok((fd, port, ext_ack))
+}
+
+fn create_elsewhere(opts: &OpenOptions) -> Result<(OwnedFd, u32, bool), OpenError> {
+    let ns = match &opts.netns {
+        Some(spec) => Some(sys::open_netns(spec).map_err(|e| {
+            OpenError::new(
+                "ERR_NETNS",
+                &format!("cannot open network namespace {spec}"),
+                e,
+            )
+        })?),
+        None => None,
+    };
+    let opts = opts.clone();
+    let helper = std::thread::Builder::new()
+        .name("cttimeout-netns".into())
+        .spawn(move || {
+            if let Some(ns) = &ns {
+                sys::setns_net(ns).map_err(|e| {
+                    OpenError::new(
+                        "ERR_NETNS",
+                        &format!(
+                            "cannot enter network namespace {}",
+                            opts.netns.as_deref().unwrap_or("")
+                        ),
+                        e,
+                    )
+                })?;
+            }
+            if let Some((uid, gid)) = opts.unprivileged {
+                sys::drop_thread_privileges(uid, gid)
+                    .map_err(|e| OpenError::new("ERR_SOCKET", "drop privileges", e))?;
+            }
+            create(&opts)
+        })
+        .map_err(|e| OpenError::new("ERR_SOCKET", "spawn helper thread", e))?;
+    helper.join().unwrap_or_else(|_| {
+        Err(OpenError {
+            code: "ERR_SOCKET",
+            message: "the namespace helper thread panicked".into(),
+            errno: None,
+        })
+    })
+}
+
+impl Conn {
+    pub fn open(opts: &OpenOptions, sink: Sink) -> Result<Conn, OpenError> {
+        let (fd, port_id, ext_ack) = if opts.netns.is_some() || opts.unprivileged.is_some() {
+            create_elsewhere(opts)?
+        } else {
+            create(opts)?
+        };
+        let capture = match opts.capture.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => Some(capture::open(p.as_ref()).map_err(|e| {
+                OpenError::new("ERR_CAPTURE", &format!("cannot write capture file {p}"), e)
+            })?),
+            None => None,
+        };
+        let wake = sys::eventfd().map_err(|e| OpenError::new("ERR_SOCKET", "eventfd", e))?;
+        let shared = Arc::new(Shared {
+            fd,
+            port_id,
+            wake,
+            outbox: Mutex::new(VecDeque::new()),
+            stop: AtomicBool::new(false),
+            paused: AtomicBool::new(false),
+            capture,
+            sent: AtomicU64::new(0),
+            received: AtomicU64::new(0),
+        });
+        let read_buffer = opts.read_buffer.unwrap_or(DEFAULT_READ_BUFFER).max(16);
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("cttimeout-io".into())
+            .spawn(move || io_loop(&s, sink, read_buffer))
+            .map_err(|e| OpenError::new("ERR_SOCKET", "spawn I/O thread", e))?;
+        Ok(Conn {
+            shared,
+            thread: Some(thread),
+            port_id,
+            ext_ack,
+        })
+    }
+
+    /// Queues one sendmsg (one or more whole requests). Returns at once.
+    pub fn send(&self, data: Vec<u8>) {
+        self.shared
+            .outbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(data);
+        self.shared.wake();
+    }
+
+    /// Stops or restarts reading. While paused the kernel keeps dump data to itself (a dump
+    /// only advances when we read), so a slow consumer bounds memory on both sides.
+    pub fn set_paused(&self, paused: bool) {
+        self.shared.paused.store(paused, Ordering::SeqCst);
+        self.shared.wake();
+    }
+
+    /// Asks for a receive buffer of `bytes`; returns what the kernel granted.
+    pub fn set_receive_buffer(&self, bytes: usize) -> io::Result<usize> {
+        sys::set_buffer(self.shared.fd.as_raw_fd(), true, bytes)
+    }
+
+    pub fn receive_buffer(&self) -> io::Result<usize> {
+        sys::get_int_opt(
+            self.shared.fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+        )
+        .map(|v| v.max(0) as usize)
+    }
+
+    /// Datagrams sent and received so far.
+    pub fn counters(&self) -> (u64, u64) {
+        (
+            self.shared.sent.load(Ordering::Relaxed),
+            self.shared.received.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Tells the I/O thread to stop, without waiting.
+    pub fn signal_stop(&self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.wake();
+    }
+
+    /// Stops the I/O thread and waits for it; the socket closes when the last reference goes.
+    pub fn close(mut self) {
+        self.signal_stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// The I/O thread's handle, for a caller that joins it elsewhere (off the JS thread).
+    pub fn take_thread(&mut self) -> Option<JoinHandle<()>> {
+        self.thread.take()
+    }
+}
+
+impl Drop for Conn {
+    /// A socket dropped without close() still stops its thread (which then frees the fd).
+    fn drop(&mut self) {
+        self.signal_stop();
+    }
+}
+
+fn io_loop(s: &Shared, mut sink: Sink, read_buffer: usize) {
+    let fd = s.fd.as_raw_fd();
+    let mut buf = vec![0u8; read_buffer];
+    let mut events: Vec<Event> = Vec::new();
+    loop {
+        if s.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let paused = s.paused.load(Ordering::SeqCst);
+        let (readable, woken) = match sys::poll2(fd, !paused, s.wake.as_raw_fd()) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = sink(vec![Event::Fatal {
+                    errno: e.raw_os_error().unwrap_or(0),
+                    message: format!("poll: {e}"),
+                }]);
+                break;
+            }
+        };
+        if woken {
+            sys::eventfd_drain(s.wake.as_raw_fd());
+        }
+        if s.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        send_queued(s, &mut events);
+        let mut fatal = false;
+        if readable && !s.paused.load(Ordering::SeqCst) {
+            fatal = receive_some(s, &mut buf, &mut events);
+        }
+        if let Some(c) = &s.capture {
+            c.flush();
+        }
+        if !events.is_empty() && !sink(std::mem::take(&mut events)) {
+            break;
+        }
+        if fatal {
+            break;
+        }
+    }
+}
+
+fn send_queued(s: &Shared, events: &mut Vec<Event>) {
+    loop {
+        let next = s
+            .outbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front();
+        let Some(data) = next else { break };
+        if let Some(c) = &s.capture {
+            c.record(Direction::Sent, &data, data.len());
+        }
+        match sys::send_to_kernel(s.fd.as_raw_fd(), &data) {
+            Ok(()) => {
+                s.sent.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => events.push(Event::SendFailed {
+                seqs: split::seqs(&data),
+                errno: e.raw_os_error().unwrap_or(libc::EIO),
+            }),
+        }
+    }
+}
+
+/// Reads what is queued (up to a batch). Returns true if the socket failed for good.
+fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool {
+    let fd = s.fd.as_raw_fd();
+    let mut bytes = 0;
+    for _ in 0..MAX_BATCH_DATAGRAMS {
+        if s.paused.load(Ordering::SeqCst) {
+            return false;
+        }
+        if bytes >= MAX_BATCH_BYTES {
+            break;
+        }
+        match sys::recv(fd, buf) {
+            Ok(None) => return false,
+            Ok(Some(r)) => {
+                s.received.fetch_add(1, Ordering::Relaxed);
+                bytes += r.len;
+                if let Some(c) = &s.capture {
+                    c.record(Direction::Received, &buf[..r.len], r.real_len);
+                }
+                if r.sender != 0 {
+                    events.push(Event::Dropped {
+                        reason: format!("datagram from port {} (not the kernel)", r.sender),
+                    });
+                    continue;
+                }
+                if r.real_len > r.len {
+                    events.push(Event::Truncated {
+                        seq: split::first_seq(&buf[..r.len]),
+                        len: r.len,
+                        real_len: r.real_len,
+                    });
+                    // Never cut twice: the next datagram of that size fits.
+                    buf.resize(r.real_len.next_power_of_two(), 0);
+                    continue;
+                }
+                // Kernel replies carry our port id in every message; split drops the rest.
+                let sp = split::split(buf[..r.len].to_vec(), s.port_id);
+                if sp.foreign > 0 {
+                    events.push(Event::Dropped {
+                        reason: format!("{} message(s) for another port id", sp.foreign),
+                    });
+                }
+                if let Some((offset, text)) = sp.malformed {
+                    events.push(Event::Dropped {
+                        reason: format!("malformed datagram at byte {offset}: {text}"),
+                    });
+                }
+                events.extend(sp.chunks.into_iter().map(Event::Chunk));
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => events.push(Event::Overrun),
+            Err(e) => {
+                events.push(Event::Fatal {
+                    errno: e.raw_os_error().unwrap_or(0),
+                    message: format!("recvmsg: {e}"),
+                });
+                return true;
+            }
+        }
+    }
+    // More may be queued: come back after handing this batch over.
+    s.wake();
+    false
+}

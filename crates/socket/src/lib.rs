@@ -1,0 +1,306 @@
+//! # cttimeout-socket
+//!
+//! A Node-API addon that moves netlink bytes between Node and the kernel's NETLINK_NETFILTER
+//! socket. It knows netlink framing (from cttimeout-codec), not policies: the TypeScript
+//! transport (packages/cttimeout/src/transport) assigns sequence numbers, matches replies to
+//! requests, and owns timeouts, aborts and streams.
+//!
+//! Threads: opening runs on the libuv pool (plus a short-lived helper thread when it must
+//! enter another network namespace); each socket then has one I/O thread that does every
+//! sendmsg and recvmsg, so the JS thread never blocks on the kernel. Replies reach JS through
+//! a thread-safe function with a bounded queue: a JS thread that falls behind stops the I/O
+//! thread, and a stopped reader stops the kernel's dump, so memory stays bounded.
+//!
+//! Nothing here panics across the FFI boundary: errors are values, and locks recover from
+//! poisoning.
+#![deny(clippy::all)]
+
+pub mod capture;
+pub mod conn;
+pub mod split;
+mod sys;
+
+#[cfg(not(test))]
+mod node {
+    use napi::bindgen_prelude::*;
+    use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+    use napi_derive::napi;
+
+    use crate::conn::{Conn, Event, OpenError, OpenOptions};
+
+    /// Options for {@link open}. Sizes are bytes.
+    #[napi(object)]
+    pub struct NativeOpenOptions {
+        /// A path (/proc/PID/ns/net, /run/netns/NAME) or a name under /run/netns.
+        pub netns: Option<String>,
+        pub receive_buffer_bytes: Option<u32>,
+        /// Size of the user-space read buffer (tests make it tiny to provoke MSG_TRUNC).
+        pub read_buffer_bytes: Option<u32>,
+        /// pcap file to write every datagram to ('' or absent: no capture).
+        pub capture: Option<String>,
+        /// Internal (tests): create the socket as this uid/gid, on the helper thread only.
+        pub unprivileged_uid: Option<u32>,
+        pub unprivileged_gid: Option<u32>,
+        /// Internal (tests): a netlink protocol other than NETLINK_NETFILTER (12).
+        pub protocol: Option<i32>,
+    }
+
+    /// Why open failed.
+    #[napi(object)]
+    pub struct NativeOpenError {
+        /// ERR_NETNS, ERR_CAPTURE or ERR_SOCKET.
+        pub code: String,
+        pub message: String,
+        pub errno: Option<i32>,
+    }
+
+    /// One thing the I/O thread saw. `kind` says which fields are set.
+    #[napi(object)]
+    pub struct NativeEvent {
+        /// 'chunk' | 'overrun' | 'truncated' | 'send-failed' | 'dropped' | 'fatal'
+        pub kind: String,
+        pub seq: Option<u32>,
+        /// chunk: one or more whole messages of one request.
+        pub data: Option<Buffer>,
+        /// chunk: ends with the request's ACK, error or DONE.
+        pub terminal: Option<bool>,
+        /// chunk: positive errno of the terminal message (0 = success); send-failed, fatal.
+        pub errno: Option<i32>,
+        pub ext_ack_message: Option<String>,
+        pub ext_ack_offset: Option<u32>,
+        /// send-failed: every request of the failed sendmsg.
+        pub seqs: Option<Vec<u32>>,
+        /// truncated: bytes kept / bytes the datagram had.
+        pub length: Option<u32>,
+        pub real_length: Option<u32>,
+        /// dropped, fatal: what happened.
+        pub message: Option<String>,
+    }
+
+    fn empty(kind: &str) -> NativeEvent {
+        NativeEvent {
+            kind: kind.into(),
+            seq: None,
+            data: None,
+            terminal: None,
+            errno: None,
+            ext_ack_message: None,
+            ext_ack_offset: None,
+            seqs: None,
+            length: None,
+            real_length: None,
+            message: None,
+        }
+    }
+
+    fn to_js(e: Event) -> NativeEvent {
+        match e {
+            Event::Chunk(c) => NativeEvent {
+                seq: Some(c.seq),
+                data: Some(c.data.into()),
+                terminal: Some(c.terminal),
+                errno: Some(c.errno),
+                ext_ack_message: c.ext_ack_message,
+                ext_ack_offset: c.ext_ack_offset,
+                ..empty("chunk")
+            },
+            Event::Overrun => empty("overrun"),
+            Event::Truncated { seq, len, real_len } => NativeEvent {
+                seq,
+                length: Some(len as u32),
+                real_length: Some(real_len as u32),
+                ..empty("truncated")
+            },
+            Event::SendFailed { seqs, errno } => NativeEvent {
+                seqs: Some(seqs),
+                errno: Some(errno),
+                ..empty("send-failed")
+            },
+            Event::Dropped { reason } => NativeEvent {
+                message: Some(reason),
+                ..empty("dropped")
+            },
+            Event::Fatal { errno, message } => NativeEvent {
+                errno: Some(errno),
+                message: Some(message),
+                ..empty("fatal")
+            },
+        }
+    }
+
+    /// Weak (does not keep Node alive by itself: the JS side holds the loop open while requests
+    /// are pending), not callee-handled, and bounded: at most 8 batches wait for the JS thread.
+    type EventFn = ThreadsafeFunction<
+        Vec<NativeEvent>,
+        Unknown<'static>,
+        Vec<NativeEvent>,
+        Status,
+        false,
+        true,
+        8,
+    >;
+
+    pub struct OpenTask {
+        opts: OpenOptions,
+        events: Option<EventFn>,
+    }
+
+    impl Task for OpenTask {
+        type Output = std::result::Result<Conn, OpenError>;
+        type JsValue = Either<NativeSocket, NativeOpenError>;
+
+        fn compute(&mut self) -> Result<Self::Output> {
+            let Some(tsfn) = self.events.take() else {
+                return Err(Error::from_reason("open ran twice"));
+            };
+            let sink = Box::new(move |events: Vec<Event>| {
+                let js = events.into_iter().map(to_js).collect();
+                tsfn.call(js, ThreadsafeFunctionCallMode::Blocking) == Status::Ok
+            });
+            Ok(Conn::open(&self.opts, sink))
+        }
+
+        fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+            Ok(match output {
+                Ok(conn) => Either::A(NativeSocket {
+                    port_id: conn.port_id,
+                    ext_ack: conn.ext_ack,
+                    conn: Some(conn),
+                }),
+                Err(e) => Either::B(NativeOpenError {
+                    code: e.code.into(),
+                    message: e.message,
+                    errno: e.errno,
+                }),
+            })
+        }
+    }
+
+    /// Opens a NETLINK_NETFILTER socket. `onEvents` receives batches of events on the JS
+    /// thread. Resolves to the socket, or to a NativeOpenError describing what failed.
+    #[napi(ts_return_type = "Promise<NativeSocket | NativeOpenError>")]
+    pub fn open(
+        options: NativeOpenOptions,
+        on_events: Function<'_, Vec<NativeEvent>, Unknown<'static>>,
+    ) -> Result<AsyncTask<OpenTask>> {
+        let events = on_events
+            .build_threadsafe_function::<Vec<NativeEvent>>()
+            .callee_handled::<false>()
+            .weak::<true>()
+            .max_queue_size::<8>()
+            .build_callback(|ctx| Ok(ctx.value))?;
+        let unprivileged = options
+            .unprivileged_uid
+            .map(|uid| (uid, options.unprivileged_gid.unwrap_or(uid)));
+        let opts = OpenOptions {
+            netns: options.netns,
+            receive_buffer: options.receive_buffer_bytes.map(|v| v as usize),
+            read_buffer: options.read_buffer_bytes.map(|v| v as usize),
+            capture: options.capture,
+            unprivileged,
+            protocol: options.protocol,
+        };
+        Ok(AsyncTask::new(OpenTask {
+            opts,
+            events: Some(events),
+        }))
+    }
+
+    pub struct CloseTask {
+        conn: Option<Conn>,
+    }
+
+    impl Task for CloseTask {
+        type Output = ();
+        type JsValue = ();
+
+        fn compute(&mut self) -> Result<()> {
+            // Joins the I/O thread here, on the libuv pool, never on the JS thread.
+            if let Some(c) = self.conn.take() {
+                c.close();
+            }
+            Ok(())
+        }
+
+        fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[napi]
+    pub struct NativeSocket {
+        conn: Option<Conn>,
+        port_id: u32,
+        ext_ack: bool,
+    }
+
+    fn closed() -> Error {
+        Error::from_reason("the netlink socket is closed")
+    }
+
+    #[napi]
+    impl NativeSocket {
+        /// The kernel-assigned netlink port id.
+        #[napi(getter)]
+        pub fn port_id(&self) -> u32 {
+            self.port_id
+        }
+
+        /// Whether NETLINK_EXT_ACK could be turned on.
+        #[napi(getter)]
+        pub fn ext_ack(&self) -> bool {
+            self.ext_ack
+        }
+
+        /// Queues one sendmsg with one or more whole requests (copied). Returns at once.
+        #[napi]
+        pub fn send(&self, data: Uint8Array) -> Result<()> {
+            let conn = self.conn.as_ref().ok_or_else(closed)?;
+            conn.send(data.to_vec());
+            Ok(())
+        }
+
+        /// Stops (true) or restarts (false) reading from the socket.
+        #[napi]
+        pub fn set_paused(&self, paused: bool) -> Result<()> {
+            self.conn.as_ref().ok_or_else(closed)?.set_paused(paused);
+            Ok(())
+        }
+
+        /// Requests SO_RCVBUF = bytes (SO_RCVBUFFORCE when allowed); returns what the kernel
+        /// reports afterwards (twice the usable size, as getsockopt does).
+        #[napi]
+        pub fn set_receive_buffer(&self, bytes: u32) -> Result<u32> {
+            let conn = self.conn.as_ref().ok_or_else(closed)?;
+            conn.set_receive_buffer(bytes as usize)
+                .map(|v| v.min(u32::MAX as usize) as u32)
+                .map_err(|e| Error::from_reason(format!("SO_RCVBUF: {e}")))
+        }
+
+        /// The current SO_RCVBUF as getsockopt reports it.
+        #[napi]
+        pub fn receive_buffer(&self) -> Result<u32> {
+            let conn = self.conn.as_ref().ok_or_else(closed)?;
+            conn.receive_buffer()
+                .map(|v| v.min(u32::MAX as usize) as u32)
+                .map_err(|e| Error::from_reason(format!("SO_RCVBUF: {e}")))
+        }
+
+        /// [datagrams sent, datagrams received].
+        #[napi]
+        pub fn counters(&self) -> Vec<f64> {
+            let (s, r) = self.conn.as_ref().map_or((0, 0), |c| c.counters());
+            vec![s as f64, r as f64]
+        }
+
+        /// Stops the I/O thread and closes the socket. Resolves once both are gone.
+        #[napi]
+        pub fn close(&mut self) -> AsyncTask<CloseTask> {
+            let conn = self.conn.take();
+            if let Some(c) = &conn {
+                c.signal_stop();
+            }
+            AsyncTask::new(CloseTask { conn })
+        }
+    }
+}
