@@ -211,9 +211,25 @@ impl Conn {
         });
         let read_buffer = opts.read_buffer.unwrap_or(DEFAULT_READ_BUFFER).max(16);
         let s = shared.clone();
+        let unprivileged = opts.unprivileged;
         let thread = std::thread::Builder::new()
             .name("cttimeout-io".into())
-            .spawn(move || io_loop(&s, sink, read_buffer))
+            .spawn(move || {
+                let mut sink = sink;
+                // sendto() with a destination address makes the kernel check the sending
+                // thread's capabilities (NETLINK_SKB_DST), not the opener's: the unprivileged
+                // test mode must therefore drop them on the I/O thread too.
+                if let Some((uid, gid)) = unprivileged {
+                    if let Err(e) = sys::drop_thread_privileges(uid, gid) {
+                        let _ = sink(vec![Event::Fatal {
+                            errno: e.raw_os_error().unwrap_or(0),
+                            message: format!("drop privileges: {e}"),
+                        }]);
+                        return;
+                    }
+                }
+                io_loop(&s, sink, read_buffer)
+            })
             .map_err(|e| OpenError::new("ERR_SOCKET", "spawn I/O thread", e))?;
         Ok(Conn {
             shared,

@@ -13,13 +13,15 @@ const NFNL_SUBSYS_CTNETLINK_TIMEOUT = 8;
 const ENOBUFS = 105;
 const EINVAL = 22;
 
-/** Receive-buffer room kept for dump datagrams (the kernel fills up to 32 KiB at a time). */
-const DUMP_RESERVE = 256 * 1024;
 /**
- * Receive-buffer charge per request in flight: the kernel accounts each reply skb's true size
- * (an ACK costs ~832 B, a single-object reply ~4.5 KiB plus its ACK; PROTOCOL.md §10).
+ * Receive-buffer accounting (measured on 6.18, see the report in PROTOCOL.md §10): the kernel
+ * charges each reply skb's true size, ~835 B for an ACK and ~1,680 B for a GET's object plus
+ * its ACK. A running dump holds at most half the buffer plus one 32 KiB datagram (it only
+ * advances while the queue is under half full). So requests get the other half, less a margin,
+ * at REQUEST_COST each; past that they wait in the queue instead of being dropped with ENOBUFS.
  */
-const REQUEST_COST = 6 * 1024;
+const REQUEST_COST = 2048;
+const MARGIN = 64 * 1024;
 /** Largest receive buffer the transport asks for on its own. */
 const MAX_RECEIVE_BUFFER = 64 * 1024 * 1024;
 /** Largest sendmsg: below the default send buffer (212,960 B), so it never fails EMSGSIZE. */
@@ -154,6 +156,7 @@ export class NetlinkTransport {
   #window = 0;
   #receiveBuffer = 0;
   #pauses = 0;
+  #cannotGrow = false;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   #overruns = 0;
   #truncated = 0;
@@ -515,18 +518,22 @@ export class NetlinkTransport {
 
   #setReceiveBuffer(reported: number): void {
     this.#receiveBuffer = reported;
-    this.#window = Math.max(1, Math.floor((reported - DUMP_RESERVE) / REQUEST_COST));
+    this.#window = Math.max(1, Math.floor((reported / 2 - MARGIN) / REQUEST_COST));
   }
 
   /** Grows SO_RCVBUF so `requests` replies fit (PROTOCOL.md §10: otherwise the kernel drops ACKs). */
   #grow(requests: number): void {
-    if (this.#receiveBuffer >= MAX_RECEIVE_BUFFER) return;
-    const want = Math.min(MAX_RECEIVE_BUFFER, Math.max(this.#receiveBuffer * 2, DUMP_RESERVE + requests * REQUEST_COST));
+    if (this.#receiveBuffer >= MAX_RECEIVE_BUFFER || this.#cannotGrow) return;
+    // setsockopt asks for half of what getsockopt then reports.
+    const want = Math.min(MAX_RECEIVE_BUFFER, Math.max(this.#receiveBuffer, MARGIN + requests * REQUEST_COST));
+    const before = this.#receiveBuffer;
     try {
       this.#setReceiveBuffer(this.#sock.setReceiveBuffer(want));
     } catch {
       // Keep the current window: requests then wait in the queue instead.
     }
+    // Without CAP_NET_ADMIN the kernel caps SO_RCVBUF at net.core.rmem_max: stop asking.
+    this.#cannotGrow = this.#receiveBuffer <= before;
   }
 
   #pause(delta: number): void {
