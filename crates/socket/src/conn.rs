@@ -22,7 +22,7 @@ pub const SEND_BUFFER: usize = 1024 * 1024;
 /// Datagrams (and bytes) read per wake-up before the events go to the sink in one call:
 /// large enough to amortise the hop to JS, small enough to keep memory bounded.
 const MAX_BATCH_DATAGRAMS: usize = 256;
-const MAX_BATCH_BYTES: usize = 512 * 1024;
+const MAX_BATCH_BYTES: usize = 128 * 1024;
 
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {

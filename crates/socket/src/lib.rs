@@ -187,7 +187,7 @@ mod node {
             .build_threadsafe_function::<Vec<NativeEvent>>()
             .callee_handled::<false>()
             .weak::<true>()
-            .max_queue_size::<8>()
+            .max_queue_size::<2>()
             .build_callback(|ctx| Ok(ctx.value))?;
         let unprivileged = options
             .unprivileged_uid

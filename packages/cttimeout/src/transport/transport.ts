@@ -28,6 +28,8 @@ const MAX_RECEIVE_BUFFER = 64 * 1024 * 1024;
 const MAX_SENDMSG = 192 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_HIGH_WATER = 8;
+/** A stream consumer gets the chunks already buffered for at most this long before yielding. */
+const YIELD_MS = 4;
 /** How many abandoned sequence numbers are remembered while a late reply may still come. */
 const MAX_ZOMBIES = 65_536;
 
@@ -87,6 +89,10 @@ export interface TransportStats {
   window: number;
   /** SO_RCVBUF as the kernel reports it. */
   receiveBufferBytes: number;
+  /** Reading is stopped because a stream's consumer is behind (backpressure). */
+  readingPaused: boolean;
+  /** Bytes received for streams and not yet taken by their consumers. */
+  streamBufferedBytes: number;
   /** ENOBUFS reports from the kernel. */
   overruns: number;
   /** Datagrams cut by MSG_TRUNC. */
@@ -157,6 +163,7 @@ export class NetlinkTransport {
   #receiveBuffer = 0;
   #pauses = 0;
   #cannotGrow = false;
+  #streamBytes = 0;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   #overruns = 0;
   #truncated = 0;
@@ -253,6 +260,10 @@ export class NetlinkTransport {
         this.#pause(p ? 1 : -1);
       }
     };
+    const drop = () => {
+      for (const c of buffer) this.#streamBytes -= c.length;
+      buffer.length = 0;
+    };
     const start = () => {
       started = true;
       req = this.#enqueue(
@@ -260,23 +271,35 @@ export class NetlinkTransport {
         options,
         (c) => {
           buffer.push(c);
+          this.#streamBytes += c.length;
           if (buffer.length >= hwm) setPaused(true);
           wake?.();
         },
         (err) => {
           finished = true;
           failure = err;
+          // A kernel error (DONE with an errno) comes after valid chunks: deliver them first.
+          // Close, timeout or abort end the stream at once.
+          if (err?.source === 'transport') drop();
           setPaused(false);
           wake?.();
         },
       );
     };
+    // A for-await loop over buffered chunks runs on microtasks only and would starve timers
+    // and I/O: give the event loop a turn at least every YIELD_MS of consuming.
+    let turn = performance.now();
     const iterator: AsyncIterator<Uint8Array> = {
       next: async () => {
         if (!started) start();
+        if (buffer.length > 0 && performance.now() - turn > YIELD_MS) {
+          await new Promise((r) => setImmediate(r));
+          turn = performance.now();
+        }
         for (;;) {
           const c = buffer.shift();
           if (c) {
+            this.#streamBytes -= c.length;
             if (paused && buffer.length <= hwm >> 1) setPaused(false);
             return { value: c, done: false };
           }
@@ -286,13 +309,14 @@ export class NetlinkTransport {
           if (req) this.#armTimer(req);
           await new Promise<void>((r) => (wake = r));
           wake = undefined;
+          turn = performance.now(); // woken from a native callback: the loop had its turn
           if (req) this.#disarmTimer(req);
         }
       },
       return: async () => {
         if (req && !finished) this.#abandon(req, undefined);
         finished = true;
-        buffer.length = 0;
+        drop();
         setPaused(false);
         return { value: undefined, done: true };
       },
@@ -318,6 +342,8 @@ export class NetlinkTransport {
       queued: this.#queue.length,
       window: this.#window,
       receiveBufferBytes: this.#receiveBuffer,
+      readingPaused: this.#pauses > 0,
+      streamBufferedBytes: this.#streamBytes,
       overruns: this.#overruns,
       truncated: this.#truncated,
       dropped: this.#dropped,
