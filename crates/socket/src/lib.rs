@@ -129,7 +129,8 @@ mod node {
     }
 
     /// Weak (does not keep Node alive by itself: the JS side holds the loop open while requests
-    /// are pending), not callee-handled, and bounded: at most 8 batches wait for the JS thread.
+    /// are pending), not callee-handled, and bounded: at most 2 batches (of about 128 KiB)
+    /// wait for the JS thread; then the I/O thread blocks, and with it the kernel's dump.
     type EventFn = ThreadsafeFunction<
         Vec<NativeEvent>,
         Unknown<'static>,
@@ -137,7 +138,7 @@ mod node {
         Status,
         false,
         true,
-        8,
+        2,
     >;
 
     pub struct OpenTask {
