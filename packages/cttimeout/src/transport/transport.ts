@@ -133,6 +133,25 @@ function readU32(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
+/**
+ * Cuts a buffer of back-to-back messages at their nlmsg_len (views, no copy). A malformed tail
+ * becomes one last piece, which request() then rejects with ERR_BAD_ARGUMENT.
+ */
+function splitMessages(buf: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let at = 0;
+  while (at < buf.length) {
+    const len = buf.length - at >= 16 ? readU32(buf, at) : 0;
+    if (len < 16 || at + len > buf.length) {
+      out.push(buf.subarray(at));
+      break;
+    }
+    out.push(buf.subarray(at, at + len));
+    at += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /** A GET of the policy named "" to `subsystem`: ENOENT (or the policy) if cttimeout is there. */
 function probeMessage(subsystem: number): Uint8Array {
   const b = new Uint8Array(28);
@@ -232,10 +251,12 @@ export class NetlinkTransport {
 
   /**
    * Sends several messages in one sendmsg (split only where the receive buffer or the send size
-   * limit requires it). Each request settles on its own; none is lost.
+   * limit requires it). Each request settles on its own; none is lost. `messages` is an array,
+   * or one buffer of messages back to back (as the codec's encodeBatch makes it).
    */
-  requestBatch(messages: readonly Uint8Array[], options: RequestOptions = {}): Promise<PromiseSettledResult<Uint8Array[]>[]> {
-    return Promise.allSettled(messages.map((m) => this.request(m, options)));
+  requestBatch(messages: readonly Uint8Array[] | Uint8Array, options: RequestOptions = {}): Promise<PromiseSettledResult<Uint8Array[]>[]> {
+    const list = messages instanceof Uint8Array ? splitMessages(messages) : messages;
+    return Promise.allSettled(list.map((m) => this.request(m, options)));
   }
 
   /**
