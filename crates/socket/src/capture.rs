@@ -72,9 +72,7 @@ impl Capture {
     /// Appends one record. `real_len` is the datagram's length on the wire, which is larger
     /// than `bytes` when the receive was truncated.
     pub fn record(&self, dir: Direction, bytes: &[u8], real_len: usize) {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let incl = (16 + bytes.len()).min(SNAPLEN as usize);
         let mut rec = Vec::with_capacity(16 + incl);
         rec.extend_from_slice(&(now.as_secs() as u32).to_le_bytes());

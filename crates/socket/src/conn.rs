@@ -48,11 +48,7 @@ pub struct OpenError {
 
 impl OpenError {
     fn new(code: &'static str, what: &str, e: io::Error) -> Self {
-        OpenError {
-            code,
-            message: format!("{what}: {e}"),
-            errno: e.raw_os_error(),
-        }
+        OpenError { code, message: format!("{what}: {e}"), errno: e.raw_os_error() }
     }
 }
 
@@ -118,38 +114,27 @@ pub struct Conn {
 /// Creates, configures and binds the socket. Runs on a helper thread when it must enter
 /// another network namespace or drop privileges, so no long-lived thread ever changes them.
 fn create(opts: &OpenOptions) -> Result<(OwnedFd, u32, bool), OpenError> {
-    let protocol = opts
-        .protocol
-        .unwrap_or(cttimeout_codec::consts::NETLINK_NETFILTER);
-    let fd = sys::netlink_socket(protocol)
-        .map_err(|e| OpenError::new("ERR_SOCKET", "socket(AF_NETLINK)", e))?;
+    let protocol = opts.protocol.unwrap_or(cttimeout_codec::consts::NETLINK_NETFILTER);
+    let fd = sys::netlink_socket(protocol).map_err(|e| OpenError::new("ERR_SOCKET", "socket(AF_NETLINK)", e))?;
     let raw = fd.as_raw_fd();
     // Extended ACK gives the kernel's reason text; older kernels lack it (ENOPROTOOPT), which
     // only loses that text.
     let ext_ack = sys::set_int_opt(raw, sys::SOL_NETLINK, sys::NETLINK_EXT_ACK, 1).is_ok();
     // Errors echo only the request's header, not the whole request.
     let _ = sys::set_int_opt(raw, sys::SOL_NETLINK, sys::NETLINK_CAP_ACK, 1);
-    sys::set_buffer(
-        raw,
-        true,
-        opts.receive_buffer.unwrap_or(DEFAULT_RECEIVE_BUFFER),
-    )
-    .map_err(|e| OpenError::new("ERR_SOCKET", "SO_RCVBUF", e))?;
-    sys::set_buffer(raw, false, SEND_BUFFER)
-        .map_err(|e| OpenError::new("ERR_SOCKET", "SO_SNDBUF", e))?;
+    sys::set_buffer(raw, true, opts.receive_buffer.unwrap_or(DEFAULT_RECEIVE_BUFFER))
+        .map_err(|e| OpenError::new("ERR_SOCKET", "SO_RCVBUF", e))?;
+    sys::set_buffer(raw, false, SEND_BUFFER).map_err(|e| OpenError::new("ERR_SOCKET", "SO_SNDBUF", e))?;
     let port = sys::bind_autoport(&fd).map_err(|e| OpenError::new("ERR_SOCKET", "bind", e))?;
     Ok((fd, port, ext_ack))
 }
 
 fn create_elsewhere(opts: &OpenOptions) -> Result<(OwnedFd, u32, bool), OpenError> {
     let ns = match &opts.netns {
-        Some(spec) => Some(sys::open_netns(spec).map_err(|e| {
-            OpenError::new(
-                "ERR_NETNS",
-                &format!("cannot open network namespace {spec}"),
-                e,
-            )
-        })?),
+        Some(spec) => Some(
+            sys::open_netns(spec)
+                .map_err(|e| OpenError::new("ERR_NETNS", &format!("cannot open network namespace {spec}"), e))?,
+        ),
         None => None,
     };
     let opts = opts.clone();
@@ -160,10 +145,7 @@ fn create_elsewhere(opts: &OpenOptions) -> Result<(OwnedFd, u32, bool), OpenErro
                 sys::setns_net(ns).map_err(|e| {
                     OpenError::new(
                         "ERR_NETNS",
-                        &format!(
-                            "cannot enter network namespace {}",
-                            opts.netns.as_deref().unwrap_or("")
-                        ),
+                        &format!("cannot enter network namespace {}", opts.netns.as_deref().unwrap_or("")),
                         e,
                     )
                 })?;
@@ -176,25 +158,19 @@ fn create_elsewhere(opts: &OpenOptions) -> Result<(OwnedFd, u32, bool), OpenErro
         })
         .map_err(|e| OpenError::new("ERR_SOCKET", "spawn helper thread", e))?;
     helper.join().unwrap_or_else(|_| {
-        Err(OpenError {
-            code: "ERR_SOCKET",
-            message: "the namespace helper thread panicked".into(),
-            errno: None,
-        })
+        Err(OpenError { code: "ERR_SOCKET", message: "the namespace helper thread panicked".into(), errno: None })
     })
 }
 
 impl Conn {
     pub fn open(opts: &OpenOptions, sink: Sink) -> Result<Conn, OpenError> {
-        let (fd, port_id, ext_ack) = if opts.netns.is_some() || opts.unprivileged.is_some() {
-            create_elsewhere(opts)?
-        } else {
-            create(opts)?
-        };
+        let (fd, port_id, ext_ack) =
+            if opts.netns.is_some() || opts.unprivileged.is_some() { create_elsewhere(opts)? } else { create(opts)? };
         let capture = match opts.capture.as_deref().filter(|p| !p.is_empty()) {
-            Some(p) => Some(capture::open(p.as_ref()).map_err(|e| {
-                OpenError::new("ERR_CAPTURE", &format!("cannot write capture file {p}"), e)
-            })?),
+            Some(p) => Some(
+                capture::open(p.as_ref())
+                    .map_err(|e| OpenError::new("ERR_CAPTURE", &format!("cannot write capture file {p}"), e))?,
+            ),
             None => None,
         };
         let wake = sys::eventfd().map_err(|e| OpenError::new("ERR_SOCKET", "eventfd", e))?;
@@ -231,21 +207,12 @@ impl Conn {
                 io_loop(&s, sink, read_buffer)
             })
             .map_err(|e| OpenError::new("ERR_SOCKET", "spawn I/O thread", e))?;
-        Ok(Conn {
-            shared,
-            thread: Some(thread),
-            port_id,
-            ext_ack,
-        })
+        Ok(Conn { shared, thread: Some(thread), port_id, ext_ack })
     }
 
     /// Queues one sendmsg (one or more whole requests). Returns at once.
     pub fn send(&self, data: Vec<u8>) {
-        self.shared
-            .outbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(data);
+        self.shared.outbox.lock().unwrap_or_else(|e| e.into_inner()).push_back(data);
         self.shared.wake();
     }
 
@@ -262,20 +229,12 @@ impl Conn {
     }
 
     pub fn receive_buffer(&self) -> io::Result<usize> {
-        sys::get_int_opt(
-            self.shared.fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUF,
-        )
-        .map(|v| v.max(0) as usize)
+        sys::get_int_opt(self.shared.fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_RCVBUF).map(|v| v.max(0) as usize)
     }
 
     /// Datagrams sent and received so far.
     pub fn counters(&self) -> (u64, u64) {
-        (
-            self.shared.sent.load(Ordering::Relaxed),
-            self.shared.received.load(Ordering::Relaxed),
-        )
+        (self.shared.sent.load(Ordering::Relaxed), self.shared.received.load(Ordering::Relaxed))
     }
 
     /// Tells the I/O thread to stop, without waiting.
@@ -317,10 +276,8 @@ fn io_loop(s: &Shared, mut sink: Sink, read_buffer: usize) {
         let (readable, woken) = match sys::poll2(fd, !paused, s.wake.as_raw_fd()) {
             Ok(r) => r,
             Err(e) => {
-                let _ = sink(vec![Event::Fatal {
-                    errno: e.raw_os_error().unwrap_or(0),
-                    message: format!("poll: {e}"),
-                }]);
+                let _ =
+                    sink(vec![Event::Fatal { errno: e.raw_os_error().unwrap_or(0), message: format!("poll: {e}") }]);
                 break;
             }
         };
@@ -349,11 +306,7 @@ fn io_loop(s: &Shared, mut sink: Sink, read_buffer: usize) {
 
 fn send_queued(s: &Shared, events: &mut Vec<Event>) {
     loop {
-        let next = s
-            .outbox
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop_front();
+        let next = s.outbox.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
         let Some(data) = next else { break };
         if let Some(c) = &s.capture {
             c.record(Direction::Sent, &data, data.len());
@@ -362,10 +315,8 @@ fn send_queued(s: &Shared, events: &mut Vec<Event>) {
             Ok(()) => {
                 s.sent.fetch_add(1, Ordering::Relaxed);
             }
-            Err(e) => events.push(Event::SendFailed {
-                seqs: split::seqs(&data),
-                errno: e.raw_os_error().unwrap_or(libc::EIO),
-            }),
+            Err(e) => events
+                .push(Event::SendFailed { seqs: split::seqs(&data), errno: e.raw_os_error().unwrap_or(libc::EIO) }),
         }
     }
 }
@@ -390,9 +341,7 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool 
                     c.record(Direction::Received, &buf[..r.len], r.real_len);
                 }
                 if r.sender != 0 {
-                    events.push(Event::Dropped {
-                        reason: format!("datagram from port {} (not the kernel)", r.sender),
-                    });
+                    events.push(Event::Dropped { reason: format!("datagram from port {} (not the kernel)", r.sender) });
                     continue;
                 }
                 if r.real_len > r.len {
@@ -408,23 +357,16 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool 
                 // Kernel replies carry our port id in every message; split drops the rest.
                 let sp = split::split(buf[..r.len].to_vec(), s.port_id);
                 if sp.foreign > 0 {
-                    events.push(Event::Dropped {
-                        reason: format!("{} message(s) for another port id", sp.foreign),
-                    });
+                    events.push(Event::Dropped { reason: format!("{} message(s) for another port id", sp.foreign) });
                 }
                 if let Some((offset, text)) = sp.malformed {
-                    events.push(Event::Dropped {
-                        reason: format!("malformed datagram at byte {offset}: {text}"),
-                    });
+                    events.push(Event::Dropped { reason: format!("malformed datagram at byte {offset}: {text}") });
                 }
                 events.extend(sp.chunks.into_iter().map(Event::Chunk));
             }
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => events.push(Event::Overrun),
             Err(e) => {
-                events.push(Event::Fatal {
-                    errno: e.raw_os_error().unwrap_or(0),
-                    message: format!("recvmsg: {e}"),
-                });
+                events.push(Event::Fatal { errno: e.raw_os_error().unwrap_or(0), message: format!("recvmsg: {e}") });
                 return true;
             }
         }
@@ -432,4 +374,66 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool 
     // More may be queued: come back after handing this batch over.
     s.wake();
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// NETLINK_USERSOCK: two user-space sockets talk without touching any kernel state.
+    const NETLINK_USERSOCK: i32 = 2;
+
+    fn open_with_channel(opts: OpenOptions) -> (Conn, mpsc::Receiver<Event>) {
+        let (tx, rx) = mpsc::channel();
+        let sink: Sink = Box::new(move |events| events.into_iter().all(|e| tx.send(e).is_ok()));
+        (Conn::open(&opts, sink).expect("open"), rx)
+    }
+
+    #[test]
+    fn messages_from_another_sender_are_dropped() {
+        let (conn, rx) = open_with_channel(OpenOptions { protocol: Some(NETLINK_USERSOCK), ..Default::default() });
+        let forger = sys::netlink_socket(NETLINK_USERSOCK).unwrap();
+        let forger_port = sys::bind_autoport(&forger).unwrap();
+        // A well-formed "ACK" carrying our port id, from a user-space port: must not count.
+        let mut ack = [0u8; 36];
+        ack[0] = 36;
+        ack[4] = 2;
+        ack[12..16].copy_from_slice(&conn.port_id.to_le_bytes());
+        let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+        addr.nl_pid = conn.port_id;
+        // SAFETY: valid buffer and address for the lengths given.
+        let n = unsafe {
+            libc::sendto(
+                forger.as_raw_fd(),
+                ack.as_ptr().cast(),
+                ack.len(),
+                0,
+                (&addr as *const libc::sockaddr_nl).cast(),
+                std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(n, 36);
+        match rx.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Event::Dropped { reason } => {
+                assert!(reason.contains(&forger_port.to_string()), "{reason}")
+            }
+            e => panic!("expected Dropped, got {e:?}"),
+        }
+        conn.close();
+        assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
+    }
+
+    #[test]
+    fn bad_namespace_is_err_netns() {
+        let e = Conn::open(
+            &OpenOptions { netns: Some("/nonexistent/netns".into()), ..Default::default() },
+            Box::new(|_| true),
+        )
+        .err()
+        .unwrap();
+        assert_eq!((e.code, e.errno), ("ERR_NETNS", Some(libc::ENOENT)));
+    }
 }

@@ -105,41 +105,23 @@ mod node {
                 ..empty("chunk")
             },
             Event::Overrun => empty("overrun"),
-            Event::Truncated { seq, len, real_len } => NativeEvent {
-                seq,
-                length: Some(len as u32),
-                real_length: Some(real_len as u32),
-                ..empty("truncated")
-            },
-            Event::SendFailed { seqs, errno } => NativeEvent {
-                seqs: Some(seqs),
-                errno: Some(errno),
-                ..empty("send-failed")
-            },
-            Event::Dropped { reason } => NativeEvent {
-                message: Some(reason),
-                ..empty("dropped")
-            },
-            Event::Fatal { errno, message } => NativeEvent {
-                errno: Some(errno),
-                message: Some(message),
-                ..empty("fatal")
-            },
+            Event::Truncated { seq, len, real_len } => {
+                NativeEvent { seq, length: Some(len as u32), real_length: Some(real_len as u32), ..empty("truncated") }
+            }
+            Event::SendFailed { seqs, errno } => {
+                NativeEvent { seqs: Some(seqs), errno: Some(errno), ..empty("send-failed") }
+            }
+            Event::Dropped { reason } => NativeEvent { message: Some(reason), ..empty("dropped") },
+            Event::Fatal { errno, message } => {
+                NativeEvent { errno: Some(errno), message: Some(message), ..empty("fatal") }
+            }
         }
     }
 
     /// Weak (does not keep Node alive by itself: the JS side holds the loop open while requests
     /// are pending), not callee-handled, and bounded: at most 2 batches (of about 128 KiB)
     /// wait for the JS thread; then the I/O thread blocks, and with it the kernel's dump.
-    type EventFn = ThreadsafeFunction<
-        Vec<NativeEvent>,
-        Unknown<'static>,
-        Vec<NativeEvent>,
-        Status,
-        false,
-        true,
-        2,
-    >;
+    type EventFn = ThreadsafeFunction<Vec<NativeEvent>, Unknown<'static>, Vec<NativeEvent>, Status, false, true, 2>;
 
     pub struct OpenTask {
         opts: OpenOptions,
@@ -163,16 +145,8 @@ mod node {
 
         fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
             Ok(match output {
-                Ok(conn) => Either::A(NativeSocket {
-                    port_id: conn.port_id,
-                    ext_ack: conn.ext_ack,
-                    conn: Some(conn),
-                }),
-                Err(e) => Either::B(NativeOpenError {
-                    code: e.code.into(),
-                    message: e.message,
-                    errno: e.errno,
-                }),
+                Ok(conn) => Either::A(NativeSocket { port_id: conn.port_id, ext_ack: conn.ext_ack, conn: Some(conn) }),
+                Err(e) => Either::B(NativeOpenError { code: e.code.into(), message: e.message, errno: e.errno }),
             })
         }
     }
@@ -190,9 +164,7 @@ mod node {
             .weak::<true>()
             .max_queue_size::<2>()
             .build_callback(|ctx| Ok(ctx.value))?;
-        let unprivileged = options
-            .unprivileged_uid
-            .map(|uid| (uid, options.unprivileged_gid.unwrap_or(uid)));
+        let unprivileged = options.unprivileged_uid.map(|uid| (uid, options.unprivileged_gid.unwrap_or(uid)));
         let opts = OpenOptions {
             netns: options.netns,
             receive_buffer: options.receive_buffer_bytes.map(|v| v as usize),
@@ -201,10 +173,7 @@ mod node {
             unprivileged,
             protocol: options.protocol,
         };
-        Ok(AsyncTask::new(OpenTask {
-            opts,
-            events: Some(events),
-        }))
+        Ok(AsyncTask::new(OpenTask { opts, events: Some(events) }))
     }
 
     pub struct CloseTask {

@@ -43,18 +43,12 @@ fn terminal_status(m: &RawMessage<'_>) -> Option<Ending> {
         Ok(msg) => match msg.body {
             Body::Error(e) => {
                 let x = e.ext_ack.as_ref();
-                Some((
-                    e.errno() as i32,
-                    x.and_then(|x| x.message()),
-                    x.and_then(|x| x.offset),
-                ))
+                Some((e.errno() as i32, x.and_then(|x| x.message()), x.and_then(|x| x.offset)))
             }
             Body::Done(d) => {
                 let x = d.ext_ack.as_ref();
                 Some((
-                    d.status
-                        .filter(|s| *s < 0)
-                        .map_or(0, |s| s.unsigned_abs() as i32),
+                    d.status.filter(|s| *s < 0).map_or(0, |s| s.unsigned_abs() as i32),
                     x.and_then(|x| x.message()),
                     x.and_then(|x| x.offset),
                 ))
@@ -107,39 +101,25 @@ pub fn split(dgram: Vec<u8>, port_id: u32) -> Split {
         let data = if whole {
             dgram.take().unwrap_or_default()
         } else {
-            dgram
-                .as_ref()
-                .map(|d| d[start..end].to_vec())
-                .unwrap_or_default()
+            dgram.as_ref().map(|d| d[start..end].to_vec()).unwrap_or_default()
         };
         let (terminal, (errno, msg, offset)) = match term {
             Some(t) => (true, t),
             None => (false, (0, None, None)),
         };
-        out.chunks.push(Chunk {
-            seq,
-            data,
-            terminal,
-            errno,
-            ext_ack_message: msg,
-            ext_ack_offset: offset,
-        });
+        out.chunks.push(Chunk { seq, data, terminal, errno, ext_ack_message: msg, ext_ack_offset: offset });
     }
     out
 }
 
 /// The sequence number of the first message in `buf`, if it has a whole header.
 pub fn first_seq(buf: &[u8]) -> Option<u32> {
-    buf.get(8..12)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    buf.get(8..12).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// Sequence numbers of every message in an outgoing buffer.
 pub fn seqs(buf: &[u8]) -> Vec<u32> {
-    messages(buf)
-        .map_while(Result::ok)
-        .map(|m| m.header.seq)
-        .collect()
+    messages(buf).map_while(Result::ok).map(|m| m.header.seq).collect()
 }
 
 #[cfg(test)]
@@ -164,23 +144,10 @@ mod tests {
     }
 
     fn fixture(id: &str) -> Vec<u8> {
-        let all: serde_json::Value = serde_json::from_str(include_str!(
-            "../../../test/fixtures/protocol-md-captures.json"
-        ))
-        .unwrap();
-        let hex = all
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()["hex"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect()
+        let all: serde_json::Value =
+            serde_json::from_str(include_str!("../../../test/fixtures/protocol-md-captures.json")).unwrap();
+        let hex = all.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["hex"].as_str().unwrap().to_string();
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
     }
 
     #[test]
@@ -205,10 +172,7 @@ mod tests {
         let s = split(d, 5);
         assert_eq!(s.foreign, 1);
         assert_eq!(
-            s.chunks
-                .iter()
-                .map(|c| (c.seq, c.terminal, c.errno, c.data.len()))
-                .collect::<Vec<_>>(),
+            s.chunks.iter().map(|c| (c.seq, c.terminal, c.errno, c.data.len())).collect::<Vec<_>>(),
             vec![(1, true, 0, 20 + 36), (2, true, 16, 36)]
         );
     }
@@ -230,10 +194,7 @@ mod tests {
         let s = split(bytes, 0x2e52);
         let c = &s.chunks[0];
         assert_eq!((c.seq, c.errno), (0x3ea, 22));
-        assert_eq!(
-            c.ext_ack_message.as_deref(),
-            Some("Attribute failed policy validation")
-        );
+        assert_eq!(c.ext_ack_message.as_deref(), Some("Attribute failed policy validation"));
         assert_eq!(c.ext_ack_offset, Some(20));
     }
 }

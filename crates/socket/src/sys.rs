@@ -21,13 +21,7 @@ fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
 /// `socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol)`.
 pub fn netlink_socket(protocol: libc::c_int) -> io::Result<OwnedFd> {
     // SAFETY: plain syscall; the returned fd is owned from here on.
-    let fd = check(unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-            protocol,
-        )
-    })?;
+    let fd = check(unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, protocol) })?;
     // SAFETY: fd was just returned by socket() and is not owned by anything else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
@@ -39,32 +33,15 @@ pub fn bind_autoport(fd: &OwnedFd) -> io::Result<u32> {
     addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
     let len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
     // SAFETY: addr is a valid sockaddr_nl of the given length.
-    check(unsafe {
-        libc::bind(
-            fd.as_raw_fd(),
-            (&addr as *const libc::sockaddr_nl).cast(),
-            len,
-        )
-    })?;
+    check(unsafe { libc::bind(fd.as_raw_fd(), (&addr as *const libc::sockaddr_nl).cast(), len) })?;
     let mut got: libc::sockaddr_nl = unsafe { zeroed() };
     let mut got_len = len;
     // SAFETY: got is writable and got_len holds its size.
-    check(unsafe {
-        libc::getsockname(
-            fd.as_raw_fd(),
-            (&mut got as *mut libc::sockaddr_nl).cast(),
-            &mut got_len,
-        )
-    })?;
+    check(unsafe { libc::getsockname(fd.as_raw_fd(), (&mut got as *mut libc::sockaddr_nl).cast(), &mut got_len) })?;
     Ok(got.nl_pid)
 }
 
-pub fn set_int_opt(
-    fd: RawFd,
-    level: libc::c_int,
-    name: libc::c_int,
-    value: libc::c_int,
-) -> io::Result<()> {
+pub fn set_int_opt(fd: RawFd, level: libc::c_int, name: libc::c_int, value: libc::c_int) -> io::Result<()> {
     // SAFETY: value is a live c_int of the size passed.
     check(unsafe {
         libc::setsockopt(
@@ -82,15 +59,7 @@ pub fn get_int_opt(fd: RawFd, level: libc::c_int, name: libc::c_int) -> io::Resu
     let mut value: libc::c_int = 0;
     let mut len = size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: value is writable and len holds its size.
-    check(unsafe {
-        libc::getsockopt(
-            fd,
-            level,
-            name,
-            (&mut value as *mut libc::c_int).cast(),
-            &mut len,
-        )
-    })?;
+    check(unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut libc::c_int).cast(), &mut len) })?;
     Ok(value)
 }
 
@@ -99,11 +68,8 @@ pub fn get_int_opt(fd: RawFd, level: libc::c_int, name: libc::c_int) -> io::Resu
 /// back to the plain option, which the kernel caps silently. Returns what the kernel reports
 /// afterwards (it doubles the value for its bookkeeping overhead).
 pub fn set_buffer(fd: RawFd, rcv: bool, bytes: usize) -> io::Result<usize> {
-    let (force, plain) = if rcv {
-        (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF)
-    } else {
-        (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF)
-    };
+    let (force, plain) =
+        if rcv { (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF) } else { (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF) };
     let v = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX / 2);
     if set_int_opt(fd, libc::SOL_SOCKET, force, v).is_err() {
         set_int_opt(fd, libc::SOL_SOCKET, plain, v)?;
@@ -135,16 +101,8 @@ pub fn eventfd_drain(fd: RawFd) {
 /// Waits until `fd` (when `want_fd`) or `wake` is readable. Returns (fd ready, wake ready).
 pub fn poll2(fd: RawFd, want_fd: bool, wake: RawFd) -> io::Result<(bool, bool)> {
     let mut fds = [
-        libc::pollfd {
-            fd: if want_fd { fd } else { -1 },
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: wake,
-            events: libc::POLLIN,
-            revents: 0,
-        },
+        libc::pollfd { fd: if want_fd { fd } else { -1 }, events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd: wake, events: libc::POLLIN, revents: 0 },
     ];
     loop {
         // SAFETY: fds is a valid array of two pollfd.
@@ -202,10 +160,7 @@ pub struct Received {
 pub fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<Received>> {
     // SAFETY: all-zero is valid for these plain-data structs.
     let mut addr: libc::sockaddr_nl = unsafe { zeroed() };
-    let mut iov = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
-    };
+    let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
     let mut msg: libc::msghdr = unsafe { zeroed() };
     msg.msg_name = (&mut addr as *mut libc::sockaddr_nl).cast();
     msg.msg_namelen = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
@@ -216,11 +171,7 @@ pub fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<Received>> {
         let n = unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_DONTWAIT | libc::MSG_TRUNC) };
         if n >= 0 {
             let real_len = n as usize;
-            return Ok(Some(Received {
-                len: real_len.min(buf.len()),
-                real_len,
-                sender: addr.nl_pid,
-            }));
+            return Ok(Some(Received { len: real_len.min(buf.len()), real_len, sender: addr.nl_pid }));
         }
         let e = io::Error::last_os_error();
         match e.raw_os_error() {
@@ -233,11 +184,7 @@ pub fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<Received>> {
 
 /// Opens a network namespace file (a path, or a name under /run/netns).
 pub fn open_netns(spec: &str) -> io::Result<OwnedFd> {
-    let path = if spec.contains('/') {
-        spec.to_string()
-    } else {
-        format!("/run/netns/{spec}")
-    };
+    let path = if spec.contains('/') { spec.to_string() } else { format!("/run/netns/{spec}") };
     let c = CString::new(path).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     // SAFETY: c is a valid NUL-terminated path.
     let fd = check(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
