@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the netlink addon (crates/socket, napi-rs, release) into packages/cttimeout/native/,
 # where packages/cttimeout/src/transport/native.ts loads it from. The .node file is build
-# output and never committed. The TypeScript declarations napi-rs generates ARE committed
-# (packages/cttimeout/src/transport/native.generated.d.ts) so the TS side type-checks against
-# the real binding; this script regenerates them and fails under CI when they are stale.
+# output and never committed. The declarations napi-rs generates ARE committed, as
+# packages/cttimeout/src/transport/native.generated.ts, so the TS side type-checks against the
+# real binding without Rust; this script regenerates them and fails under CI when stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +13,7 @@ if [[ "$(uname -s)" != Linux ]]; then
 fi
 
 out=packages/cttimeout/native
-committed=packages/cttimeout/src/transport/native.generated.d.ts
+committed=packages/cttimeout/src/transport/native.generated.ts
 mkdir -p "$out"
 npx napi build \
   --manifest-path crates/socket/Cargo.toml \
