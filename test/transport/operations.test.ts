@@ -1,6 +1,7 @@
 // Every operation of PROTOCOL.md §2 through the transport, against the real kernel, in a
 // private network namespace. Requests are the captured nfct bytes of PROTOCOL.md §7 (the
 // codec's golden bytes) and bytes built here; the transport assigns the sequence numbers.
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import {
@@ -127,6 +128,23 @@ describe('PROTOCOL.md §2 operations round-trip', () => {
       await host.close();
     }
     await t.request(deletePolicy('only-in-netns'));
+  });
+
+  it('opens by namespace name (/run/netns/NAME) as well as by path', async () => {
+    const name = `cttimeout-test-${process.pid}`;
+    // `ip netns attach` bind-mounts our private namespace as /run/netns/NAME
+    execFileSync('ip', ['netns', 'attach', name, String(ns.pid)]);
+    try {
+      const byName = await NetlinkTransport.open({ netns: name });
+      try {
+        await byName.request(newPolicy('by-name', TCP));
+        await t.request(deletePolicy('by-name')); // the same namespace as the path
+      } finally {
+        await byName.close();
+      }
+    } finally {
+      execFileSync('ip', ['netns', 'delete', name]);
+    }
   });
 
   it('rejects bytes that are not exactly one netlink message', async () => {
