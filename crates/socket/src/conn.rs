@@ -12,6 +12,7 @@ use std::thread::JoinHandle;
 use crate::capture::{self, Capture, Direction};
 use crate::split::{self, Chunk};
 use crate::sys;
+use cttimeout_codec::consts::{NLMSG_DONE, NLMSG_ERROR};
 
 /// Read buffer: larger than any datagram cttimeout sends (dumps are capped at 32 KiB).
 pub const DEFAULT_READ_BUFFER: usize = 64 * 1024;
@@ -58,9 +59,11 @@ pub enum Event {
     Chunk(Chunk),
     /// recvmsg said ENOBUFS: the kernel dropped replies because the receive buffer was full.
     Overrun,
-    /// A datagram longer than the read buffer. `seq` is the first message's, if readable.
+    /// A datagram longer than the read buffer. `seq` is the first message's, if readable;
+    /// `terminal` says the kept header is an ACK/error/DONE (nothing more will come for it).
     Truncated {
         seq: Option<u32>,
+        terminal: bool,
         len: usize,
         real_len: usize,
     },
@@ -345,8 +348,11 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool 
                     continue;
                 }
                 if r.real_len > r.len {
+                    let kept = &buf[..r.len];
+                    let ty = kept.get(4..6).map(|b| u16::from_le_bytes([b[0], b[1]]));
                     events.push(Event::Truncated {
-                        seq: split::first_seq(&buf[..r.len]),
+                        seq: split::first_seq(kept),
+                        terminal: matches!(ty, Some(NLMSG_ERROR | NLMSG_DONE)),
                         len: r.len,
                         real_len: r.real_len,
                     });

@@ -62,7 +62,7 @@ mod node {
         pub seq: Option<u32>,
         /// chunk: one or more whole messages of one request.
         pub data: Option<Buffer>,
-        /// chunk: ends with the request's ACK, error or DONE.
+        /// chunk: ends with the request's ACK, error or DONE; truncated: the cut message was one.
         pub terminal: Option<bool>,
         /// chunk: positive errno of the terminal message (0 = success); send-failed, fatal.
         pub errno: Option<i32>,
@@ -105,9 +105,13 @@ mod node {
                 ..empty("chunk")
             },
             Event::Overrun => empty("overrun"),
-            Event::Truncated { seq, len, real_len } => {
-                NativeEvent { seq, length: Some(len as u32), real_length: Some(real_len as u32), ..empty("truncated") }
-            }
+            Event::Truncated { seq, terminal, len, real_len } => NativeEvent {
+                seq,
+                terminal: Some(terminal),
+                length: Some(len as u32),
+                real_length: Some(real_len as u32),
+                ..empty("truncated")
+            },
             Event::SendFailed { seqs, errno } => {
                 NativeEvent { seqs: Some(seqs), errno: Some(errno), ..empty("send-failed") }
             }

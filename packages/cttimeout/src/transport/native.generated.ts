@@ -30,7 +30,7 @@ export interface NativeEvent {
   seq?: number
   /** chunk: one or more whole messages of one request. */
   data?: Buffer
-  /** chunk: ends with the request's ACK, error or DONE. */
+  /** chunk: ends with the request's ACK, error or DONE; truncated: the cut message was one. */
   terminal?: boolean
   /** chunk: positive errno of the terminal message (0 = success); send-failed, fatal. */
   errno?: number

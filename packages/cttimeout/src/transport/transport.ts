@@ -26,6 +26,8 @@ const MARGIN = 64 * 1024;
 const MAX_RECEIVE_BUFFER = 64 * 1024 * 1024;
 /** Largest sendmsg: below the default send buffer (212,960 B), so it never fails EMSGSIZE. */
 const MAX_SENDMSG = 192 * 1024;
+/** Requests handed to the I/O thread per event-loop turn. */
+const FLUSH_SLICE = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_HIGH_WATER = 8;
 /** A stream consumer gets the chunks already buffered for at most this long before yielding. */
@@ -125,6 +127,42 @@ interface Zombie {
   dump: boolean;
 }
 
+/** A FIFO with O(1) shift (Array.prototype.shift is O(n): quadratic for big batches). */
+class Fifo<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+  push(x: T): void {
+    this.#items.push(x);
+  }
+  peek(): T | undefined {
+    return this.#items[this.#head];
+  }
+  shift(): T | undefined {
+    const x = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return x;
+  }
+  unshift(x: T): void {
+    if (this.#head > 0) this.#items[--this.#head] = x;
+    else this.#items.unshift(x);
+  }
+  remove(x: T): void {
+    const i = this.#items.indexOf(x, this.#head);
+    if (i >= 0) this.#items.splice(i, 1);
+  }
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+  }
+}
+
 function transportError(code: string, message: string, extra: { operation?: string; seq?: number; errno?: number; cause?: unknown } = {}): CtTimeoutError {
   return new CtTimeoutError(code, message, { source: 'transport', ...extra });
 }
@@ -173,7 +211,7 @@ export class NetlinkTransport {
   #fatal: CtTimeoutError | undefined;
   #nextSeq: number;
   readonly #pending = new Map<number, Req>();
-  readonly #queue: Req[] = [];
+  readonly #queue = new Fifo<Req>();
   readonly #zombies = new Map<number, Zombie>();
   #inFlight = 0;
   #dumpRunning = false;
@@ -349,7 +387,7 @@ export class NetlinkTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#queue.length = 0;
+    this.#queue.clear();
     for (const r of [...this.#pending.values()]) this.#finish(r, this.#closedError(r));
     this.#zombies.clear();
     this.#updateKeepAlive();
@@ -481,8 +519,7 @@ export class NetlinkTransport {
   #abandon(r: Req, err: CtTimeoutError | undefined): void {
     if (this.#pending.get(r.seq) !== r) return;
     if (r.state === 'queued') {
-      const i = this.#queue.indexOf(r);
-      if (i >= 0) this.#queue.splice(i, 1);
+      this.#queue.remove(r);
     } else {
       this.#zombies.set(r.seq, { dump: r.dump });
       if (this.#zombies.size > MAX_ZOMBIES) {
@@ -548,10 +585,21 @@ export class NetlinkTransport {
       parts.length = 0;
       size = 0;
     };
+    let budget = FLUSH_SLICE;
     while (this.#queue.length > 0) {
-      const r = this.#queue[0]!;
+      const r = this.#queue.peek()!;
       if (r.dump && this.#dumpRunning) break;
       if (!this.#noFlowControl && !r.internal && this.#inFlight >= this.#window && this.#inFlight > 0) break;
+      if (budget-- === 0) {
+        // A huge batch goes out in slices, one per event-loop turn: timers and I/O keep running
+        // and the kernel starts on the first slice while JS prepares the next.
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          this.#flush();
+        });
+        break;
+      }
       if (size + r.bytes.length > MAX_SENDMSG) send();
       this.#queue.shift();
       r.state = 'sent';
@@ -671,10 +719,17 @@ export class NetlinkTransport {
 
   #onTruncated(e: NativeEvent): void {
     this.#truncated++;
-    const r = e.seq === undefined || e.seq === null ? undefined : this.#pending.get(e.seq);
-    if (!r) {
-      // We cannot tell whose reply was cut: find out the way ENOBUFS does.
-      this.#recoverLostReplies();
+    const seq = e.seq ?? -1;
+    const r = this.#pending.get(seq);
+    if (!r || r.state !== 'sent') {
+      const z = this.#zombies.get(seq);
+      if (z && e.terminal) {
+        this.#zombies.delete(seq);
+        this.#ended(z.dump);
+      } else if (!z) {
+        // We cannot tell whose reply was cut: find out the way ENOBUFS does.
+        this.#recoverLostReplies();
+      }
       return;
     }
     const err = transportError(
@@ -682,8 +737,9 @@ export class NetlinkTransport {
       `${r.operation}: a reply datagram of ${e.realLength} bytes was cut to ${e.length} bytes (MSG_TRUNC) and dropped; the read buffer has been enlarged, retry the request`,
       { operation: r.operation, seq: r.seq },
     );
-    // The rest of its replies may still come: keep its seq reserved until they do.
-    this.#abandon(r, err);
+    if (e.terminal) this.#finish(r, err);
+    // Otherwise more replies will come: keep its seq reserved until the last one does.
+    else this.#abandon(r, err);
   }
 
   /**
@@ -722,14 +778,14 @@ export class NetlinkTransport {
     const b = this.#enqueue(barrier, { operation: 'barrier', timeoutMs: 0 }, () => {}, done, true);
     if (b) {
       // Ahead of anything queued: it must follow exactly the requests already sent.
-      this.#queue.splice(this.#queue.indexOf(b), 1);
+      this.#queue.remove(b);
       this.#queue.unshift(b);
     }
   }
 
   #fail(err: CtTimeoutError): void {
     this.#fatal = err;
-    this.#queue.length = 0;
+    this.#queue.clear();
     for (const r of [...this.#pending.values()]) {
       this.#finish(r, new CtTimeoutError(err.code, `${r.operation}: ${err.message}`, { source: 'transport', errno: err.errno, operation: r.operation, seq: r.seq }));
     }
