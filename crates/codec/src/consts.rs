@@ -111,13 +111,8 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 5] = [
-        Command::New,
-        Command::Get,
-        Command::Delete,
-        Command::DefaultSet,
-        Command::DefaultGet,
-    ];
+    pub const ALL: [Command; 5] =
+        [Command::New, Command::Get, Command::Delete, Command::DefaultSet, Command::DefaultGet];
 
     pub fn from_u8(v: u8) -> Option<Command> {
         Self::ALL.get(usize::from(v)).copied()
@@ -172,18 +167,9 @@ pub fn flag_names(msg_type: u16, flags: u16) -> Vec<&'static str> {
     let high: &[(u16, &str)] = if msg_type == NLMSG_ERROR {
         &[(NLM_F_CAPPED, "CAPPED"), (NLM_F_ACK_TLVS, "ACK_TLVS")]
     } else if request && matches!(cmd, Some(Command::Get) | Some(Command::DefaultGet)) {
-        &[
-            (NLM_F_ROOT, "ROOT"),
-            (NLM_F_MATCH, "MATCH"),
-            (NLM_F_ATOMIC, "ATOMIC"),
-        ]
+        &[(NLM_F_ROOT, "ROOT"), (NLM_F_MATCH, "MATCH"), (NLM_F_ATOMIC, "ATOMIC")]
     } else if request {
-        &[
-            (NLM_F_REPLACE, "REPLACE"),
-            (NLM_F_EXCL, "EXCL"),
-            (NLM_F_CREATE, "CREATE"),
-            (NLM_F_APPEND, "APPEND"),
-        ]
+        &[(NLM_F_REPLACE, "REPLACE"), (NLM_F_EXCL, "EXCL"), (NLM_F_CREATE, "CREATE"), (NLM_F_APPEND, "APPEND")]
     } else {
         &[]
     };
@@ -207,12 +193,10 @@ pub fn msg_type_name(msg_type: u16) -> String {
         NLMSG_ERROR => "NLMSG_ERROR".into(),
         NLMSG_DONE => "NLMSG_DONE".into(),
         NLMSG_OVERRUN => "NLMSG_OVERRUN".into(),
-        t if t >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT) => {
-            match Command::from_u8((t & 0xff) as u8) {
-                Some(c) => c.kernel_name().into(),
-                None => format!("cttimeout command {}", t & 0xff),
-            }
-        }
+        t if t >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT) => match Command::from_u8((t & 0xff) as u8) {
+            Some(c) => c.kernel_name().into(),
+            None => format!("cttimeout command {}", t & 0xff),
+        },
         t if t >= 0x100 => format!("nfnetlink subsystem {} message {}", t >> 8, t & 0xff),
         t => format!("netlink control message {t}"),
     }

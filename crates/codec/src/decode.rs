@@ -27,19 +27,12 @@ pub struct Timeouts<'a> {
 
 impl<'a> Timeouts<'a> {
     pub fn new(protocol: &'static Protocol) -> Self {
-        Timeouts {
-            protocol,
-            values: [None; MAX_STATES],
-            unknown: Vec::new(),
-        }
+        Timeouts { protocol, values: [None; MAX_STATES], unknown: Vec::new() }
     }
 
     /// Value of the state with this attribute number.
     pub fn get(&self, attr: u16) -> Option<u32> {
-        self.values
-            .get(usize::from(attr).checked_sub(1)?)
-            .copied()
-            .flatten()
+        self.values.get(usize::from(attr).checked_sub(1)?).copied().flatten()
     }
 
     pub fn set(&mut self, state: &State, value: u32) {
@@ -48,10 +41,7 @@ impl<'a> Timeouts<'a> {
 
     /// Present states with their values, in attribute order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static State, u32)> + '_ {
-        self.protocol
-            .states
-            .iter()
-            .filter_map(|s| self.get(s.attr).map(|v| (s, v)))
+        self.protocol.states.iter().filter_map(|s| self.get(s.attr).map(|v| (s, v)))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -234,84 +224,38 @@ pub(crate) fn trace_header<T: Tracer>(tr: &mut T, h: &Header, o: usize, label: &
     tr.enter(Label::Static(label), o, NLMSG_HDRLEN, Value::None);
     tr.leaf(Label::Static("nlmsg_len"), o, 4, Value::Num(h.len.into()));
     tr.leaf(Label::Static("nlmsg_type"), o + 4, 2, Value::MsgType(h.ty));
-    tr.leaf(
-        Label::Static("nlmsg_flags"),
-        o + 6,
-        2,
-        Value::Flags {
-            msg_type: h.ty,
-            flags: h.flags,
-        },
-    );
-    tr.leaf(
-        Label::Static("nlmsg_seq"),
-        o + 8,
-        4,
-        Value::Num(h.seq.into()),
-    );
-    tr.leaf(
-        Label::Static("nlmsg_pid"),
-        o + 12,
-        4,
-        Value::Num(h.pid.into()),
-    );
+    tr.leaf(Label::Static("nlmsg_flags"), o + 6, 2, Value::Flags { msg_type: h.ty, flags: h.flags });
+    tr.leaf(Label::Static("nlmsg_seq"), o + 8, 4, Value::Num(h.seq.into()));
+    tr.leaf(Label::Static("nlmsg_pid"), o + 12, 4, Value::Num(h.pid.into()));
     tr.exit();
 }
 
 /// Decodes one length-checked message.
-pub fn decode_message<'a, T: Tracer>(
-    raw: RawMessage<'a>,
-    tr: &mut T,
-) -> Result<Message<'a>, DecodeError> {
-    tr.enter(
-        Label::Message(raw.header.ty),
-        raw.offset,
-        raw.header.len as usize,
-        Value::None,
-    );
+pub fn decode_message<'a, T: Tracer>(raw: RawMessage<'a>, tr: &mut T) -> Result<Message<'a>, DecodeError> {
+    tr.enter(Label::Message(raw.header.ty), raw.offset, raw.header.len as usize, Value::None);
     trace_header(tr, &raw.header, raw.offset, "nlmsghdr");
     let body_offset = raw.offset + NLMSG_HDRLEN;
-    let body =
-        match raw.header.ty {
-            NLMSG_NOOP => Body::Noop,
-            NLMSG_OVERRUN => Body::Overrun,
-            NLMSG_ERROR => Body::Error(decode_error(
-                raw.payload,
-                body_offset,
-                raw.header.flags,
-                tr,
-            )?),
-            NLMSG_DONE => Body::Done(decode_done(raw.payload, body_offset, raw.header.flags, tr)?),
-            t if t >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT) => Body::Timeout(
-                decode_timeout((t & 0xff) as u8, raw.payload, body_offset, tr)?,
-            ),
-            _ => {
-                if !raw.payload.is_empty() {
-                    tr.leaf(
-                        Label::Static("payload"),
-                        body_offset,
-                        raw.payload.len(),
-                        Value::Bytes(raw.payload),
-                    );
-                }
-                Body::Other(raw.payload)
+    let body = match raw.header.ty {
+        NLMSG_NOOP => Body::Noop,
+        NLMSG_OVERRUN => Body::Overrun,
+        NLMSG_ERROR => Body::Error(decode_error(raw.payload, body_offset, raw.header.flags, tr)?),
+        NLMSG_DONE => Body::Done(decode_done(raw.payload, body_offset, raw.header.flags, tr)?),
+        t if t >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT) => {
+            Body::Timeout(decode_timeout((t & 0xff) as u8, raw.payload, body_offset, tr)?)
+        }
+        _ => {
+            if !raw.payload.is_empty() {
+                tr.leaf(Label::Static("payload"), body_offset, raw.payload.len(), Value::Bytes(raw.payload));
             }
-        };
+            Body::Other(raw.payload)
+        }
+    };
     tr.exit();
-    Ok(Message {
-        offset: raw.offset,
-        header: raw.header,
-        body,
-    })
+    Ok(Message { offset: raw.offset, header: raw.header, body })
 }
 
 fn trace_unknown<T: Tracer>(tr: &mut T, a: &Attr<'_>) {
-    tr.leaf(
-        Label::UnknownAttr(a.raw_type),
-        a.offset,
-        a.len.into(),
-        Value::Bytes(a.payload),
-    );
+    tr.leaf(Label::UnknownAttr(a.raw_type), a.offset, a.len.into(), Value::Bytes(a.payload));
 }
 
 /// Decodes the payload of a cttimeout message (nfgenmsg + attributes) at datagram `offset`.
@@ -322,41 +266,18 @@ pub fn decode_timeout<'a, T: Tracer>(
     tr: &mut T,
 ) -> Result<Timeout<'a>, DecodeError> {
     let nfgen = match payload.get(..NFGENMSG_LEN) {
-        Some(b) => NfGenMsg {
-            family: b[0],
-            version: b[1],
-            res_id: u16::from_be_bytes([b[2], b[3]]),
-        },
+        Some(b) => NfGenMsg { family: b[0], version: b[1], res_id: u16::from_be_bytes([b[2], b[3]]) },
         None => {
             return Err(DecodeError::new(
                 offset,
-                K::Truncated {
-                    what: "nfgenmsg",
-                    needed: NFGENMSG_LEN,
-                    available: payload.len(),
-                },
+                K::Truncated { what: "nfgenmsg", needed: NFGENMSG_LEN, available: payload.len() },
             ))
         }
     };
     tr.enter(Label::Static("nfgenmsg"), offset, NFGENMSG_LEN, Value::None);
-    tr.leaf(
-        Label::Static("nfgen_family"),
-        offset,
-        1,
-        Value::Num(nfgen.family.into()),
-    );
-    tr.leaf(
-        Label::Static("version"),
-        offset + 1,
-        1,
-        Value::Num(nfgen.version.into()),
-    );
-    tr.leaf(
-        Label::Static("res_id"),
-        offset + 2,
-        2,
-        Value::Num(nfgen.res_id.into()),
-    );
+    tr.leaf(Label::Static("nfgen_family"), offset, 1, Value::Num(nfgen.family.into()));
+    tr.leaf(Label::Static("version"), offset + 1, 1, Value::Num(nfgen.version.into()));
+    tr.leaf(Label::Static("res_id"), offset + 2, 2, Value::Num(nfgen.res_id.into()));
     tr.exit();
     let mut t = Timeout {
         cmd,
@@ -385,12 +306,7 @@ pub fn decode_timeout<'a, T: Tracer>(
             }
             CTA_TIMEOUT_L4PROTO => {
                 let v = a.get_u8("CTA_TIMEOUT_L4PROTO")?;
-                tr.leaf(
-                    Label::Static("CTA_TIMEOUT_L4PROTO"),
-                    o,
-                    l,
-                    Value::Protocol(v),
-                );
+                tr.leaf(Label::Static("CTA_TIMEOUT_L4PROTO"), o, l, Value::Protocol(v));
                 t.l4proto = Some(v);
             }
             CTA_TIMEOUT_USE => {
@@ -408,27 +324,15 @@ pub fn decode_timeout<'a, T: Tracer>(
     // DATA is read after the other attributes: its meaning depends on L4PROTO, wherever
     // that came.
     if let Some(d) = data {
-        let proto = t
-            .protocol()
-            .ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: t.l4proto }))?;
-        tr.enter(
-            Label::Static("CTA_TIMEOUT_DATA"),
-            d.offset,
-            d.len.into(),
-            Value::Protocol(proto.number),
-        );
+        let proto = t.protocol().ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: t.l4proto }))?;
+        tr.enter(Label::Static("CTA_TIMEOUT_DATA"), d.offset, d.len.into(), Value::Protocol(proto.number));
         let mut ts = Timeouts::new(proto);
         for n in d.nested() {
             let n = n?;
             match proto.state(n.kind()) {
                 Some(state) => {
                     let v = n.get_be32(state.kernel)?;
-                    tr.leaf(
-                        Label::Static(state.kernel),
-                        n.offset,
-                        n.len.into(),
-                        Value::Seconds(v),
-                    );
+                    tr.leaf(Label::Static(state.kernel), n.offset, n.len.into(), Value::Seconds(v));
                     ts.set(state, v);
                 }
                 None => {
@@ -453,11 +357,7 @@ fn decode_error<'a, T: Tracer>(
     if payload.len() < MIN {
         return Err(DecodeError::new(
             offset,
-            K::Truncated {
-                what: "nlmsgerr (errno + echoed nlmsghdr)",
-                needed: MIN,
-                available: payload.len(),
-            },
+            K::Truncated { what: "nlmsgerr (errno + echoed nlmsghdr)", needed: MIN, available: payload.len() },
         ));
     }
     let error = i32::from_le_bytes([payload[0], payload[1], payload[2], payload[3]]);
@@ -474,28 +374,16 @@ fn decode_error<'a, T: Tracer>(
         if echoed > available {
             return Err(DecodeError::new(
                 offset + 4,
-                K::LengthPastEnd {
-                    what: "echoed request nlmsg_len",
-                    len: echoed,
-                    available,
-                },
+                K::LengthPastEnd { what: "echoed request nlmsg_len", len: echoed, available },
             ));
         }
         request_payload = &payload[MIN..4 + echoed];
         end = (4 + align(echoed)).min(payload.len());
     }
     tr.echoed(&request, request_payload, offset + 4);
-    let ext_ack = if flags & NLM_F_ACK_TLVS != 0 {
-        Some(decode_ext_ack(&payload[end..], offset + end, tr)?)
-    } else {
-        None
-    };
-    Ok(ErrorMsg {
-        error,
-        request,
-        request_payload,
-        ext_ack,
-    })
+    let ext_ack =
+        if flags & NLM_F_ACK_TLVS != 0 { Some(decode_ext_ack(&payload[end..], offset + end, tr)?) } else { None };
+    Ok(ErrorMsg { error, request, request_payload, ext_ack })
 }
 
 fn decode_done<'a, T: Tracer>(
@@ -504,9 +392,7 @@ fn decode_done<'a, T: Tracer>(
     flags: u16,
     tr: &mut T,
 ) -> Result<Done<'a>, DecodeError> {
-    let status = payload
-        .get(..4)
-        .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let status = payload.get(..4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     if let Some(s) = status {
         tr.leaf(Label::Static("status"), offset, 4, Value::Errno(s));
     }
@@ -518,73 +404,35 @@ fn decode_done<'a, T: Tracer>(
     Ok(Done { status, ext_ack })
 }
 
-fn decode_ext_ack<'a, T: Tracer>(
-    buf: &'a [u8],
-    offset: usize,
-    tr: &mut T,
-) -> Result<ExtAck<'a>, DecodeError> {
+fn decode_ext_ack<'a, T: Tracer>(buf: &'a [u8], offset: usize, tr: &mut T) -> Result<ExtAck<'a>, DecodeError> {
     let mut x = ExtAck::default();
-    tr.enter(
-        Label::Static("extended ACK"),
-        offset,
-        buf.len(),
-        Value::None,
-    );
+    tr.enter(Label::Static("extended ACK"), offset, buf.len(), Value::None);
     for a in attrs(buf, offset) {
         let a = a?;
         let (o, l) = (a.offset, usize::from(a.len));
         match a.kind() {
             NLMSGERR_ATTR_MSG => {
-                let end = a
-                    .payload
-                    .iter()
-                    .position(|&b| b == 0)
-                    .unwrap_or(a.payload.len());
-                tr.leaf(
-                    Label::Static("NLMSGERR_ATTR_MSG"),
-                    o,
-                    l,
-                    Value::Str(&a.payload[..end]),
-                );
+                let end = a.payload.iter().position(|&b| b == 0).unwrap_or(a.payload.len());
+                tr.leaf(Label::Static("NLMSGERR_ATTR_MSG"), o, l, Value::Str(&a.payload[..end]));
                 x.msg = Some(a.payload);
             }
             NLMSGERR_ATTR_OFFS => {
                 let v = a.get_ne32("NLMSGERR_ATTR_OFFS")?;
-                tr.leaf(
-                    Label::Static("NLMSGERR_ATTR_OFFS"),
-                    o,
-                    l,
-                    Value::Num(v.into()),
-                );
+                tr.leaf(Label::Static("NLMSGERR_ATTR_OFFS"), o, l, Value::Num(v.into()));
                 x.offset = Some(v);
             }
             NLMSGERR_ATTR_COOKIE => {
-                tr.leaf(
-                    Label::Static("NLMSGERR_ATTR_COOKIE"),
-                    o,
-                    l,
-                    Value::Bytes(a.payload),
-                );
+                tr.leaf(Label::Static("NLMSGERR_ATTR_COOKIE"), o, l, Value::Bytes(a.payload));
                 x.cookie = Some(a.payload);
             }
             NLMSGERR_ATTR_MISS_TYPE => {
                 let v = a.get_ne32("NLMSGERR_ATTR_MISS_TYPE")?;
-                tr.leaf(
-                    Label::Static("NLMSGERR_ATTR_MISS_TYPE"),
-                    o,
-                    l,
-                    Value::Num(v.into()),
-                );
+                tr.leaf(Label::Static("NLMSGERR_ATTR_MISS_TYPE"), o, l, Value::Num(v.into()));
                 x.missing_type = Some(v);
             }
             NLMSGERR_ATTR_MISS_NEST => {
                 let v = a.get_ne32("NLMSGERR_ATTR_MISS_NEST")?;
-                tr.leaf(
-                    Label::Static("NLMSGERR_ATTR_MISS_NEST"),
-                    o,
-                    l,
-                    Value::Num(v.into()),
-                );
+                tr.leaf(Label::Static("NLMSGERR_ATTR_MISS_NEST"), o, l, Value::Num(v.into()));
                 x.missing_nest = Some(v);
             }
             NLMSGERR_ATTR_POLICY => {
@@ -601,16 +449,9 @@ fn decode_ext_ack<'a, T: Tracer>(
                             continue;
                         }
                     };
-                    let shown = if p.kind() == 1 {
-                        Value::PolicyType(value)
-                    } else {
-                        Value::Num(value)
-                    };
+                    let shown = if p.kind() == 1 { Value::PolicyType(value) } else { Value::Num(value) };
                     tr.leaf(Label::PolicyAttr(p.kind()), p.offset, p.len.into(), shown);
-                    entries.push(PolicyEntry {
-                        attr: p.kind(),
-                        value,
-                    });
+                    entries.push(PolicyEntry { attr: p.kind(), value });
                 }
                 tr.exit();
                 x.policy = Some(entries);
@@ -631,9 +472,7 @@ mod tests {
 
     #[test]
     fn nfgenmsg_missing_is_an_error_with_its_offset() {
-        let b = [
-            20u8, 0, 0, 0, 1, 8, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        ];
+        let b = [20u8, 0, 0, 0, 1, 8, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         let d = decode(&b[..]);
         assert!(d.error.is_none());
         let mut short = b;
@@ -654,9 +493,7 @@ mod tests {
         b[..4].copy_from_slice(&len.to_le_bytes());
         b[4..6].copy_from_slice(&0x0800u16.to_le_bytes());
         let d = decode(&b);
-        let Body::Timeout(t) = &d.messages[0].body else {
-            panic!("{d:?}")
-        };
+        let Body::Timeout(t) = &d.messages[0].body else { panic!("{d:?}") };
         assert_eq!(t.timeouts.as_ref().unwrap().get(1), Some(7));
     }
 }

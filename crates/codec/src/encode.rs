@@ -61,14 +61,7 @@ pub fn nfct_flags(command: Command, has_name: bool, mode: Option<NewMode>) -> u1
 
 impl<'a> Request<'a> {
     fn bare(command: Command, flags: u16) -> Self {
-        Request {
-            command,
-            flags,
-            name: None,
-            l3proto: None,
-            l4proto: None,
-            timeouts: None,
-        }
+        Request { command, flags, name: None, l3proto: None, l4proto: None, timeouts: None }
     }
 
     /// NEW: create (or update, with [`NewMode::Replace`]) a named policy.
@@ -85,10 +78,7 @@ impl<'a> Request<'a> {
 
     /// GET one policy by name.
     pub fn get(name: &'a [u8]) -> Self {
-        Request {
-            name: Some(name),
-            ..Self::bare(Command::Get, nfct_flags(Command::Get, true, None))
-        }
+        Request { name: Some(name), ..Self::bare(Command::Get, nfct_flags(Command::Get, true, None)) }
     }
 
     /// GET with NLM_F_DUMP: every policy, ending with NLMSG_DONE (no ACK, like nfct).
@@ -98,10 +88,7 @@ impl<'a> Request<'a> {
 
     /// DELETE one policy by name.
     pub fn delete(name: &'a [u8]) -> Self {
-        Request {
-            name: Some(name),
-            ..Self::bare(Command::Delete, ACK)
-        }
+        Request { name: Some(name), ..Self::bare(Command::Delete, ACK) }
     }
 
     /// DELETE without a name: deletes every policy not in use.
@@ -111,21 +98,12 @@ impl<'a> Request<'a> {
 
     /// DEFAULT_SET. `l3proto` is optional since Linux 6.11; older kernels need it.
     pub fn default_set(l3proto: Option<u16>, l4proto: u8, timeouts: &'a [(u16, u32)]) -> Self {
-        Request {
-            l3proto,
-            l4proto: Some(l4proto),
-            timeouts: Some(timeouts),
-            ..Self::bare(Command::DefaultSet, ACK)
-        }
+        Request { l3proto, l4proto: Some(l4proto), timeouts: Some(timeouts), ..Self::bare(Command::DefaultSet, ACK) }
     }
 
     /// DEFAULT_GET (the kernel needs both protocols).
     pub fn default_get(l3proto: u16, l4proto: u8) -> Self {
-        Request {
-            l3proto: Some(l3proto),
-            l4proto: Some(l4proto),
-            ..Self::bare(Command::DefaultGet, ACK)
-        }
+        Request { l3proto: Some(l3proto), l4proto: Some(l4proto), ..Self::bare(Command::DefaultGet, ACK) }
     }
 
     /// The same request with other flags.
@@ -145,10 +123,7 @@ pub struct EncodeOptions {
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        EncodeOptions {
-            seq: 0,
-            max_seconds: u32::MAX,
-        }
+        EncodeOptions { seq: 0, max_seconds: u32::MAX }
     }
 }
 
@@ -167,21 +142,14 @@ fn check_name(name: &[u8]) -> Result<(), EncodeError> {
         ));
     }
     if let Some(i) = name.iter().position(|&b| b == 0) {
-        return Err(EncodeError::new(
-            "ERR_NAME_NUL",
-            "name",
-            format!("contains a NUL byte at index {i}"),
-        ));
+        return Err(EncodeError::new("ERR_NAME_NUL", "name", format!("contains a NUL byte at index {i}")));
     }
     Ok(())
 }
 
 fn check_protocol(l4proto: u8) -> Result<&'static Protocol, EncodeError> {
     protocol::by_number(l4proto).ok_or_else(|| {
-        let known: Vec<String> = protocol::PROTOCOLS
-            .iter()
-            .map(|p| format!("{} ({})", p.name, p.number))
-            .collect();
+        let known: Vec<String> = protocol::PROTOCOLS.iter().map(|p| format!("{} ({})", p.name, p.number)).collect();
         EncodeError::new(
             "ERR_UNKNOWN_PROTOCOL",
             "l4proto",
@@ -200,28 +168,21 @@ fn slots(proto: &Protocol, timeouts: &[(u16, u32)], max: u32) -> Result<Slots, E
             EncodeError::new(
                 "ERR_UNKNOWN_STATE",
                 "timeouts",
-                format!(
-                    "{} has no state attribute {attr} (valid: 1..{})",
-                    proto.name,
-                    proto.max_attr()
-                ),
+                format!("{} has no state attribute {attr} (valid: 1..{})", proto.name, proto.max_attr()),
             )
         })?;
-        let field = format!("timeouts.{}", state.name);
+        // Error text is built only on the error path: this loop is hot.
+        let field = || format!("timeouts.{}", state.name);
         if value > max {
             return Err(EncodeError::new(
                 "ERR_VALUE_RANGE",
-                field,
+                field(),
                 format!("{value} is larger than {max} seconds, the most this kernel can store without overflow"),
             ));
         }
         let slot = &mut out[usize::from(attr) - 1];
         if slot.is_some() {
-            return Err(EncodeError::new(
-                "ERR_DUPLICATE_STATE",
-                field,
-                "given twice",
-            ));
+            return Err(EncodeError::new("ERR_DUPLICATE_STATE", field(), "given twice"));
         }
         *slot = Some(value);
     }
@@ -229,11 +190,7 @@ fn slots(proto: &Protocol, timeouts: &[(u16, u32)], max: u32) -> Result<Slots, E
 }
 
 /// Validates `req` and appends its bytes to `out`. On error `out` is unchanged.
-pub fn encode_into(
-    req: &Request<'_>,
-    opts: &EncodeOptions,
-    out: &mut Vec<u8>,
-) -> Result<(), EncodeError> {
+pub fn encode_into(req: &Request<'_>, opts: &EncodeOptions, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     // Validate and size.
     if let Some(name) = req.name {
         check_name(name)?;
@@ -242,11 +199,7 @@ pub fn encode_into(
     let slots = match (req.timeouts, proto) {
         (Some(t), Some(p)) => Some(slots(p, t, opts.max_seconds)?),
         (Some(_), None) => {
-            return Err(EncodeError::new(
-                "ERR_MISSING",
-                "l4proto",
-                "timeouts need the L4 protocol they belong to",
-            ))
+            return Err(EncodeError::new("ERR_MISSING", "l4proto", "timeouts need the L4 protocol they belong to"))
         }
         (None, _) => None,
     };
@@ -255,9 +208,7 @@ pub fn encode_into(
         + req.name.map_or(0, |n| AttrWriter::size(n.len() + 1))
         + req.l3proto.map_or(0, |_| AttrWriter::size(2))
         + req.l4proto.map_or(0, |_| AttrWriter::size(1))
-        + slots.as_ref().map_or(0, |s| {
-            AttrWriter::size(0) + s.iter().flatten().count() * AttrWriter::size(4)
-        });
+        + slots.as_ref().map_or(0, |s| AttrWriter::size(0) + s.iter().flatten().count() * AttrWriter::size(4));
     let header = Header {
         len: size as u32,
         ty: req.command.msg_type(),
@@ -266,12 +217,12 @@ pub fn encode_into(
         pid: 0,
     };
 
-    // Write.
-    out.reserve(size);
+    // Write into the exact size, zeroed: padding and the names' NULs are already there.
     let start = out.len();
-    header.write(out);
-    out.extend_from_slice(&[AF_UNSPEC, NFNETLINK_V0, 0, 0]);
-    let mut w = AttrWriter { out };
+    out.resize(start + size, 0);
+    let mut w = AttrWriter::new(&mut out[start..]);
+    w.put(&header.to_bytes());
+    w.put(&[AF_UNSPEC, NFNETLINK_V0, 0, 0]);
     if let Some(name) = req.name {
         w.strz(CTA_TIMEOUT_NAME, name);
     }
@@ -290,7 +241,7 @@ pub fn encode_into(
         }
         w.end_nest(nest);
     }
-    debug_assert_eq!(out.len() - start, size);
+    debug_assert_eq!(w.position(), size);
     Ok(())
 }
 
@@ -312,55 +263,17 @@ mod tests {
         let long = [b'a'; 32];
         let e = encode(&Request::get(&long), &EncodeOptions::default()).unwrap_err();
         assert_eq!((e.code, e.field.as_str()), ("ERR_NAME_TOO_LONG", "name"));
-        let p = PolicyRef {
-            name: b"x",
-            l3proto: 2,
-            l4proto: 50,
-            timeouts: &[],
-        };
-        let e = encode(
-            &Request::new_policy(p, NewMode::Create),
-            &EncodeOptions::default(),
-        )
-        .unwrap_err();
+        let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 50, timeouts: &[] };
+        let e = encode(&Request::new_policy(p, NewMode::Create), &EncodeOptions::default()).unwrap_err();
         assert_eq!(e.code, "ERR_UNKNOWN_PROTOCOL");
-        let p = PolicyRef {
-            name: b"x",
-            l3proto: 2,
-            l4proto: 1,
-            timeouts: &[(2, 5)],
-        };
-        let e = encode(
-            &Request::new_policy(p, NewMode::Create),
-            &EncodeOptions::default(),
-        )
-        .unwrap_err();
+        let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 1, timeouts: &[(2, 5)] };
+        let e = encode(&Request::new_policy(p, NewMode::Create), &EncodeOptions::default()).unwrap_err();
         assert_eq!(e.code, "ERR_UNKNOWN_STATE");
-        let p = PolicyRef {
-            name: b"x",
-            l3proto: 2,
-            l4proto: 6,
-            timeouts: &[(3, 5), (3, 6)],
-        };
-        let e = encode(
-            &Request::new_policy(p, NewMode::Create),
-            &EncodeOptions::default(),
-        )
-        .unwrap_err();
-        assert_eq!(
-            (e.code, e.field.as_str()),
-            ("ERR_DUPLICATE_STATE", "timeouts.ESTABLISHED")
-        );
-        let p = PolicyRef {
-            name: b"x",
-            l3proto: 2,
-            l4proto: 6,
-            timeouts: &[(3, 17_179_870)],
-        };
-        let opts = EncodeOptions {
-            max_seconds: 17_179_869,
-            ..Default::default()
-        };
+        let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 6, timeouts: &[(3, 5), (3, 6)] };
+        let e = encode(&Request::new_policy(p, NewMode::Create), &EncodeOptions::default()).unwrap_err();
+        assert_eq!((e.code, e.field.as_str()), ("ERR_DUPLICATE_STATE", "timeouts.ESTABLISHED"));
+        let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 6, timeouts: &[(3, 17_179_870)] };
+        let opts = EncodeOptions { max_seconds: 17_179_869, ..Default::default() };
         let e = encode(&Request::new_policy(p, NewMode::Create), &opts).unwrap_err();
         assert_eq!(e.code, "ERR_VALUE_RANGE");
     }
@@ -375,21 +288,9 @@ mod tests {
 
     #[test]
     fn unsorted_timeouts_are_emitted_in_attribute_order() {
-        let p = PolicyRef {
-            name: b"t",
-            l3proto: 2,
-            l4proto: 6,
-            timeouts: &[(8, 10), (3, 100)],
-        };
-        let b = encode(
-            &Request::new_policy(p, NewMode::Create),
-            &EncodeOptions::default(),
-        )
-        .unwrap();
+        let p = PolicyRef { name: b"t", l3proto: 2, l4proto: 6, timeouts: &[(8, 10), (3, 100)] };
+        let b = encode(&Request::new_policy(p, NewMode::Create), &EncodeOptions::default()).unwrap();
         let n = b.len();
-        assert_eq!(
-            &b[n - 16..],
-            &[8, 0, 3, 0, 0, 0, 0, 100, 8, 0, 8, 0, 0, 0, 0, 10]
-        );
+        assert_eq!(&b[n - 16..], &[8, 0, 3, 0, 0, 0, 0, 100, 8, 0, 8, 0, 0, 0, 0, 10]);
     }
 }

@@ -15,35 +15,15 @@ pub struct DecodeError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeErrorKind {
     /// A fixed-size header or field needs more bytes than are left.
-    Truncated {
-        what: &'static str,
-        needed: usize,
-        available: usize,
-    },
+    Truncated { what: &'static str, needed: usize, available: usize },
     /// A length field is smaller than the header it includes.
-    LengthTooShort {
-        what: &'static str,
-        len: usize,
-        min: usize,
-    },
+    LengthTooShort { what: &'static str, len: usize, min: usize },
     /// A length field runs past the end of its container.
-    LengthPastEnd {
-        what: &'static str,
-        len: usize,
-        available: usize,
-    },
+    LengthPastEnd { what: &'static str, len: usize, available: usize },
     /// A message length or an attribute's padding breaks the 4-byte alignment.
-    BadAlignment {
-        what: &'static str,
-        len: usize,
-        available: usize,
-    },
+    BadAlignment { what: &'static str, len: usize, available: usize },
     /// A typed attribute has the wrong payload size.
-    AttrSize {
-        attr: &'static str,
-        expected: usize,
-        got: usize,
-    },
+    AttrSize { attr: &'static str, expected: usize, got: usize },
     /// A policy name has more than 31 characters before its NUL.
     NameTooLong { len: usize },
     /// A policy name attribute has no NUL terminator.
@@ -57,9 +37,7 @@ impl DecodeErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             DecodeErrorKind::Truncated { .. } => "ERR_TRUNCATED",
-            DecodeErrorKind::LengthTooShort { .. } | DecodeErrorKind::LengthPastEnd { .. } => {
-                "ERR_LENGTH"
-            }
+            DecodeErrorKind::LengthTooShort { .. } | DecodeErrorKind::LengthPastEnd { .. } => "ERR_LENGTH",
             DecodeErrorKind::BadAlignment { .. } => "ERR_ALIGNMENT",
             DecodeErrorKind::AttrSize { .. } => "ERR_ATTR_SIZE",
             DecodeErrorKind::NameTooLong { .. } => "ERR_NAME_TOO_LONG",
@@ -91,9 +69,9 @@ impl DecodeError {
             LengthPastEnd { what, len, available } => {
                 format!("{what} is {len} but only {available} bytes are left")
             }
-            BadAlignment { what, len, available } => format!(
-                "{what} is {len}, which is not padded to a multiple of 4 within the {available} bytes left"
-            ),
+            BadAlignment { what, len, available } => {
+                format!("{what} is {len}, which is not padded to a multiple of 4 within the {available} bytes left")
+            }
             AttrSize { attr, expected, got } => {
                 format!("{attr} must have a {expected}-byte payload, found {got}")
             }
@@ -105,7 +83,11 @@ impl DecodeError {
             }
             UnknownProtocol { number: Some(n) } => format!(
                 "L4 protocol {n} has no timeout table (known: {})",
-                crate::protocol::PROTOCOLS.iter().map(|p| format!("{} {}", p.name, p.number)).collect::<Vec<_>>().join(", ")
+                crate::protocol::PROTOCOLS
+                    .iter()
+                    .map(|p| format!("{} {}", p.name, p.number))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             UnknownProtocol { number: None } => {
                 "CTA_TIMEOUT_DATA cannot be read without CTA_TIMEOUT_L4PROTO".to_string()
@@ -133,11 +115,7 @@ pub struct EncodeError {
 
 impl EncodeError {
     pub fn new(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
-        EncodeError {
-            code,
-            field: field.into(),
-            message: message.into(),
-        }
+        EncodeError { code, field: field.into(), message: message.into() }
     }
 }
 

@@ -20,17 +20,9 @@ pub fn nfct_text(t: &Timeout<'_>) -> String {
         let _ = writeln!(s, "\t.l4proto = {l4},");
     }
     // The C library sets its POLICY bit only when it stored at least one state.
-    if let Some(ts) = t
-        .timeouts
-        .as_ref()
-        .filter(|ts| ts.iter().any(|(st, _)| st.nfct))
-    {
+    if let Some(ts) = t.timeouts.as_ref().filter(|ts| ts.iter().any(|(st, _)| st.nfct)) {
         s.push_str("\t.policy = {\n");
-        let proto = if ts.protocol.states.is_empty() {
-            &GENERIC
-        } else {
-            ts.protocol
-        };
+        let proto = if ts.protocol.states.is_empty() { &GENERIC } else { ts.protocol };
         for st in proto.states.iter().filter(|st| st.nfct) {
             let _ = writeln!(s, "\t\t.{} = {},", st.name, ts.get(st.attr).unwrap_or(0));
         }

@@ -31,28 +31,21 @@ impl Header {
 
     /// Parses the header at the start of `buf`; `offset` is only used in errors.
     pub fn parse(buf: &[u8], offset: usize, what: &'static str) -> Result<Header, DecodeError> {
-        match buf
-            .get(..NLMSG_HDRLEN)
-            .and_then(|b| <&[u8; NLMSG_HDRLEN]>::try_from(b).ok())
-        {
+        match buf.get(..NLMSG_HDRLEN).and_then(|b| <&[u8; NLMSG_HDRLEN]>::try_from(b).ok()) {
             Some(b) => Ok(Header::read(b)),
-            None => Err(DecodeError::new(
-                offset,
-                K::Truncated {
-                    what,
-                    needed: NLMSG_HDRLEN,
-                    available: buf.len(),
-                },
-            )),
+            None => Err(DecodeError::new(offset, K::Truncated { what, needed: NLMSG_HDRLEN, available: buf.len() })),
         }
     }
 
-    pub fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.len.to_le_bytes());
-        out.extend_from_slice(&self.ty.to_le_bytes());
-        out.extend_from_slice(&self.flags.to_le_bytes());
-        out.extend_from_slice(&self.seq.to_le_bytes());
-        out.extend_from_slice(&self.pid.to_le_bytes());
+    /// The 16 header bytes.
+    pub fn to_bytes(&self) -> [u8; NLMSG_HDRLEN] {
+        let mut b = [0u8; NLMSG_HDRLEN];
+        b[0..4].copy_from_slice(&self.len.to_le_bytes());
+        b[4..6].copy_from_slice(&self.ty.to_le_bytes());
+        b[6..8].copy_from_slice(&self.flags.to_le_bytes());
+        b[8..12].copy_from_slice(&self.seq.to_le_bytes());
+        b[12..16].copy_from_slice(&self.pid.to_le_bytes());
+        b
     }
 }
 
@@ -75,11 +68,7 @@ pub struct Messages<'a> {
 
 /// The messages of a datagram (several may share one datagram).
 pub fn messages(buf: &[u8]) -> Messages<'_> {
-    Messages {
-        buf,
-        pos: 0,
-        failed: false,
-    }
+    Messages { buf, pos: 0, failed: false }
 }
 
 impl<'a> Iterator for Messages<'a> {
@@ -109,41 +98,16 @@ impl<'a> Messages<'a> {
         let header = Header::parse(rest, pos, "nlmsghdr")?;
         let len = header.len as usize;
         if len < NLMSG_HDRLEN {
-            return Err(DecodeError::new(
-                pos,
-                K::LengthTooShort {
-                    what: "nlmsg_len",
-                    len,
-                    min: NLMSG_HDRLEN,
-                },
-            ));
+            return Err(DecodeError::new(pos, K::LengthTooShort { what: "nlmsg_len", len, min: NLMSG_HDRLEN }));
         }
         if len > rest.len() {
-            return Err(DecodeError::new(
-                pos,
-                K::LengthPastEnd {
-                    what: "nlmsg_len",
-                    len,
-                    available: rest.len(),
-                },
-            ));
+            return Err(DecodeError::new(pos, K::LengthPastEnd { what: "nlmsg_len", len, available: rest.len() }));
         }
         if len % NLMSG_ALIGNTO != 0 {
-            return Err(DecodeError::new(
-                pos,
-                K::BadAlignment {
-                    what: "nlmsg_len",
-                    len,
-                    available: rest.len(),
-                },
-            ));
+            return Err(DecodeError::new(pos, K::BadAlignment { what: "nlmsg_len", len, available: rest.len() }));
         }
         self.pos = pos + len;
-        Ok(RawMessage {
-            offset: pos,
-            header,
-            payload: &rest[NLMSG_HDRLEN..len],
-        })
+        Ok(RawMessage { offset: pos, header, payload: &rest[NLMSG_HDRLEN..len] })
     }
 }
 
@@ -175,16 +139,8 @@ impl<'a> Attr<'a> {
     }
 
     fn exact<const N: usize>(&self, attr: &'static str) -> Result<[u8; N], DecodeError> {
-        <[u8; N]>::try_from(self.payload).map_err(|_| {
-            DecodeError::new(
-                self.offset,
-                K::AttrSize {
-                    attr,
-                    expected: N,
-                    got: self.payload.len(),
-                },
-            )
-        })
+        <[u8; N]>::try_from(self.payload)
+            .map_err(|_| DecodeError::new(self.offset, K::AttrSize { attr, expected: N, got: self.payload.len() }))
     }
 
     pub fn get_u8(&self, attr: &'static str) -> Result<u8, DecodeError> {
@@ -211,22 +167,11 @@ impl<'a> Attr<'a> {
     pub fn get_name(&self) -> Result<&'a [u8], DecodeError> {
         match self.payload.iter().position(|&b| b == 0) {
             Some(n) if n <= crate::consts::NAME_MAX_CHARS => Ok(&self.payload[..n]),
-            Some(n) => Err(DecodeError::new(
-                self.payload_offset(),
-                K::NameTooLong { len: n },
-            )),
-            None if self.payload.len() > crate::consts::NAME_MAX_CHARS => Err(DecodeError::new(
-                self.payload_offset(),
-                K::NameTooLong {
-                    len: self.payload.len(),
-                },
-            )),
-            None => Err(DecodeError::new(
-                self.payload_offset(),
-                K::NameUnterminated {
-                    len: self.payload.len(),
-                },
-            )),
+            Some(n) => Err(DecodeError::new(self.payload_offset(), K::NameTooLong { len: n })),
+            None if self.payload.len() > crate::consts::NAME_MAX_CHARS => {
+                Err(DecodeError::new(self.payload_offset(), K::NameTooLong { len: self.payload.len() }))
+            }
+            None => Err(DecodeError::new(self.payload_offset(), K::NameUnterminated { len: self.payload.len() })),
         }
     }
 
@@ -246,12 +191,7 @@ pub struct Attrs<'a> {
 
 /// The attributes in `buf`, whose first byte is at datagram offset `base`.
 pub fn attrs(buf: &[u8], base: usize) -> Attrs<'_> {
-    Attrs {
-        buf,
-        base,
-        pos: 0,
-        failed: false,
-    }
+    Attrs { buf, base, pos: 0, failed: false }
 }
 
 impl<'a> Iterator for Attrs<'a> {
@@ -276,121 +216,107 @@ impl<'a> Attrs<'a> {
         if rest.len() < NLA_HDRLEN {
             return Err(DecodeError::new(
                 offset,
-                K::Truncated {
-                    what: "attribute header",
-                    needed: NLA_HDRLEN,
-                    available: rest.len(),
-                },
+                K::Truncated { what: "attribute header", needed: NLA_HDRLEN, available: rest.len() },
             ));
         }
         let len = u16::from_le_bytes([rest[0], rest[1]]);
         let raw_type = u16::from_le_bytes([rest[2], rest[3]]);
         let l = usize::from(len);
         if l < NLA_HDRLEN {
-            return Err(DecodeError::new(
-                offset,
-                K::LengthTooShort {
-                    what: "nla_len",
-                    len: l,
-                    min: NLA_HDRLEN,
-                },
-            ));
+            return Err(DecodeError::new(offset, K::LengthTooShort { what: "nla_len", len: l, min: NLA_HDRLEN }));
         }
         if l > rest.len() {
-            return Err(DecodeError::new(
-                offset,
-                K::LengthPastEnd {
-                    what: "nla_len",
-                    len: l,
-                    available: rest.len(),
-                },
-            ));
+            return Err(DecodeError::new(offset, K::LengthPastEnd { what: "nla_len", len: l, available: rest.len() }));
         }
         let padded = align(l);
         if padded > rest.len() {
-            return Err(DecodeError::new(
-                offset,
-                K::BadAlignment {
-                    what: "nla_len",
-                    len: l,
-                    available: rest.len(),
-                },
-            ));
+            return Err(DecodeError::new(offset, K::BadAlignment { what: "nla_len", len: l, available: rest.len() }));
         }
         self.pos += padded;
-        Ok(Attr {
-            offset,
-            len,
-            raw_type,
-            payload: &rest[NLA_HDRLEN..l],
-        })
+        Ok(Attr { offset, len, raw_type, payload: &rest[NLA_HDRLEN..l] })
     }
 }
 
-/// Appends attribute TLVs, padding each to 4 bytes. Size first, then write: callers reserve
-/// the exact length, so a message is one allocation.
-pub struct AttrWriter<'v> {
-    pub out: &'v mut Vec<u8>,
+/// Writes attribute TLVs into a pre-sized, zeroed buffer, padding each to 4 bytes. Size
+/// first, then write: the caller computes the exact length with [`AttrWriter::size`], so a
+/// message is one allocation and the writes need no capacity checks (padding is already 0).
+pub struct AttrWriter<'b> {
+    buf: &'b mut [u8],
+    pos: usize,
 }
 
-impl AttrWriter<'_> {
+impl<'b> AttrWriter<'b> {
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        AttrWriter { buf, pos: 0 }
+    }
+
+    /// Bytes written so far (with padding).
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Size of an attribute with this payload length, padding included.
     pub const fn size(payload: usize) -> usize {
         align(NLA_HDRLEN + payload)
     }
 
+    /// Raw bytes (a header, nfgenmsg, a name).
+    pub fn put(&mut self, b: &[u8]) {
+        self.buf[self.pos..self.pos + b.len()].copy_from_slice(b);
+        self.pos += b.len();
+    }
+
+    /// Four bytes with a constant-length copy: a plain store, where a slice of unknown length
+    /// would become a memcpy call (memory.copy in WebAssembly, costly for 4 bytes).
+    fn put4(&mut self, b: [u8; 4]) {
+        self.buf[self.pos..self.pos + 4].copy_from_slice(&b);
+        self.pos += 4;
+    }
+
     fn header(&mut self, ty: u16, payload: usize) {
-        let len = (NLA_HDRLEN + payload) as u16;
-        self.out.extend_from_slice(&len.to_le_bytes());
-        self.out.extend_from_slice(&ty.to_le_bytes());
+        let len = ((NLA_HDRLEN + payload) as u16).to_le_bytes();
+        let ty = ty.to_le_bytes();
+        self.put4([len[0], len[1], ty[0], ty[1]]);
     }
 
-    fn pad(&mut self) {
-        while self.out.len() % NLA_ALIGN != 0 {
-            self.out.push(0);
-        }
-    }
-
-    pub fn bytes(&mut self, ty: u16, payload: &[u8]) {
-        self.header(ty, payload.len());
-        self.out.extend_from_slice(payload);
-        self.pad();
-    }
-
-    /// A NUL-terminated string.
+    /// A NUL-terminated string (the NUL is the buffer's zero byte).
     pub fn strz(&mut self, ty: u16, s: &[u8]) {
         self.header(ty, s.len() + 1);
-        self.out.extend_from_slice(s);
-        self.out.push(0);
-        self.pad();
+        self.put(s);
+        self.pos = align(self.pos + 1);
     }
 
+    /// A u8 and its 3 bytes of padding.
     pub fn u8(&mut self, ty: u16, v: u8) {
-        self.bytes(ty, &[v]);
+        self.header(ty, 1);
+        self.put4([v, 0, 0, 0]);
     }
 
+    /// A big-endian u16 and its 2 bytes of padding.
     pub fn be16(&mut self, ty: u16, v: u16) {
-        self.bytes(ty, &v.to_be_bytes());
+        self.header(ty, 2);
+        let b = v.to_be_bytes();
+        self.put4([b[0], b[1], 0, 0]);
     }
 
     pub fn be32(&mut self, ty: u16, v: u32) {
-        self.bytes(ty, &v.to_be_bytes());
+        self.header(ty, 4);
+        self.put4(v.to_be_bytes());
     }
 
     /// Opens a nest (NLA_F_NESTED set, as libmnl and the kernel do); returns where its
     /// length goes, for `end_nest`.
     pub fn begin_nest(&mut self, ty: u16) -> usize {
-        let at = self.out.len();
+        let at = self.pos;
         self.header(ty | NLA_F_NESTED, 0);
         at
     }
 
     pub fn end_nest(&mut self, at: usize) {
-        let len = (self.out.len() - at) as u16;
-        self.out[at..at + 2].copy_from_slice(&len.to_le_bytes());
+        let len = (self.pos - at) as u16;
+        self.buf[at..at + 2].copy_from_slice(&len.to_le_bytes());
     }
 }
-
-const NLA_ALIGN: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -400,31 +326,19 @@ mod tests {
     fn header_needs_16_bytes() {
         let e = messages(&[0u8; 7]).next().unwrap().unwrap_err();
         assert_eq!(e.offset, 0);
-        assert_eq!(
-            e.to_string(),
-            "at byte 0: nlmsghdr needs 16 bytes but only 7 are left"
-        );
+        assert_eq!(e.to_string(), "at byte 0: nlmsghdr needs 16 bytes but only 7 are left");
     }
 
     #[test]
     fn message_length_checks() {
         let mut b = vec![0u8; 20];
         b[0] = 12; // shorter than its header
-        assert_eq!(
-            messages(&b).next().unwrap().unwrap_err().code(),
-            "ERR_LENGTH"
-        );
+        assert_eq!(messages(&b).next().unwrap().unwrap_err().code(), "ERR_LENGTH");
         b[0] = 24; // past the end
         let e = messages(&b).next().unwrap().unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "at byte 0: nlmsg_len is 24 but only 20 bytes are left"
-        );
+        assert_eq!(e.to_string(), "at byte 0: nlmsg_len is 24 but only 20 bytes are left");
         b[0] = 18; // unaligned
-        assert_eq!(
-            messages(&b).next().unwrap().unwrap_err().code(),
-            "ERR_ALIGNMENT"
-        );
+        assert_eq!(messages(&b).next().unwrap().unwrap_err().code(), "ERR_ALIGNMENT");
     }
 
     #[test]
@@ -445,59 +359,33 @@ mod tests {
         // len 5 at the very end: padding missing
         let b = [5u8, 0, 3, 0, 6];
         assert_eq!(attrs(&b, 100).next().unwrap().unwrap_err().offset, 100);
-        assert_eq!(
-            attrs(&b, 100).next().unwrap().unwrap_err().code(),
-            "ERR_ALIGNMENT"
-        );
+        assert_eq!(attrs(&b, 100).next().unwrap().unwrap_err().code(), "ERR_ALIGNMENT");
         let b = [3u8, 0, 3, 0];
-        assert_eq!(
-            attrs(&b, 0).next().unwrap().unwrap_err().code(),
-            "ERR_LENGTH"
-        );
+        assert_eq!(attrs(&b, 0).next().unwrap().unwrap_err().code(), "ERR_LENGTH");
         let b = [8u8, 0, 3, 0];
-        assert_eq!(
-            attrs(&b, 0).next().unwrap().unwrap_err().code(),
-            "ERR_LENGTH"
-        );
+        assert_eq!(attrs(&b, 0).next().unwrap().unwrap_err().code(), "ERR_LENGTH");
         let b = [8u8, 0];
-        assert_eq!(
-            attrs(&b, 0).next().unwrap().unwrap_err().code(),
-            "ERR_TRUNCATED"
-        );
+        assert_eq!(attrs(&b, 0).next().unwrap().unwrap_err().code(), "ERR_TRUNCATED");
     }
 
     #[test]
     fn names() {
-        let a = |p: &'static [u8]| Attr {
-            offset: 20,
-            len: 4 + p.len() as u16,
-            raw_type: 1,
-            payload: p,
-        };
+        let a = |p: &'static [u8]| Attr { offset: 20, len: 4 + p.len() as u16, raw_type: 1, payload: p };
         assert_eq!(a(b"abc\0").get_name().unwrap(), b"abc");
         assert_eq!(a(b"\0").get_name().unwrap(), b"");
-        assert_eq!(
-            a(b"abc").get_name().unwrap_err().code(),
-            "ERR_NAME_UNTERMINATED"
-        );
+        assert_eq!(a(b"abc").get_name().unwrap_err().code(), "ERR_NAME_UNTERMINATED");
         let long = [b'a'; 32];
         let e = a(Box::leak(Box::new(long))).get_name().unwrap_err();
         assert_eq!((e.code(), e.offset), ("ERR_NAME_TOO_LONG", 24));
         let mut ok31 = vec![b'a'; 31];
         ok31.push(0);
-        assert_eq!(
-            a(Box::leak(ok31.into_boxed_slice()))
-                .get_name()
-                .unwrap()
-                .len(),
-            31
-        );
+        assert_eq!(a(Box::leak(ok31.into_boxed_slice())).get_name().unwrap().len(), 31);
     }
 
     #[test]
     fn writer_pads_and_nests() {
-        let mut out = Vec::new();
-        let mut w = AttrWriter { out: &mut out };
+        let mut out = vec![0u8; 28];
+        let mut w = AttrWriter::new(&mut out);
         w.strz(1, b"ab");
         w.u8(3, 6);
         let n = w.begin_nest(4);
@@ -505,10 +393,7 @@ mod tests {
         w.end_nest(n);
         assert_eq!(
             out,
-            [
-                7, 0, 1, 0, b'a', b'b', 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 12, 0, 4, 0x80, 8, 0, 3, 0,
-                0, 0, 0, 100
-            ]
+            [7, 0, 1, 0, b'a', b'b', 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 12, 0, 4, 0x80, 8, 0, 3, 0, 0, 0, 0, 100]
         );
     }
 }

@@ -46,14 +46,7 @@ struct TreeTracer {
 }
 
 fn node(label: String, offset: usize, length: usize, value: Option<String>) -> Node {
-    Node {
-        label,
-        offset,
-        length,
-        value,
-        children: Vec::new(),
-        error: None,
-    }
+    Node { label, offset, length, value, children: Vec::new(), error: None }
 }
 
 fn label_text(l: Label) -> String {
@@ -61,11 +54,7 @@ fn label_text(l: Label) -> String {
         Label::Static(s) => s.to_string(),
         Label::Message(t) => consts::msg_type_name(t),
         Label::UnknownAttr(t) => {
-            let flags = if t & consts::NLA_F_NESTED != 0 {
-                ", nested"
-            } else {
-                ""
-            };
+            let flags = if t & consts::NLA_F_NESTED != 0 { ", nested" } else { "" };
             format!("attribute {} (unknown{flags})", t & consts::NLA_TYPE_MASK)
         }
         Label::PolicyAttr(a) => POLICY_ATTRS
@@ -103,11 +92,7 @@ fn value_text(v: Value<'_>) -> Option<String> {
         Value::Errno(0) => "0 (success)".to_string(),
         Value::Errno(e) => {
             let n = e.unsigned_abs();
-            format!(
-                "{e} ({}: {})",
-                errno::name(n).unwrap_or("?"),
-                errno::message(n)
-            )
+            format!("{e} ({}: {})", errno::name(n).unwrap_or("?"), errno::message(n))
         }
         Value::PolicyType(t) => match POLICY_TYPES.get(t as usize) {
             Some(n) => format!("{t} ({n})"),
@@ -124,10 +109,7 @@ impl TreeTracer {
     /// Marks the innermost open node with the error and closes every open node.
     fn fail(&mut self, e: &DecodeError) {
         let at = node("decoding stopped".into(), e.offset, 0, None);
-        self.top().children.push(Node {
-            error: Some(e.to_string()),
-            ..at
-        });
+        self.top().children.push(Node { error: Some(e.to_string()), ..at });
         while self.stack.len() > 1 {
             self.exit();
         }
@@ -136,8 +118,7 @@ impl TreeTracer {
 
 impl Tracer for TreeTracer {
     fn enter(&mut self, label: Label, offset: usize, len: usize, value: Value<'_>) {
-        self.stack
-            .push(node(label_text(label), offset, len, value_text(value)));
+        self.stack.push(node(label_text(label), offset, len, value_text(value)));
     }
 
     fn leaf(&mut self, label: Label, offset: usize, len: usize, value: Value<'_>) {
@@ -154,39 +135,20 @@ impl Tracer for TreeTracer {
 
     fn echoed(&mut self, header: &Header, payload: &[u8], offset: usize) {
         let len = NLMSG_HDRLEN + payload.len();
-        self.stack.push(node(
-            "echoed request".into(),
-            offset,
-            len,
-            Some(consts::msg_type_name(header.ty)),
-        ));
+        self.stack.push(node("echoed request".into(), offset, len, Some(consts::msg_type_name(header.ty))));
         trace_header(self, header, offset, "nlmsghdr");
-        if !payload.is_empty() && header.ty >> 8 == u16::from(consts::NFNL_SUBSYS_CTNETLINK_TIMEOUT)
-        {
+        if !payload.is_empty() && header.ty >> 8 == u16::from(consts::NFNL_SUBSYS_CTNETLINK_TIMEOUT) {
             // The echoed request is shown, not validated: a problem there belongs to the request.
             let depth = self.stack.len();
-            if let Err(e) = decode_timeout(
-                (header.ty & 0xff) as u8,
-                payload,
-                offset + NLMSG_HDRLEN,
-                self,
-            ) {
+            if let Err(e) = decode_timeout((header.ty & 0xff) as u8, payload, offset + NLMSG_HDRLEN, self) {
                 while self.stack.len() > depth {
                     self.exit();
                 }
                 let n = node("request not decodable".into(), e.offset, 0, None);
-                self.top().children.push(Node {
-                    error: Some(e.to_string()),
-                    ..n
-                });
+                self.top().children.push(Node { error: Some(e.to_string()), ..n });
             }
         } else if !payload.is_empty() {
-            self.leaf(
-                Label::Static("payload"),
-                offset + NLMSG_HDRLEN,
-                payload.len(),
-                Value::Bytes(payload),
-            );
+            self.leaf(Label::Static("payload"), offset + NLMSG_HDRLEN, payload.len(), Value::Bytes(payload));
         }
         self.exit();
     }
@@ -194,9 +156,7 @@ impl Tracer for TreeTracer {
 
 /// The field tree of a datagram.
 pub fn inspect(buf: &[u8]) -> Tree {
-    let mut tr = TreeTracer {
-        stack: vec![node(String::new(), 0, buf.len(), None)],
-    };
+    let mut tr = TreeTracer { stack: vec![node(String::new(), 0, buf.len(), None)] };
     let d = decode::decode_traced(buf, &mut tr);
     if let Some(e) = &d.error {
         tr.fail(e);
@@ -204,11 +164,7 @@ pub fn inspect(buf: &[u8]) -> Tree {
     let root = tr.stack.pop().expect("root");
     Tree {
         messages: root.children,
-        error: d.error.map(|e| TreeError {
-            code: e.code(),
-            offset: e.offset,
-            message: e.to_string(),
-        }),
+        error: d.error.map(|e| TreeError { code: e.code(), offset: e.offset, message: e.to_string() }),
     }
 }
 

@@ -159,10 +159,7 @@ impl Serialize for PolicyJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         for e in self.0 {
-            let key = POLICY_ATTRS
-                .iter()
-                .find(|(n, _)| *n == e.attr)
-                .map(|(_, k)| (*k).to_string());
+            let key = POLICY_ATTRS.iter().find(|(n, _)| *n == e.attr).map(|(_, k)| (*k).to_string());
             let key = key.unwrap_or_else(|| format!("attr{}", e.attr));
             match e.attr {
                 1 => match POLICY_TYPES.get(e.value as usize) {
@@ -177,12 +174,7 @@ impl Serialize for PolicyJson<'_> {
     }
 }
 
-fn common<M: SerializeMap>(
-    m: &mut M,
-    kind: &str,
-    offset: usize,
-    h: &Header,
-) -> Result<(), M::Error> {
+fn common<M: SerializeMap>(m: &mut M, kind: &str, offset: usize, h: &Header) -> Result<(), M::Error> {
     m.serialize_entry("kind", kind)?;
     m.serialize_entry("offset", &offset)?;
     m.serialize_entry("header", h)

@@ -46,9 +46,7 @@ impl Protocol {
 
     /// The state with this name, compared case-insensitively like nfct.
     pub fn state_by_name(&self, name: &str) -> Option<&'static State> {
-        self.states
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
+        self.states.iter().find(|s| s.name.eq_ignore_ascii_case(name))
     }
 
     /// Highest nested attribute number.
@@ -58,13 +56,7 @@ impl Protocol {
 }
 
 const fn st(attr: u16, name: &'static str, kernel: &'static str, default: u32) -> State {
-    State {
-        attr,
-        name,
-        kernel,
-        default,
-        nfct: true,
-    }
+    State { attr, name, kernel, default, nfct: true }
 }
 
 /// Largest state count of any protocol (TCP).
@@ -102,10 +94,7 @@ pub static UDP: Protocol = Protocol {
     aliases: &["UDP"],
     number: 17,
     name: "udp",
-    states: &[
-        st(1, "UNREPLIED", "CTA_TIMEOUT_UDP_UNREPLIED", 30),
-        st(2, "REPLIED", "CTA_TIMEOUT_UDP_REPLIED", 120),
-    ],
+    states: &[st(1, "UNREPLIED", "CTA_TIMEOUT_UDP_UNREPLIED", 30), st(2, "REPLIED", "CTA_TIMEOUT_UDP_REPLIED", 120)],
     availability: None,
 };
 
@@ -147,28 +136,11 @@ pub static SCTP: Protocol = Protocol {
         st(4, "ESTABLISHED", "CTA_TIMEOUT_SCTP_ESTABLISHED", 210),
         st(5, "SHUTDOWN_SENT", "CTA_TIMEOUT_SCTP_SHUTDOWN_SENT", 3),
         st(6, "SHUTDOWN_RECD", "CTA_TIMEOUT_SCTP_SHUTDOWN_RECD", 3),
-        st(
-            7,
-            "SHUTDOWN_ACK_SENT",
-            "CTA_TIMEOUT_SCTP_SHUTDOWN_ACK_SENT",
-            3,
-        ),
+        st(7, "SHUTDOWN_ACK_SENT", "CTA_TIMEOUT_SCTP_SHUTDOWN_ACK_SENT", 3),
         // Added in Linux 4.3; the C library and nfct never learnt them.
-        State {
-            attr: 8,
-            name: "HEARTBEAT_SENT",
-            kernel: "CTA_TIMEOUT_SCTP_HEARTBEAT_SENT",
-            default: 30,
-            nfct: false,
-        },
+        State { attr: 8, name: "HEARTBEAT_SENT", kernel: "CTA_TIMEOUT_SCTP_HEARTBEAT_SENT", default: 30, nfct: false },
         // Unused since Linux 6.3 but still stored and reported.
-        State {
-            attr: 9,
-            name: "HEARTBEAT_ACKED",
-            kernel: "CTA_TIMEOUT_SCTP_HEARTBEAT_ACKED",
-            default: 0,
-            nfct: false,
-        },
+        State { attr: 9, name: "HEARTBEAT_ACKED", kernel: "CTA_TIMEOUT_SCTP_HEARTBEAT_ACKED", default: 0, nfct: false },
     ],
     availability: None,
 };
@@ -177,10 +149,7 @@ pub static GRE: Protocol = Protocol {
     aliases: &["GRE"],
     number: 47,
     name: "gre",
-    states: &[
-        st(1, "UNREPLIED", "CTA_TIMEOUT_GRE_UNREPLIED", 30),
-        st(2, "REPLIED", "CTA_TIMEOUT_GRE_REPLIED", 180),
-    ],
+    states: &[st(1, "UNREPLIED", "CTA_TIMEOUT_GRE_UNREPLIED", 30), st(2, "REPLIED", "CTA_TIMEOUT_GRE_REPLIED", 180)],
     availability: Some("needs CONFIG_NF_CT_PROTO_GRE"),
 };
 
@@ -197,15 +166,11 @@ pub static DCCP: Protocol = Protocol {
         st(6, "CLOSING", "CTA_TIMEOUT_DCCP_CLOSING", 64),
         st(7, "TIMEWAIT", "CTA_TIMEOUT_DCCP_TIMEWAIT", 240),
     ],
-    availability: Some(
-        "tracker removed in Linux 6.17 (EOPNOTSUPP there); kept to decode older kernels",
-    ),
+    availability: Some("tracker removed in Linux 6.17 (EOPNOTSUPP there); kept to decode older kernels"),
 };
 
 /// Every protocol, in the order the docs and the generated TypeScript list them.
-pub static PROTOCOLS: &[&Protocol] = &[
-    &TCP, &UDP, &UDPLITE, &ICMP, &ICMPV6, &SCTP, &GRE, &GENERIC, &DCCP,
-];
+pub static PROTOCOLS: &[&Protocol] = &[&TCP, &UDP, &UDPLITE, &ICMP, &ICMPV6, &SCTP, &GRE, &GENERIC, &DCCP];
 
 /// The protocol with this IP protocol number.
 pub fn by_number(number: u8) -> Option<&'static Protocol> {
@@ -214,10 +179,7 @@ pub fn by_number(number: u8) -> Option<&'static Protocol> {
 
 /// The protocol with this name or alias.
 pub fn by_name(name: &str) -> Option<&'static Protocol> {
-    PROTOCOLS
-        .iter()
-        .copied()
-        .find(|p| p.name == name || p.aliases.contains(&name))
+    PROTOCOLS.iter().copied().find(|p| p.name == name || p.aliases.contains(&name))
 }
 
 /// Address families cttimeout policies carry in `CTA_TIMEOUT_L3PROTO`.
@@ -225,10 +187,7 @@ pub static FAMILIES: &[(u16, &str)] = &[(2, "inet"), (10, "inet6")];
 
 /// Family name for an l3proto number.
 pub fn family_name(l3proto: u16) -> Option<&'static str> {
-    FAMILIES
-        .iter()
-        .find(|(n, _)| *n == l3proto)
-        .map(|(_, s)| *s)
+    FAMILIES.iter().find(|(n, _)| *n == l3proto).map(|(_, s)| *s)
 }
 
 /// The l3proto number for a family name.
@@ -253,10 +212,7 @@ mod tests {
     #[test]
     fn defaults_match_protocol_md_4_11() {
         let d = |p: &Protocol| p.states.iter().map(|s| s.default).collect::<Vec<_>>();
-        assert_eq!(
-            d(&TCP),
-            [120, 60, 432000, 120, 60, 30, 120, 10, 120, 300, 300]
-        );
+        assert_eq!(d(&TCP), [120, 60, 432000, 120, 60, 30, 120, 10, 120, 300, 300]);
         assert_eq!(d(&UDP), [30, 120]);
         assert_eq!(d(&UDPLITE), [30, 120]);
         assert_eq!(d(&ICMP), [30]);
@@ -272,10 +228,7 @@ mod tests {
         assert_eq!(by_number(6), Some(&TCP));
         assert_eq!(by_number(50), None);
         assert_eq!(by_name("ipv6-icmp"), Some(&ICMPV6));
-        assert_eq!(
-            TCP.state_by_name("unacknowledged").map(|s| s.attr),
-            Some(11)
-        );
+        assert_eq!(TCP.state_by_name("unacknowledged").map(|s| s.attr), Some(11));
         assert_eq!(SCTP.state(9).map(|s| s.name), Some("HEARTBEAT_ACKED"));
         assert_eq!(TCP.state(0), None);
         assert_eq!(TCP.state(12), None);

@@ -1,20 +1,22 @@
 //! The flat formats that cross the JS/WebAssembly boundary, one call per datagram or batch.
 //!
-//! Decoding: [`decode_tape`] turns a datagram into one byte buffer the TS reader
+//! Decoding: [`decode_tape_into`] turns a datagram into u32 words the TS reader
 //! (packages/cttimeout/src/codec/tape.ts) turns into objects. Policies, the hot path, travel
-//! as fixed records of u32 words; everything rarer (ACKs, errors, DONE) travels as the JSON of
-//! json.rs, so both paths give identical objects.
+//! as fixed records; everything rarer (ACKs, errors, DONE) travels as the JSON of json.rs, so
+//! both paths give identical objects. The words stay in WebAssembly memory and are read there.
 //!
 //! ```text
-//! word 0            W, the number of u32 words (little endian) including this one
-//! words 1..W        records, one per message, then an ERROR record if decoding stopped
+//! word 0            W, the number of record words (including words 0 and 1)
+//! word 1            T, the number of text bytes after the records
+//! words 2..W        records, one per message, then an ERROR record if decoding stopped
 //!   TIMEOUT  [1, offset, len, type | flags << 16, seq, pid,
 //!             cmd | nfgen_family << 8 | version << 16, res_id, present,
 //!             name_offset, name_len, l3proto, l4proto, use, state_mask,
 //!             value × popcount(state_mask), extras_offset, extras_len]
 //!   JSON     [2, text_offset, text_len]      a whole message as JSON
 //!   ERROR    [3, text_offset, text_len]      {code, offset, message}
-//! bytes 4W..        UTF-8 text referenced by (text_offset, text_len), relative to 4W
+//! words W..         T bytes of UTF-8 text, 4 per word (little endian), referenced by
+//!                   (text_offset, text_len) in bytes from the start of word W
 //! ```
 //! `present` bits are the `PRESENT_*` constants; the name is read by the TS side straight
 //! from the datagram it already holds (`name_offset` is absolute). Bit i of `state_mask` is
@@ -33,11 +35,12 @@
 //! `n_states` = -1 means no DATA nest.
 
 use crate::consts::Command;
-use crate::decode::{decode, Body};
+use crate::decode::{decode_message, Body, Message, NoTrace, Timeout};
 use crate::encode::{encode_into, nfct_flags, EncodeOptions, NewMode, Request};
 use crate::error::EncodeError;
+use crate::framing::messages;
 use crate::json::{ErrorJson, ExtrasJson};
-use crate::protocol::MAX_STATES;
+use crate::protocol;
 
 /// Encode ops: index = op number.
 pub const OPS: [(&str, Command, Option<NewMode>); 7] = [
@@ -65,62 +68,26 @@ pub const PRESENT_NAME_ASCII: u32 = 32;
 /// Fixed words of a TIMEOUT record before the values.
 pub const TIMEOUT_FIXED_WORDS: usize = 15;
 
-struct Tape {
-    words: Vec<u32>,
+/// Writes records into `words`, JSON and error text into `text`.
+struct Tape<'w> {
+    words: &'w mut Vec<u32>,
     text: String,
 }
 
-impl Tape {
-    fn text(&mut self, f: impl FnOnce(&mut String)) -> (u32, u32) {
+impl Tape<'_> {
+    fn text_json<T: serde::Serialize>(&mut self, v: &T) -> (u32, u32) {
         let start = self.text.len();
-        f(&mut self.text);
+        // Writing into a String cannot fail, and our Serialize impls do not fail.
+        let _ = serde_json::to_writer(StringWriter(&mut self.text), v);
         (start as u32, (self.text.len() - start) as u32)
     }
 
     fn json<T: serde::Serialize>(&mut self, kind: u32, v: &T) {
-        let (o, l) = self.text(|s| {
-            // Writing into a String cannot fail, and our Serialize impls do not fail.
-            let _ = serde_json::to_writer(StringWriter(s), v);
-        });
+        let (o, l) = self.text_json(v);
         self.words.extend_from_slice(&[kind, o, l]);
     }
-}
 
-/// Lets serde_json write straight into the tape's text (its output is always UTF-8).
-struct StringWriter<'s>(&'s mut String);
-
-impl std::io::Write for StringWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match std::str::from_utf8(buf) {
-            Ok(t) => {
-                self.0.push_str(t);
-                Ok(buf.len())
-            }
-            Err(_) => Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "not UTF-8",
-            )),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Decodes a datagram into the tape described above.
-pub fn decode_tape(buf: &[u8]) -> Vec<u8> {
-    let d = decode(buf);
-    let mut t = Tape {
-        words: Vec::with_capacity(1 + d.messages.len() * (TIMEOUT_FIXED_WORDS + MAX_STATES + 2)),
-        text: String::new(),
-    };
-    t.words.push(0);
-    for m in &d.messages {
-        let Body::Timeout(x) = &m.body else {
-            t.json(KIND_JSON, m);
-            continue;
-        };
+    fn timeout(&mut self, m: &Message<'_>, x: &Timeout<'_>, buf: &[u8]) {
         let h = &m.header;
         let mut present = 0;
         let (mut name_off, mut name_len) = (0, 0);
@@ -143,14 +110,14 @@ pub fn decode_tape(buf: &[u8]) -> Vec<u8> {
                 mask |= 1 << (s.attr - 1);
             }
         }
-        t.words.extend_from_slice(&[
+        self.words.extend_from_slice(&[
             KIND_TIMEOUT,
             m.offset as u32,
             h.len,
-            u32::from(h.ty) | u32::from(h.flags) << 16,
+            u32::from(h.ty) | (u32::from(h.flags) << 16),
             h.seq,
             h.pid,
-            u32::from(x.cmd) | u32::from(x.nfgen.family) << 8 | u32::from(x.nfgen.version) << 16,
+            u32::from(x.cmd) | (u32::from(x.nfgen.family) << 8) | (u32::from(x.nfgen.version) << 16),
             u32::from(x.nfgen.res_id),
             present,
             name_off,
@@ -161,27 +128,59 @@ pub fn decode_tape(buf: &[u8]) -> Vec<u8> {
             mask,
         ]);
         if let Some(ts) = &x.timeouts {
-            t.words.extend(ts.iter().map(|(_, v)| v));
+            self.words.extend(ts.iter().map(|(_, v)| v));
         }
-        let (o, l) = if crate::json::has_timeout_extras(x) {
-            t.text(|s| {
-                let _ = serde_json::to_writer(StringWriter(s), &ExtrasJson(x));
-            })
-        } else {
-            (0, 0)
-        };
-        t.words.extend_from_slice(&[o, l]);
+        let (o, l) = if crate::json::has_timeout_extras(x) { self.text_json(&ExtrasJson(x)) } else { (0, 0) };
+        self.words.extend_from_slice(&[o, l]);
     }
-    if let Some(e) = &d.error {
-        t.json(KIND_ERROR, &ErrorJson(e));
+}
+
+/// Lets serde_json write straight into the tape's text (its output is always UTF-8).
+struct StringWriter<'s>(&'s mut String);
+
+impl std::io::Write for StringWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(t) => {
+                self.0.push_str(t);
+                Ok(buf.len())
+            }
+            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8")),
+        }
     }
-    t.words[0] = t.words.len() as u32;
-    let mut out = Vec::with_capacity(t.words.len() * 4 + t.text.len());
-    for w in &t.words {
-        out.extend_from_slice(&w.to_le_bytes());
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-    out.extend_from_slice(t.text.as_bytes());
-    out
+}
+
+/// Decodes a datagram into the tape described above, replacing the contents of `words`
+/// (callers reuse one buffer, so decoding allocates nothing in the common case). Messages
+/// are written as they are decoded.
+pub fn decode_tape_into(buf: &[u8], words: &mut Vec<u32>) {
+    words.clear();
+    words.extend_from_slice(&[0, 0]);
+    let mut t = Tape { words, text: String::new() };
+    for raw in messages(buf) {
+        match raw.and_then(|r| decode_message(r, &mut NoTrace)) {
+            Ok(m) => match &m.body {
+                Body::Timeout(x) => t.timeout(&m, x, buf),
+                _ => t.json(KIND_JSON, &m),
+            },
+            Err(e) => {
+                t.json(KIND_ERROR, &ErrorJson(&e));
+                break;
+            }
+        }
+    }
+    let Tape { words, text } = t;
+    words[0] = words.len() as u32;
+    words[1] = text.len() as u32;
+    words.extend(text.as_bytes().chunks(4).map(|c| {
+        let mut w = [0u8; 4];
+        w[..c.len()].copy_from_slice(c);
+        u32::from_le_bytes(w)
+    }));
 }
 
 /// An encode error with the index of the request it is about.
@@ -207,93 +206,119 @@ struct Reader<'a> {
     spec: &'a [f64],
     pos: usize,
     index: usize,
+    /// Set by the cold error path; the hot path returns only `Err(Stop)`.
+    error: Option<BatchError>,
 }
 
-impl Reader<'_> {
-    fn err(&self, code: &'static str, field: &str, message: String) -> BatchError {
-        BatchError {
-            index: self.index,
-            error: EncodeError::new(code, field, message),
+/// Which input field a number is; turned into text only for an error.
+#[derive(Clone, Copy)]
+enum Field {
+    Named(&'static str),
+    /// A state value: named after the state when the protocol knows it.
+    State(Option<&'static protocol::State>),
+}
+
+impl Field {
+    fn text(self) -> String {
+        match self {
+            Field::Named(n) => n.to_string(),
+            Field::State(Some(s)) => format!("timeouts.{}", s.name),
+            Field::State(None) => "timeouts".to_string(),
         }
     }
+}
 
-    /// The next number as an integer in `min..=max` (or -1 when `optional`).
-    fn int(
-        &mut self,
-        field: &str,
-        min: f64,
-        max: f64,
-        optional: bool,
-    ) -> Result<Option<u64>, BatchError> {
-        let v = *self
-            .spec
-            .get(self.pos)
-            .ok_or_else(|| self.err("ERR_BATCH", field, "request spec ends early".into()))?;
+/// Reading stopped; the reason is in `Reader::error`.
+struct Stop;
+
+impl Reader<'_> {
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, code: &'static str, field: Field, message: String) -> Stop {
+        self.error = Some(BatchError { index: self.index, error: EncodeError::new(code, field.text(), message) });
+        Stop
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_range(&mut self, field: Field, v: f64, min: i64, max: i64) -> Stop {
+        let what = if v.is_nan() { "NaN".to_string() } else { v.to_string() };
+        self.fail("ERR_VALUE_RANGE", field, format!("{what} is not an integer in {min}..={max}"))
+    }
+
+    /// The next number as an integer in `min..=max`, or `None` for -1 when `optional`.
+    #[inline]
+    fn int(&mut self, field: Field, min: i64, max: i64, optional: bool) -> Result<Option<u64>, Stop> {
+        let Some(&v) = self.spec.get(self.pos) else {
+            return Err(self.fail("ERR_BATCH", field, "request spec ends early".into()));
+        };
         self.pos += 1;
         if optional && v == -1.0 {
             return Ok(None);
         }
-        if v.fract() != 0.0 || !(min..=max).contains(&v) {
-            let what = if v.is_nan() {
-                "NaN".to_string()
-            } else {
-                v.to_string()
-            };
-            return Err(self.err(
-                "ERR_VALUE_RANGE",
-                field,
-                format!("{what} is not an integer in {min}..={max}"),
-            ));
+        // `as` saturates and maps NaN to 0; the round trip catches fractions, NaN and overflow.
+        let i = v as i64;
+        if i as f64 != v || i < min || i > max {
+            return Err(self.out_of_range(field, v, min, max));
         }
-        Ok(Some(v as u64))
+        Ok(Some(i as u64))
     }
 
-    fn req(&mut self, field: &str, min: f64, max: f64) -> Result<u64, BatchError> {
+    #[inline]
+    fn req(&mut self, field: Field, min: i64, max: i64) -> Result<u64, Stop> {
         Ok(self.int(field, min, max, false)?.unwrap_or_default())
     }
 }
 
 /// Encodes a batch of requests (format above). All or nothing: on error nothing is returned.
 pub fn encode_batch(spec: &[f64], names: &[u8]) -> Result<Vec<u8>, BatchError> {
-    let mut r = Reader {
-        spec,
-        pos: 0,
-        index: 0,
-    };
-    let max_seconds = r.req("maxSeconds", 0.0, f64::from(u32::MAX))? as u32;
-    let mut out = Vec::with_capacity(64 * (spec.len() / 8).max(1));
-    let mut timeouts: Vec<(u16, u32)> = Vec::with_capacity(MAX_STATES);
-    while r.pos < spec.len() {
-        let (_, command, mode) = OPS[r.req("op", 0.0, (OPS.len() - 1) as f64)? as usize];
-        let flags = r
-            .int("flags", 0.0, f64::from(u16::MAX), true)?
-            .map(|f| f as u16);
-        let seq = r.req("seq", 0.0, f64::from(u32::MAX))? as u32;
-        let name_off = r.int("name", 0.0, names.len() as f64, true)?;
-        let name_len = r.req("name", -1.0, names.len() as f64)?;
+    let mut out = Vec::new();
+    encode_batch_into(spec, names, &mut out)?;
+    Ok(out)
+}
+
+/// [`encode_batch`] into a reused buffer (cleared first; unspecified after an error).
+pub fn encode_batch_into(spec: &[f64], names: &[u8], out: &mut Vec<u8>) -> Result<(), BatchError> {
+    out.clear();
+    let mut r = Reader { spec, pos: 0, index: 0, error: None };
+    match read_and_encode(&mut r, names, out) {
+        Ok(()) => Ok(()),
+        Err(Stop) => Err(r.error.unwrap_or_else(|| BatchError {
+            index: r.index,
+            error: EncodeError::new("ERR_BATCH", "spec", "stopped without a reason"),
+        })),
+    }
+}
+
+fn read_and_encode(r: &mut Reader<'_>, names: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
+    let max_seconds = r.req(Field::Named("maxSeconds"), 0, u32::MAX.into())? as u32;
+    // At most 64 pairs per request (the reader's limit): kept on the stack.
+    let mut timeouts = [(0u16, 0u32); 64];
+    while r.pos < r.spec.len() {
+        let (_, command, mode) = OPS[r.req(Field::Named("op"), 0, OPS.len() as i64 - 1)? as usize];
+        let flags = r.int(Field::Named("flags"), 0, u16::MAX.into(), true)?.map(|f| f as u16);
+        let seq = r.req(Field::Named("seq"), 0, u32::MAX.into())? as u32;
+        let name_off = r.int(Field::Named("name"), 0, names.len() as i64, true)?;
+        let name_len = r.req(Field::Named("name"), -1, names.len() as i64)?;
         let name = match name_off {
             Some(o) => {
                 let (o, l) = (o as usize, name_len as usize);
                 Some(names.get(o..o.saturating_add(l)).ok_or_else(|| {
-                    r.err(
-                        "ERR_BATCH",
-                        "name",
-                        "name range outside the names buffer".into(),
-                    )
+                    r.fail("ERR_BATCH", Field::Named("name"), "name range outside the names buffer".into())
                 })?)
             }
             None => None,
         };
-        let l3proto = r
-            .int("l3proto", 0.0, f64::from(u16::MAX), true)?
-            .map(|v| v as u16);
-        let l4proto = r.int("l4proto", 0.0, 255.0, true)?.map(|v| v as u8);
-        let n_states = r.int("timeouts", 0.0, 64.0, true)?;
-        timeouts.clear();
-        for _ in 0..n_states.unwrap_or(0) {
-            let attr = r.req("timeouts", 0.0, f64::from(u16::MAX))? as u16;
-            let v = r.req("timeouts", 0.0, f64::from(u32::MAX))? as u32;
-            timeouts.push((attr, v));
+        let l3proto = r.int(Field::Named("l3proto"), 0, u16::MAX.into(), true)?.map(|v| v as u16);
+        let l4proto = r.int(Field::Named("l4proto"), 0, 255, true)?.map(|v| v as u8);
+        let n_states = r.int(Field::Named("timeouts"), 0, 64, true)?;
+        let proto = l4proto.and_then(protocol::by_number);
+        let count = n_states.unwrap_or(0) as usize;
+        for slot in timeouts.iter_mut().take(count) {
+            let attr = r.req(Field::Named("timeouts"), 0, u16::MAX.into())? as u16;
+            // Errors name the state when the protocol knows it: "timeouts.ESTABLISHED".
+            let v = r.req(Field::State(proto.and_then(|p| p.state(attr))), 0, u32::MAX.into())? as u32;
+            *slot = (attr, v);
         }
         let req = Request {
             command,
@@ -301,15 +326,13 @@ pub fn encode_batch(spec: &[f64], names: &[u8]) -> Result<Vec<u8>, BatchError> {
             name,
             l3proto,
             l4proto,
-            timeouts: n_states.map(|_| timeouts.as_slice()),
+            timeouts: n_states.map(|_| &timeouts[..count]),
         };
-        encode_into(&req, &EncodeOptions { seq, max_seconds }, &mut out).map_err(|error| {
-            BatchError {
-                index: r.index,
-                error,
-            }
-        })?;
+        if let Err(error) = encode_into(&req, &EncodeOptions { seq, max_seconds }, out) {
+            r.error = Some(BatchError { index: r.index, error });
+            return Err(Stop);
+        }
         r.index += 1;
     }
-    Ok(out)
+    Ok(())
 }

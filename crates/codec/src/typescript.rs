@@ -2,7 +2,7 @@
 //! names, tape and op layout) as `packages/cttimeout/src/generated/table.ts`. The file is
 //! committed; `cargo test` fails when it is stale (`UPDATE_GENERATED=1 cargo test` rewrites it).
 
-use crate::consts::Command;
+use crate::consts::{self, Command};
 use crate::{errno, protocol, tape};
 use std::fmt::Write;
 
@@ -10,17 +10,25 @@ fn q(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
+/// The C library's name for a state: `CTA_TIMEOUT_TCP_UNACK` → `NFCT_TIMEOUT_ATTR_TCP_UNACK`,
+/// `CTA_TIMEOUT_ICMP_TIMEOUT` → `NFCT_TIMEOUT_ATTR_ICMP`.
+fn c_name(kernel: &str) -> String {
+    let n = kernel.replacen("CTA_TIMEOUT_", "NFCT_TIMEOUT_ATTR_", 1);
+    n.strip_suffix("_TIMEOUT").map(str::to_string).unwrap_or(n)
+}
+
+/// `NFCT_TIMEOUT_ATTR_TCP` for TCP: the prefix of the `_MAX` constant.
+fn c_prefix(p: &protocol::Protocol) -> String {
+    format!("NFCT_TIMEOUT_ATTR_{}", p.name.to_uppercase())
+}
+
 /// The generated TypeScript module's text.
 pub fn table() -> String {
     let mut s = String::new();
-    s.push_str(
-        "// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n",
-    );
+    s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
     s.push_str("// Do not edit: the Rust protocol table is the one place these facts live.\n\n");
 
-    s.push_str(
-        "/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n",
-    );
+    s.push_str("/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n");
     s.push_str("export const PROTOCOLS = [\n");
     for p in protocol::PROTOCOLS {
         let _ = writeln!(
@@ -45,9 +53,7 @@ pub fn table() -> String {
     }
     s.push_str("] as const;\n\n");
 
-    s.push_str(
-        "/** Protocol names /etc/protocols gives (nfct resolves names with getprotobyname). */\n",
-    );
+    s.push_str("/** Protocol names /etc/protocols gives (nfct resolves names with getprotobyname). */\n");
     s.push_str("export const PROTOCOL_ALIASES: Readonly<Record<string, string>> = {\n");
     for p in protocol::PROTOCOLS {
         for a in p.aliases {
@@ -62,27 +68,12 @@ pub fn table() -> String {
     }
     s.push_str("] as const;\n\n");
 
-    s.push_str(
-        "/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [",
-    );
-    s.push_str(
-        &Command::ALL
-            .iter()
-            .map(|c| q(c.name()))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    s.push_str("/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [");
+    s.push_str(&Command::ALL.iter().map(|c| q(c.name())).collect::<Vec<_>>().join(", "));
     s.push_str("] as const;\n\n");
 
     s.push_str("/** Encode ops (tape.rs): index = op number. */\nexport const OPS = {");
-    s.push_str(
-        &tape::OPS
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _, _))| format!(" {n}: {i}"))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
+    s.push_str(&tape::OPS.iter().enumerate().map(|(i, (n, _, _))| format!(" {n}: {i}")).collect::<Vec<_>>().join(","));
     s.push_str(" } as const;\n\n");
 
     s.push_str("/** Decode tape layout (tape.rs). */\nexport const TAPE = {\n");
@@ -101,6 +92,47 @@ pub fn table() -> String {
         let _ = writeln!(s, "  {k}: {v},");
     }
     s.push_str("} as const;\n\n");
+
+    s.push_str("/** Netlink message flags (linux/netlink.h). */\nexport const NLM_F = {\n");
+    for (k, v) in [
+        ("REQUEST", consts::NLM_F_REQUEST),
+        ("MULTI", consts::NLM_F_MULTI),
+        ("ACK", consts::NLM_F_ACK),
+        ("ECHO", consts::NLM_F_ECHO),
+        ("ROOT", consts::NLM_F_ROOT),
+        ("MATCH", consts::NLM_F_MATCH),
+        ("DUMP", consts::NLM_F_DUMP),
+        ("REPLACE", consts::NLM_F_REPLACE),
+        ("EXCL", consts::NLM_F_EXCL),
+        ("CREATE", consts::NLM_F_CREATE),
+        ("APPEND", consts::NLM_F_APPEND),
+        ("CAPPED", consts::NLM_F_CAPPED),
+        ("ACK_TLVS", consts::NLM_F_ACK_TLVS),
+    ] {
+        let _ = writeln!(s, "  {k}: 0x{v:x},");
+    }
+    s.push_str("} as const;\n\n");
+
+    s.push_str("// libnetfilter_cttimeout's per-protocol state indexes (state attribute - 1), named as in its\n");
+    s.push_str("// header; the SCTP heartbeat states, which it lacks, follow the same pattern.\n");
+    for p in protocol::PROTOCOLS {
+        for st in p.states {
+            let _ = writeln!(s, "export const {} = {};", c_name(st.kernel), st.attr - 1);
+        }
+        let _ = writeln!(s, "export const {}_MAX = {};", c_prefix(p), p.states.len());
+    }
+    s.push('\n');
+
+    s.push_str("/**\n * Builds the timeouts object of a message that carries every state of its protocol (kernel\n");
+    s.push_str(" * replies always do) from `count` consecutive tape words: one object literal per protocol,\n");
+    s.push_str(" * so the object gets its final shape at once. Undefined for other protocol numbers.\n */\n");
+    s.push_str("export function fullTimeouts(l4proto: number, w: Uint32Array, i: number): Record<string, number> | undefined {\n  switch (l4proto) {\n");
+    for p in protocol::PROTOCOLS {
+        let fields: Vec<String> =
+            p.states.iter().enumerate().map(|(k, st)| format!("{}: w[i + {k}]!", st.name)).collect();
+        let _ = writeln!(s, "    case {}:\n      return {{ {} }};", p.number, fields.join(", "));
+    }
+    s.push_str("    default:\n      return undefined;\n  }\n}\n\n");
 
     s.push_str("/** Linux errno: [number, name, glibc strerror text]. */\nexport const ERRNO: ReadonlyArray<readonly [number, string, string]> = [\n");
     for (n, name, msg) in errno::ERRNO {

@@ -1,6 +1,12 @@
 //! The WebAssembly exports (wasm-bindgen). Each call takes a whole datagram or a whole batch,
-//! so a dump crosses the boundary once per datagram, not once per attribute. Results are byte
-//! buffers or JSON text; the TS side (packages/cttimeout/src/codec) gives them types.
+//! so a dump crosses the boundary once per datagram, not once per attribute.
+//!
+//! The hot paths (decode, encode) use buffers that live in WebAssembly memory and are reused:
+//! JS writes its input straight into them and reads the output in place, so a call allocates
+//! and copies nothing across the boundary. The pointers are valid until the next call into
+//! this module (memory may grow then); the TS side (packages/cttimeout/src/codec/binding.ts)
+//! takes views right after each call and never keeps them. Rarer calls take and return
+//! ordinary values.
 #![allow(unsafe_code)] // wasm-bindgen's generated glue
 
 use crate::decode::{decode, Body};
@@ -9,13 +15,82 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
+    /// Datagram to decode, or encode names.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Encode spec.
+    static SPEC: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+    /// Decode tape.
+    static WORDS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// Encoded messages.
+    static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// A datagram as the decode tape (see tape.rs).
-#[wasm_bindgen(js_name = decodeTape)]
-pub fn decode_tape(bytes: &[u8]) -> Vec<u8> {
-    tape::decode_tape(bytes)
+/// Room for `len` input bytes (a datagram to decode, or encode names); returns where to write.
+#[wasm_bindgen(js_name = inputBuffer)]
+pub fn input_buffer(len: usize) -> *mut u8 {
+    INPUT.with(|b| {
+        let mut b = b.borrow_mut();
+        b.resize(len, 0);
+        b.as_mut_ptr()
+    })
+}
+
+/// Room for `len` numbers of encode spec (tape.rs); returns where to write.
+#[wasm_bindgen(js_name = specBuffer)]
+pub fn spec_buffer(len: usize) -> *mut f64 {
+    SPEC.with(|b| {
+        let mut b = b.borrow_mut();
+        b.resize(len, 0.0);
+        b.as_mut_ptr()
+    })
+}
+
+/// Decodes the first `len` input bytes; returns the tape's address (tape.rs layout).
+#[wasm_bindgen(js_name = decodeInput)]
+pub fn decode_input(len: usize) -> *const u32 {
+    INPUT.with(|i| {
+        WORDS.with(|w| {
+            let input = i.borrow();
+            let mut words = w.borrow_mut();
+            tape::decode_tape_into(&input[..len.min(input.len())], &mut words);
+            words.as_ptr()
+        })
+    })
+}
+
+/// Encodes the batch in the spec and input buffers. Returns the length of the messages at
+/// `outputPtr()`, or -1 with `lastError()` saying why.
+#[wasm_bindgen(js_name = encodeInput)]
+pub fn encode_input(spec_len: usize, names_len: usize) -> i32 {
+    let r = SPEC.with(|s| {
+        INPUT.with(|i| {
+            OUTPUT.with(|o| {
+                let (s, i, mut o) = (s.borrow(), i.borrow(), o.borrow_mut());
+                tape::encode_batch_into(&s[..spec_len.min(s.len())], &i[..names_len.min(i.len())], &mut o)
+                    .map(|()| o.len() as i32)
+            })
+        })
+    });
+    match r {
+        Ok(len) => len,
+        Err(e) => {
+            LAST_ERROR.with(|l| *l.borrow_mut() = e.to_json());
+            -1
+        }
+    }
+}
+
+/// Address of the last encoded messages.
+#[wasm_bindgen(js_name = outputPtr)]
+pub fn output_ptr() -> *const u8 {
+    OUTPUT.with(|o| o.borrow().as_ptr())
+}
+
+/// JSON `{code, index, field, message}` of the last failed encode.
+#[wasm_bindgen(js_name = lastError)]
+pub fn last_error() -> String {
+    LAST_ERROR.with(|l| l.borrow().clone())
 }
 
 /// A datagram as JSON text: `{messages, error?}`.
@@ -45,26 +120,7 @@ pub fn format_nfct(bytes: &[u8]) -> String {
         .collect();
     let mut v = serde_json::json!({ "blocks": blocks });
     if let Some(e) = &d.error {
-        v["error"] =
-            serde_json::json!({ "code": e.code(), "offset": e.offset, "message": e.to_string() });
+        v["error"] = serde_json::json!({ "code": e.code(), "offset": e.offset, "message": e.to_string() });
     }
     v.to_string()
-}
-
-/// Encodes a batch (see tape.rs). Returns an empty array on error; `lastError()` says why.
-#[wasm_bindgen(js_name = encodeBatch)]
-pub fn encode_batch(spec: &[f64], names: &[u8]) -> Vec<u8> {
-    match tape::encode_batch(spec, names) {
-        Ok(b) => b,
-        Err(e) => {
-            LAST_ERROR.with(|l| *l.borrow_mut() = e.to_json());
-            Vec::new()
-        }
-    }
-}
-
-/// JSON `{code, index, field, message}` of the last failed `encodeBatch`.
-#[wasm_bindgen(js_name = lastError)]
-pub fn last_error() -> String {
-    LAST_ERROR.with(|l| l.borrow().clone())
 }

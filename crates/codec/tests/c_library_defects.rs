@@ -50,11 +50,7 @@ fn defect_1_sctp_replies_from_modern_kernels_are_read_whole() {
     let ts = t.timeouts.as_ref().unwrap();
     assert_eq!(ts.get(8), Some(80), "HEARTBEAT_SENT");
     assert_eq!(ts.get(9), Some(90), "HEARTBEAT_ACKED");
-    assert_eq!(
-        ts.unknown.len(),
-        1,
-        "attribute 10 is kept, not written past an array"
-    );
+    assert_eq!(ts.unknown.len(), 1, "attribute 10 is kept, not written past an array");
     assert_eq!(ts.unknown[0].kind(), 10);
 }
 
@@ -64,12 +60,7 @@ fn defect_2_formatting_always_returns_the_whole_text() {
         let states: Vec<(u16, u32)> = p.states.iter().map(|s| (s.attr, u32::MAX)).collect();
         let name = [b'n'; 31];
         let r = Request::new_policy(
-            PolicyRef {
-                name: &name,
-                l3proto: 10,
-                l4proto: p.number,
-                timeouts: &states,
-            },
+            PolicyRef { name: &name, l3proto: 10, l4proto: p.number, timeouts: &states },
             NewMode::Create,
         );
         let bytes = encode(&r, &EncodeOptions::default()).unwrap();
@@ -96,24 +87,14 @@ fn defect_3_state_index_equal_to_the_state_count_is_rejected() {
         let max = p.max_attr();
         let one = [(max, 1)];
         let ok = Request::new_policy(
-            PolicyRef {
-                name: b"x",
-                l3proto: 2,
-                l4proto: p.number,
-                timeouts: &one,
-            },
+            PolicyRef { name: b"x", l3proto: 2, l4proto: p.number, timeouts: &one },
             NewMode::Create,
         );
         assert!(encode(&ok, &EncodeOptions::default()).is_ok(), "{}", p.name);
         for bad in [0, max + 1] {
             let one = [(bad, 1)];
             let r = Request::new_policy(
-                PolicyRef {
-                    name: b"x",
-                    l3proto: 2,
-                    l4proto: p.number,
-                    timeouts: &one,
-                },
+                PolicyRef { name: b"x", l3proto: 2, l4proto: p.number, timeouts: &one },
                 NewMode::Create,
             );
             assert_eq!(
@@ -134,10 +115,7 @@ fn defect_4_state_names_are_bounds_checked() {
         assert!(p.state(u16::MAX).is_none());
         assert_eq!(p.state(p.max_attr()).unwrap().attr, p.max_attr());
     }
-    assert!(
-        protocol::by_number(50).is_none(),
-        "unknown protocols are None, nothing printed to stdout"
-    );
+    assert!(protocol::by_number(50).is_none(), "unknown protocols are None, nothing printed to stdout");
 }
 
 #[test]
@@ -146,55 +124,23 @@ fn defect_5_removing_one_state_touches_nothing_else() {
     let without_2 = [(1, 11), (3, 33)];
     let r = |t: &'static [(u16, u32)]| {
         encode(
-            &Request::new_policy(
-                PolicyRef {
-                    name: b"p",
-                    l3proto: 2,
-                    l4proto: 6,
-                    timeouts: t,
-                },
-                NewMode::Create,
-            ),
+            &Request::new_policy(PolicyRef { name: b"p", l3proto: 2, l4proto: 6, timeouts: t }, NewMode::Create),
             &EncodeOptions::default(),
         )
         .unwrap()
     };
-    let (a, b) = (
-        r(Box::leak(Box::new(all))),
-        r(Box::leak(Box::new(without_2))),
-    );
+    let (a, b) = (r(Box::leak(Box::new(all))), r(Box::leak(Box::new(without_2))));
     let (ta, tb) = (timeout(&a), timeout(&b));
-    assert_eq!(
-        (tb.name, tb.l3proto, tb.l4proto),
-        (ta.name, ta.l3proto, ta.l4proto),
-        "L3PROTO survives"
-    );
-    let got: Vec<(u16, u32)> = tb
-        .timeouts
-        .as_ref()
-        .unwrap()
-        .iter()
-        .map(|(s, v)| (s.attr, v))
-        .collect();
+    assert_eq!((tb.name, tb.l3proto, tb.l4proto), (ta.name, ta.l3proto, ta.l4proto), "L3PROTO survives");
+    let got: Vec<(u16, u32)> = tb.timeouts.as_ref().unwrap().iter().map(|(s, v)| (s.attr, v)).collect();
     assert_eq!(got, without_2);
 }
 
 #[test]
 fn defect_6_long_names_are_errors_not_truncated() {
     let name = [b'a'; 32];
-    let r = Request::new_policy(
-        PolicyRef {
-            name: &name,
-            l3proto: 2,
-            l4proto: 6,
-            timeouts: &[],
-        },
-        NewMode::Create,
-    );
-    assert_eq!(
-        encode(&r, &EncodeOptions::default()).unwrap_err().code,
-        "ERR_NAME_TOO_LONG"
-    );
+    let r = Request::new_policy(PolicyRef { name: &name, l3proto: 2, l4proto: 6, timeouts: &[] }, NewMode::Create);
+    assert_eq!(encode(&r, &EncodeOptions::default()).unwrap_err().code, "ERR_NAME_TOO_LONG");
     let mut attrs = vec![37, 0, 1, 0];
     attrs.extend_from_slice(&[b'a'; 32]);
     attrs.extend_from_slice(&[0, 0, 0, 0]);
@@ -208,13 +154,8 @@ fn defect_7_parse_errors_are_returned_with_offset_and_reason() {
     let bytes = msg(&[8, 0, 2, 0, 0, 2, 0, 0], 0x0800);
     let e = decode(&bytes).error.unwrap();
     assert_eq!((e.code(), e.offset), ("ERR_ATTR_SIZE", 20));
-    assert_eq!(
-        e.to_string(),
-        "at byte 20: CTA_TIMEOUT_L3PROTO must have a 2-byte payload, found 4"
-    );
-    let e = decode(&msg(&[7, 0, 1, 0, b'a', b'b', b'c', 0], 0x0800))
-        .error
-        .unwrap();
+    assert_eq!(e.to_string(), "at byte 20: CTA_TIMEOUT_L3PROTO must have a 2-byte payload, found 4");
+    let e = decode(&msg(&[7, 0, 1, 0, b'a', b'b', b'c', 0], 0x0800)).error.unwrap();
     assert_eq!(e.code(), "ERR_NAME_UNTERMINATED");
 }
 
@@ -235,10 +176,7 @@ fn defect_9_use_count_heartbeats_own_tables_and_json() {
     let b = msg(&[8, 0, 5, 0, 0, 0, 0, 2], 0x0800);
     assert_eq!(timeout(&b).use_count, Some(2));
     let gre = protocol::by_name("gre").unwrap();
-    assert_eq!(
-        gre.states[1].default, 180,
-        "GRE has its own table, not UDP's"
-    );
+    assert_eq!(gre.states[1].default, 180, "GRE has its own table, not UDP's");
     let sctp = protocol::by_name("sctp").unwrap();
     assert_eq!(sctp.state_by_name("heartbeat_sent").unwrap().attr, 8);
     let j: serde_json::Value = serde_json::from_str(&json::datagram_json(&decode(&b))).unwrap();

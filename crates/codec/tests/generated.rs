@@ -3,8 +3,7 @@ use std::path::PathBuf;
 
 #[test]
 fn typescript_table_is_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../packages/cttimeout/src/generated/table.ts");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../packages/cttimeout/src/generated/table.ts");
     let want = cttimeout_codec::typescript::table();
     if std::env::var_os("UPDATE_GENERATED").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

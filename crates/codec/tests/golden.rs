@@ -8,26 +8,16 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn load(name: &str) -> Value {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../test/fixtures")
-        .join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test/fixtures").join(name);
     serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 fn fixture(caps: &Value, id: &str) -> Vec<u8> {
-    let c = caps
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no fixture {id}"));
+    let c = caps.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no fixture {id}"));
     unhex(c["hex"].as_str().unwrap())
 }
 
@@ -52,16 +42,9 @@ fn matches(expect: &Value, actual: &Value, path: &str, exact: bool) -> Result<()
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                return Err(format!(
-                    "{path}: expected {} elements, got {}",
-                    e.len(),
-                    a.len()
-                ));
+                return Err(format!("{path}: expected {} elements, got {}", e.len(), a.len()));
             }
-            e.iter()
-                .zip(a)
-                .enumerate()
-                .try_for_each(|(i, (e, a))| matches(e, a, &format!("{path}[{i}]"), false))
+            e.iter().zip(a).enumerate().try_for_each(|(i, (e, a))| matches(e, a, &format!("{path}[{i}]"), false))
         }
         _ if expect == actual => Ok(()),
         _ => Err(format!("{path}: expected {expect}, got {actual}")),
@@ -72,9 +55,7 @@ fn matches(expect: &Value, actual: &Value, path: &str, exact: bool) -> Result<()
 fn with_request<R>(spec: &Value, f: impl FnOnce(&Request<'_>, &EncodeOptions) -> R) -> R {
     let op = spec["op"].as_str().unwrap();
     let (_, command, mode) = *OPS.iter().find(|(n, _, _)| *n == op).unwrap();
-    let name = spec
-        .get("name")
-        .map(|n| n.as_str().unwrap().as_bytes().to_vec());
+    let name = spec.get("name").map(|n| n.as_str().unwrap().as_bytes().to_vec());
     let l3proto = spec.get("l3proto").map(|v| v.as_u64().unwrap() as u16);
     let l4proto = spec.get("l4proto").map(|v| v.as_u64().unwrap() as u8);
     let mut pairs = Vec::new();
@@ -83,10 +64,7 @@ fn with_request<R>(spec: &Value, f: impl FnOnce(&Request<'_>, &EncodeOptions) ->
         has_data = true;
         let proto = protocol::by_number(l4proto.unwrap()).unwrap();
         for (k, v) in t {
-            pairs.push((
-                proto.state_by_name(k).unwrap().attr,
-                v.as_u64().unwrap() as u32,
-            ));
+            pairs.push((proto.state_by_name(k).unwrap().attr, v.as_u64().unwrap() as u32));
         }
     }
     if let Some(t) = spec.get("rawTimeouts").and_then(Value::as_array) {
@@ -105,9 +83,7 @@ fn with_request<R>(spec: &Value, f: impl FnOnce(&Request<'_>, &EncodeOptions) ->
     };
     let opts = EncodeOptions {
         seq: spec["seq"].as_u64().unwrap() as u32,
-        max_seconds: spec
-            .get("maxSeconds")
-            .map_or(u32::MAX, |v| v.as_u64().unwrap() as u32),
+        max_seconds: spec.get("maxSeconds").map_or(u32::MAX, |v| v.as_u64().unwrap() as u32),
     };
     f(&req, &opts)
 }
@@ -132,16 +108,8 @@ fn every_capture_is_in_the_decode_suite() {
     let (caps, golden) = (load("protocol-md-captures.json"), load("golden.json"));
     for c in caps.as_array().unwrap() {
         let id = &c["id"];
-        let covered = golden["decode"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| &d["fixture"] == id)
-            || golden["encode"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|d| &d["fixture"] == id);
+        let covered = golden["decode"].as_array().unwrap().iter().any(|d| &d["fixture"] == id)
+            || golden["encode"].as_array().unwrap().iter().any(|d| &d["fixture"] == id);
         assert!(covered, "capture {id} has no expectation");
     }
 }
@@ -174,9 +142,7 @@ fn nfct_text_is_byte_identical() {
         let id = case["fixture"].as_str().unwrap();
         let bytes = fixture(&caps, id);
         let d = decode(&bytes);
-        let cttimeout_codec::decode::Body::Timeout(t) = &d.messages[0].body else {
-            panic!("{id}")
-        };
+        let cttimeout_codec::decode::Body::Timeout(t) = &d.messages[0].body else { panic!("{id}") };
         assert_eq!(format::nfct_text(t), case["text"].as_str().unwrap(), "{id}");
     }
 }
@@ -184,25 +150,7 @@ fn nfct_text_is_byte_identical() {
 #[test]
 fn matcher_can_fail() {
     let e: Value = serde_json::json!({"a": 1, "timeouts": {"X": 1}});
-    assert!(matches(
-        &e,
-        &serde_json::json!({"a": 2, "timeouts": {"X": 1}}),
-        "",
-        false
-    )
-    .is_err());
-    assert!(matches(
-        &e,
-        &serde_json::json!({"a": 1, "timeouts": {"X": 1, "Y": 2}}),
-        "",
-        false
-    )
-    .is_err());
-    assert!(matches(
-        &e,
-        &serde_json::json!({"a": 1, "b": 0, "timeouts": {"X": 1}}),
-        "",
-        false
-    )
-    .is_ok());
+    assert!(matches(&e, &serde_json::json!({"a": 2, "timeouts": {"X": 1}}), "", false).is_err());
+    assert!(matches(&e, &serde_json::json!({"a": 1, "timeouts": {"X": 1, "Y": 2}}), "", false).is_err());
+    assert!(matches(&e, &serde_json::json!({"a": 1, "b": 0, "timeouts": {"X": 1}}), "", false).is_ok());
 }

@@ -39,15 +39,7 @@ fn gen() -> impl Strategy<Value = Gen> {
                     states.push((attr, v));
                 }
             }
-            Gen {
-                op,
-                mode,
-                name,
-                l3,
-                proto,
-                states,
-                seq,
-            }
+            Gen { op, mode, name, l3, proto, states, seq }
         })
 }
 
@@ -56,12 +48,7 @@ fn request(g: &Gen) -> Request<'_> {
     let mode = [NewMode::Create, NewMode::Exclusive, NewMode::Replace][usize::from(g.mode)];
     match g.op {
         0 => Request::new_policy(
-            PolicyRef {
-                name: &g.name,
-                l3proto: g.l3,
-                l4proto: p.number,
-                timeouts: &g.states,
-            },
+            PolicyRef { name: &g.name, l3proto: g.l3, l4proto: p.number, timeouts: &g.states },
             mode,
         ),
         1 => Request::get(&g.name),
@@ -148,27 +135,12 @@ proptest! {
 fn check_any_input(bytes: &[u8]) -> Result<(), TestCaseError> {
     let d = decode(bytes);
     if let Some(e) = &d.error {
-        prop_assert!(
-            e.offset <= bytes.len(),
-            "error offset {} past input {}",
-            e.offset,
-            bytes.len()
-        );
+        prop_assert!(e.offset <= bytes.len(), "error offset {} past input {}", e.offset, bytes.len());
         prop_assert!(!e.to_string().is_empty());
     }
     let t = inspect::inspect(bytes);
-    prop_assert_eq!(
-        t.error.as_ref().map(|e| (e.code, e.offset)),
-        d.error.as_ref().map(|e| (e.code(), e.offset))
-    );
-    prop_assert_eq!(
-        t.messages
-            .iter()
-            .filter(|n| n.label != "decoding stopped")
-            .count()
-            >= d.messages.len(),
-        true
-    );
+    prop_assert_eq!(t.error.as_ref().map(|e| (e.code, e.offset)), d.error.as_ref().map(|e| (e.code(), e.offset)));
+    prop_assert_eq!(t.messages.iter().filter(|n| n.label != "decoding stopped").count() >= d.messages.len(), true);
     for m in &d.messages {
         if let Body::Timeout(x) = &m.body {
             let text = format::nfct_text(x);
@@ -177,38 +149,31 @@ fn check_any_input(bytes: &[u8]) -> Result<(), TestCaseError> {
     }
     let j: serde_json::Value = serde_json::from_str(&json::datagram_json(&d)).unwrap();
     prop_assert_eq!(j["messages"].as_array().unwrap().len(), d.messages.len());
-    let tp = tape::decode_tape(bytes);
-    let words = u32::from_le_bytes([tp[0], tp[1], tp[2], tp[3]]) as usize;
-    prop_assert!(words * 4 <= tp.len());
+    let mut tp = Vec::new();
+    tape::decode_tape_into(bytes, &mut tp);
+    prop_assert!(tp[0] as usize <= tp.len());
+    prop_assert_eq!(tp.len() - tp[0] as usize, (tp[1] as usize).div_ceil(4));
     Ok(())
 }
 
 #[test]
 fn every_prefix_of_a_datagram_decodes_or_says_where_it_stops() {
     let caps: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../test/fixtures/protocol-md-captures.json"
-        ))
-        .unwrap(),
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../test/fixtures/protocol-md-captures.json"))
+            .unwrap(),
     )
     .unwrap();
     for c in caps.as_array().unwrap() {
         let hex = c["hex"].as_str().unwrap();
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
         for n in 0..bytes.len() {
             let d = decode(&bytes[..n]);
             match d.error {
                 Some(e) => assert!(e.offset <= n),
                 // Only a cut at a message boundary is a whole datagram.
                 None => {
-                    let end = d
-                        .messages
-                        .last()
-                        .map_or(0, |m| m.offset + m.header.len as usize);
+                    let end = d.messages.last().map_or(0, |m| m.offset + m.header.len as usize);
                     assert_eq!(end, n, "{} cut to {n} bytes decoded without error", c["id"]);
                 }
             }

@@ -19,5 +19,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let j: serde_json::Value = serde_json::from_str(&json::datagram_json(&d)).expect("valid JSON");
     assert_eq!(j["messages"].as_array().map(Vec::len), Some(d.messages.len()));
-    let _ = tape::decode_tape(data);
+    let mut words = Vec::new();
+    tape::decode_tape_into(data, &mut words);
+    assert!(words[0] as usize <= words.len());
 });
