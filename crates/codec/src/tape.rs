@@ -23,24 +23,24 @@
 //! state attribute i + 1. `extras` is a JSON object merged into the message (unknown
 //! attributes, non-UTF-8 names), empty when there are none.
 //!
-//! Encoding: [`encode_batch`] reads requests from one f64 array (so range checks happen here,
-//! on the exact numbers JS passed) and names from one byte array, and returns the messages
-//! back to back, ready for one sendmsg:
+//! Encoding: [`encode_batch`] reads requests from one u32 array and names from one byte
+//! array, and returns the messages back to back, ready for one sendmsg:
 //! ```text
 //! [max_seconds, then per request:
-//!  op, flags, seq, name_offset, name_len, l3proto, l4proto, n_states, (attr, seconds) × n_states]
+//!  op, present, flags, seq, name_offset, name_len, l3proto, l4proto, n_states,
+//!  (attr, seconds) × n_states]
 //! ```
-//! `op` is one of [`OPS`] (the command, and for NEW how it treats an existing name); `flags`
-//! -1 means nfct's flags for that op. -1 also marks an absent name, l3proto or l4proto, and
-//! `n_states` = -1 means no DATA nest.
-
+//! `op` is one of [`OPS`] (the command, and for NEW how it treats an existing name);
+//! `present` has an `ENC_*` bit for each of flags, name, l3proto, l4proto and DATA that the
+//! request carries (absent words are 0 and ignored; without ENC_FLAGS nfct's flags for the op
+//! are used). The JS side only checks that its numbers are u32s; every other check (ranges,
+//! names, protocols, states, the HZ limit) happens here.
 use crate::consts::Command;
 use crate::decode::{decode_message, Body, Message, NoTrace, Timeout};
 use crate::encode::{encode_into, nfct_flags, EncodeOptions, NewMode, Request};
 use crate::error::EncodeError;
 use crate::framing::messages;
 use crate::json::{ErrorJson, ExtrasJson};
-use crate::protocol;
 
 /// Encode ops: index = op number.
 pub const OPS: [(&str, Command, Option<NewMode>); 7] = [
@@ -202,30 +202,22 @@ impl BatchError {
     }
 }
 
+pub const ENC_FLAGS: u32 = 1;
+pub const ENC_NAME: u32 = 2;
+pub const ENC_L3PROTO: u32 = 4;
+pub const ENC_L4PROTO: u32 = 8;
+pub const ENC_DATA: u32 = 16;
+/// Words of a request before its (attr, seconds) pairs.
+pub const ENC_FIXED_WORDS: usize = 9;
+/// Most (attr, seconds) pairs one request may carry.
+pub const ENC_MAX_PAIRS: usize = 64;
+
 struct Reader<'a> {
-    spec: &'a [f64],
+    spec: &'a [u32],
     pos: usize,
     index: usize,
     /// Set by the cold error path; the hot path returns only `Err(Stop)`.
     error: Option<BatchError>,
-}
-
-/// Which input field a number is; turned into text only for an error.
-#[derive(Clone, Copy)]
-enum Field {
-    Named(&'static str),
-    /// A state value: named after the state when the protocol knows it.
-    State(Option<&'static protocol::State>),
-}
-
-impl Field {
-    fn text(self) -> String {
-        match self {
-            Field::Named(n) => n.to_string(),
-            Field::State(Some(s)) => format!("timeouts.{}", s.name),
-            Field::State(None) => "timeouts".to_string(),
-        }
-    }
 }
 
 /// Reading stopped; the reason is in `Reader::error`.
@@ -234,51 +226,42 @@ struct Stop;
 impl Reader<'_> {
     #[cold]
     #[inline(never)]
-    fn fail(&mut self, code: &'static str, field: Field, message: String) -> Stop {
-        self.error = Some(BatchError { index: self.index, error: EncodeError::new(code, field.text(), message) });
+    fn fail(&mut self, code: &'static str, field: &str, message: String) -> Stop {
+        self.error = Some(BatchError { index: self.index, error: EncodeError::new(code, field, message) });
         Stop
     }
 
-    #[cold]
-    #[inline(never)]
-    fn out_of_range(&mut self, field: Field, v: f64, min: i64, max: i64) -> Stop {
-        let what = if v.is_nan() { "NaN".to_string() } else { v.to_string() };
-        self.fail("ERR_VALUE_RANGE", field, format!("{what} is not an integer in {min}..={max}"))
+    #[inline]
+    fn next(&mut self) -> Result<u32, Stop> {
+        match self.spec.get(self.pos) {
+            Some(&v) => {
+                self.pos += 1;
+                Ok(v)
+            }
+            None => Err(self.fail("ERR_BATCH", "spec", "request spec ends early".into())),
+        }
     }
 
-    /// The next number as an integer in `min..=max`, or `None` for -1 when `optional`.
+    /// The next word, which must be at most `max`.
     #[inline]
-    fn int(&mut self, field: Field, min: i64, max: i64, optional: bool) -> Result<Option<u64>, Stop> {
-        let Some(&v) = self.spec.get(self.pos) else {
-            return Err(self.fail("ERR_BATCH", field, "request spec ends early".into()));
-        };
-        self.pos += 1;
-        if optional && v == -1.0 {
-            return Ok(None);
+    fn upto(&mut self, field: &'static str, max: u32) -> Result<u32, Stop> {
+        let v = self.next()?;
+        if v > max {
+            return Err(self.fail("ERR_VALUE_RANGE", field, format!("{v} is larger than {max}")));
         }
-        // `as` saturates and maps NaN to 0; the round trip catches fractions, NaN and overflow.
-        let i = v as i64;
-        if i as f64 != v || i < min || i > max {
-            return Err(self.out_of_range(field, v, min, max));
-        }
-        Ok(Some(i as u64))
-    }
-
-    #[inline]
-    fn req(&mut self, field: Field, min: i64, max: i64) -> Result<u64, Stop> {
-        Ok(self.int(field, min, max, false)?.unwrap_or_default())
+        Ok(v)
     }
 }
 
 /// Encodes a batch of requests (format above). All or nothing: on error nothing is returned.
-pub fn encode_batch(spec: &[f64], names: &[u8]) -> Result<Vec<u8>, BatchError> {
+pub fn encode_batch(spec: &[u32], names: &[u8]) -> Result<Vec<u8>, BatchError> {
     let mut out = Vec::new();
     encode_batch_into(spec, names, &mut out)?;
     Ok(out)
 }
 
 /// [`encode_batch`] into a reused buffer (cleared first; unspecified after an error).
-pub fn encode_batch_into(spec: &[f64], names: &[u8], out: &mut Vec<u8>) -> Result<(), BatchError> {
+pub fn encode_batch_into(spec: &[u32], names: &[u8], out: &mut Vec<u8>) -> Result<(), BatchError> {
     out.clear();
     let mut r = Reader { spec, pos: 0, index: 0, error: None };
     match read_and_encode(&mut r, names, out) {
@@ -291,42 +274,36 @@ pub fn encode_batch_into(spec: &[f64], names: &[u8], out: &mut Vec<u8>) -> Resul
 }
 
 fn read_and_encode(r: &mut Reader<'_>, names: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
-    let max_seconds = r.req(Field::Named("maxSeconds"), 0, u32::MAX.into())? as u32;
-    // At most 64 pairs per request (the reader's limit): kept on the stack.
-    let mut timeouts = [(0u16, 0u32); 64];
+    let max_seconds = r.next()?;
+    let mut timeouts = [(0u16, 0u32); ENC_MAX_PAIRS];
     while r.pos < r.spec.len() {
-        let (_, command, mode) = OPS[r.req(Field::Named("op"), 0, OPS.len() as i64 - 1)? as usize];
-        let flags = r.int(Field::Named("flags"), 0, u16::MAX.into(), true)?.map(|f| f as u16);
-        let seq = r.req(Field::Named("seq"), 0, u32::MAX.into())? as u32;
-        let name_off = r.int(Field::Named("name"), 0, names.len() as i64, true)?;
-        let name_len = r.req(Field::Named("name"), -1, names.len() as i64)?;
-        let name = match name_off {
-            Some(o) => {
-                let (o, l) = (o as usize, name_len as usize);
-                Some(names.get(o..o.saturating_add(l)).ok_or_else(|| {
-                    r.fail("ERR_BATCH", Field::Named("name"), "name range outside the names buffer".into())
-                })?)
-            }
-            None => None,
-        };
-        let l3proto = r.int(Field::Named("l3proto"), 0, u16::MAX.into(), true)?.map(|v| v as u16);
-        let l4proto = r.int(Field::Named("l4proto"), 0, 255, true)?.map(|v| v as u8);
-        let n_states = r.int(Field::Named("timeouts"), 0, 64, true)?;
-        let proto = l4proto.and_then(protocol::by_number);
-        let count = n_states.unwrap_or(0) as usize;
+        let (_, command, mode) = OPS[r.upto("op", OPS.len() as u32 - 1)? as usize];
+        let present = r.next()?;
+        let flags = r.upto("flags", u16::MAX.into())? as u16;
+        let seq = r.next()?;
+        let (name_off, name_len) = (r.next()? as usize, r.next()? as usize);
+        let l3proto = r.upto("l3proto", u16::MAX.into())? as u16;
+        let l4proto = r.upto("l4proto", u8::MAX.into())? as u8;
+        let count = r.upto("timeouts", ENC_MAX_PAIRS as u32)? as usize;
         for slot in timeouts.iter_mut().take(count) {
-            let attr = r.req(Field::Named("timeouts"), 0, u16::MAX.into())? as u16;
-            // Errors name the state when the protocol knows it: "timeouts.ESTABLISHED".
-            let v = r.req(Field::State(proto.and_then(|p| p.state(attr))), 0, u32::MAX.into())? as u32;
-            *slot = (attr, v);
+            let attr = r.upto("timeouts", u16::MAX.into())? as u16;
+            *slot = (attr, r.next()?);
         }
+        let name = if present & ENC_NAME != 0 {
+            match names.get(name_off..name_off.saturating_add(name_len)) {
+                Some(n) => Some(n),
+                None => return Err(r.fail("ERR_BATCH", "name", "name range outside the names buffer".into())),
+            }
+        } else {
+            None
+        };
         let req = Request {
             command,
-            flags: flags.unwrap_or_else(|| nfct_flags(command, name.is_some(), mode)),
+            flags: if present & ENC_FLAGS != 0 { flags } else { nfct_flags(command, name.is_some(), mode) },
             name,
-            l3proto,
-            l4proto,
-            timeouts: n_states.map(|_| &timeouts[..count]),
+            l3proto: (present & ENC_L3PROTO != 0).then_some(l3proto),
+            l4proto: (present & ENC_L4PROTO != 0).then_some(l4proto),
+            timeouts: (present & ENC_DATA != 0).then_some(&timeouts[..count]),
         };
         if let Err(error) = encode_into(&req, &EncodeOptions { seq, max_seconds }, out) {
             r.error = Some(BatchError { index: r.index, error });

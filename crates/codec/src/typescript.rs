@@ -76,7 +76,7 @@ pub fn table() -> String {
     s.push_str(&tape::OPS.iter().enumerate().map(|(i, (n, _, _))| format!(" {n}: {i}")).collect::<Vec<_>>().join(","));
     s.push_str(" } as const;\n\n");
 
-    s.push_str("/** Decode tape layout (tape.rs). */\nexport const TAPE = {\n");
+    s.push_str("/** Decode tape and encode spec layouts (tape.rs). */\nexport const TAPE = {\n");
     for (k, v) in [
         ("KIND_TIMEOUT", tape::KIND_TIMEOUT),
         ("KIND_JSON", tape::KIND_JSON),
@@ -88,6 +88,13 @@ pub fn table() -> String {
         ("PRESENT_DATA", tape::PRESENT_DATA),
         ("PRESENT_NAME_ASCII", tape::PRESENT_NAME_ASCII),
         ("TIMEOUT_FIXED_WORDS", tape::TIMEOUT_FIXED_WORDS as u32),
+        ("ENC_FLAGS", tape::ENC_FLAGS),
+        ("ENC_NAME", tape::ENC_NAME),
+        ("ENC_L3PROTO", tape::ENC_L3PROTO),
+        ("ENC_L4PROTO", tape::ENC_L4PROTO),
+        ("ENC_DATA", tape::ENC_DATA),
+        ("ENC_FIXED_WORDS", tape::ENC_FIXED_WORDS as u32),
+        ("ENC_MAX_PAIRS", tape::ENC_MAX_PAIRS as u32),
     ] {
         let _ = writeln!(s, "  {k}: {v},");
     }

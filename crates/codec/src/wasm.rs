@@ -18,7 +18,7 @@ thread_local! {
     /// Datagram to decode, or encode names.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// Encode spec.
-    static SPEC: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+    static SPEC: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
     /// Decode tape.
     static WORDS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
     /// Encoded messages.
@@ -36,12 +36,12 @@ pub fn input_buffer(len: usize) -> *mut u8 {
     })
 }
 
-/// Room for `len` numbers of encode spec (tape.rs); returns where to write.
+/// Room for `len` words of encode spec (tape.rs); returns where to write.
 #[wasm_bindgen(js_name = specBuffer)]
-pub fn spec_buffer(len: usize) -> *mut f64 {
+pub fn spec_buffer(len: usize) -> *mut u32 {
     SPEC.with(|b| {
         let mut b = b.borrow_mut();
-        b.resize(len, 0.0);
+        b.resize(len, 0);
         b.as_mut_ptr()
     })
 }

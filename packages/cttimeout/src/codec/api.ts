@@ -1,5 +1,5 @@
 import { CtTimeoutError } from '../errors.js';
-import { OPS } from '../generated/table.js';
+import { OPS, TAPE } from '../generated/table.js';
 import { binding, memoryViews } from './binding.js';
 import { familyNumber, findProtocol, MAX_STATES, protocolNames, STATE_ATTRS, STATE_NAMES } from './tables.js';
 import { readTape } from './tape.js';
@@ -70,38 +70,54 @@ function take(len: number): Uint8Array {
   return v;
 }
 
+/** A u32, or a CtTimeoutError naming the field: JS numbers cross into WebAssembly as u32. */
+function u32(v: unknown, field: string, index: number, count: number): number {
+  if (typeof v !== 'number' || v >>> 0 !== v) {
+    throw usage('ERR_VALUE_RANGE', field, `${typeof v === 'number' ? v : JSON.stringify(v)} is not an integer in 0..4294967295`, index, count);
+  }
+  return v;
+}
+
 /**
  * Encodes requests back to back into one buffer, ready for a single sendmsg. All or nothing:
  * a bad request throws a CtTimeoutError naming the request and field, and nothing is returned.
- * The spec and names are written straight into WebAssembly memory (layout in tape.rs); the
- * numbers are range-checked there, on exactly what was passed.
+ * The spec and names are written straight into WebAssembly memory (layout in tape.rs), where
+ * every check but "is it a u32" happens.
  */
 export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOptions = {}): Uint8Array {
-  // Room for the spec, without walking the timeouts: a protocol has at most MAX_STATES
-  // states, so a valid timeouts object has at most that many keys (more is an error below).
+  const count = requests.length;
+  // Room for the spec without walking the timeouts: a protocol has at most MAX_STATES states,
+  // so a valid timeouts object has at most that many keys (more is an error below).
   let need = 1;
   let nameBytes = 0;
   for (const r of requests) {
-    need += 8 + (r.timeouts !== undefined ? 2 * MAX_STATES : 0) + (r.rawTimeouts !== undefined ? 2 * r.rawTimeouts.length : 0);
+    need += TAPE.ENC_FIXED_WORDS + (r.timeouts !== undefined ? 2 * MAX_STATES : 0) + (r.rawTimeouts !== undefined ? 2 * r.rawTimeouts.length : 0);
     if (typeof r.name === 'string') nameBytes += r.name.length * 3;
   }
   const { glue, memory } = binding();
-  const specAt = glue.specBuffer(need) >>> 3;
+  const specAt = glue.specBuffer(need) >>> 2;
   const namesAt = glue.inputBuffer(nameBytes);
-  const { f64, u8 } = memoryViews(memory);
+  const { u32: w, u8 } = memoryViews(memory);
   let s = specAt;
   let n = 0;
-  f64[s++] = options.maxSeconds ?? 0xffffffff;
-  for (let index = 0; index < requests.length; index++) {
+  w[s++] = u32(options.maxSeconds ?? 0xffffffff, 'maxSeconds', 0, 1);
+  for (let index = 0; index < count; index++) {
     const r = requests[index]!;
     const op = OPS[r.op];
-    if (op === undefined) throw usage('ERR_UNKNOWN_OP', 'op', `${String(r.op)} is not one of ${Object.keys(OPS).join(', ')}`, index, requests.length);
-    f64[s++] = op;
-    f64[s++] = r.flags ?? -1;
-    f64[s++] = r.seq ?? 0;
+    if (op === undefined) throw usage('ERR_UNKNOWN_OP', 'op', `${String(r.op)} is not one of ${Object.keys(OPS).join(', ')}`, index, count);
+    const at = s;
+    let present = 0;
+    w[s++] = op;
+    s++; // present, below
+    if (r.flags !== undefined) {
+      present |= TAPE.ENC_FLAGS;
+      w[s++] = u32(r.flags, 'flags', index, count);
+    } else w[s++] = 0;
+    w[s++] = r.seq === undefined ? 0 : u32(r.seq, 'seq', index, count);
     const name = r.name;
     if (name !== undefined) {
-      if (typeof name !== 'string') throw usage('ERR_BAD_ARGUMENT', 'name', 'must be a string', index, requests.length);
+      if (typeof name !== 'string') throw usage('ERR_BAD_ARGUMENT', 'name', 'must be a string', index, count);
+      present |= TAPE.ENC_NAME;
       // ASCII names (nearly all) are copied directly; others go through TextEncoder.
       let written = 0;
       for (; written < name.length; written++) {
@@ -110,67 +126,70 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
         u8[namesAt + n + written] = c;
       }
       if (written < name.length) written = utf8.encodeInto(name, u8.subarray(namesAt + n, namesAt + nameBytes)).written;
-      f64[s++] = n;
-      f64[s++] = written;
+      w[s++] = n;
+      w[s++] = written;
       n += written;
     } else {
-      f64[s++] = -1;
-      f64[s++] = 0;
+      w[s++] = 0;
+      w[s++] = 0;
     }
-    let l3 = r.l3proto ?? -1;
-    if (typeof l3 === 'string') {
-      const f = familyNumber(l3);
-      if (f === undefined) throw usage('ERR_UNKNOWN_FAMILY', 'family', `${l3} is not inet or inet6`, index, requests.length);
-      l3 = f;
-    }
-    f64[s++] = l3;
+    const l3 = r.l3proto;
+    if (l3 !== undefined) {
+      present |= TAPE.ENC_L3PROTO;
+      const f = typeof l3 === 'string' ? familyNumber(l3) : l3;
+      if (f === undefined) throw usage('ERR_UNKNOWN_FAMILY', 'family', `${String(l3)} is not inet or inet6`, index, count);
+      w[s++] = u32(f, 'l3proto', index, count);
+    } else w[s++] = 0;
     const proto = r.l4proto === undefined ? undefined : findProtocol(r.l4proto);
-    if (typeof r.l4proto === 'string' && proto === undefined) {
-      throw usage('ERR_UNKNOWN_PROTOCOL', 'protocol', `${r.l4proto} has no conntrack timeout table; known: ${protocolNames().join(', ')}`, index, requests.length);
-    }
-    f64[s++] = proto?.number ?? (typeof r.l4proto === 'number' ? r.l4proto : -1);
-    if (r.timeouts === undefined && r.rawTimeouts === undefined) {
-      f64[s++] = -1;
-      continue;
-    }
+    if (r.l4proto !== undefined) {
+      present |= TAPE.ENC_L4PROTO;
+      if (typeof r.l4proto === 'string' && proto === undefined) {
+        throw usage('ERR_UNKNOWN_PROTOCOL', 'protocol', `${r.l4proto} has no conntrack timeout table; known: ${protocolNames().join(', ')}`, index, count);
+      }
+      w[s++] = proto?.number ?? u32(r.l4proto, 'l4proto', index, count);
+    } else w[s++] = 0;
     const countAt = s++;
-    let count = 0;
+    let pairs = 0;
     const timeouts = r.timeouts;
     if (timeouts !== undefined) {
+      present |= TAPE.ENC_DATA;
       const names = proto === undefined ? undefined : STATE_NAMES[proto.number];
       const attrs = proto === undefined ? undefined : STATE_ATTRS[proto.number];
       let next = 0;
       for (const state in timeouts) {
-        if (count === MAX_STATES) {
-          throw usage('ERR_UNKNOWN_STATE', 'timeouts', `more than the ${MAX_STATES} states any protocol has`, index, requests.length);
+        if (pairs === MAX_STATES) {
+          throw usage('ERR_UNKNOWN_STATE', 'timeouts', `more than the ${MAX_STATES} states any protocol has`, index, count);
         }
-        const value = timeouts[state];
         // States usually come in table order: try the next one before a lookup.
         const attr = names?.[next] === state ? next + 1 : (attrs?.get(state) ?? attrs?.get(state.toUpperCase()));
         if (attr === undefined) {
           const valid = proto ? proto.states.map((x) => x.name).join(', ') : 'none without a protocol';
-          throw usage('ERR_UNKNOWN_STATE', `timeouts.${state}`, `not a state of ${proto?.name ?? 'this request'} (valid: ${valid})`, index, requests.length);
-        }
-        if (typeof value !== 'number') {
-          throw usage('ERR_VALUE_RANGE', `timeouts.${state.toUpperCase()}`, `${String(value)} is not a number of seconds`, index, requests.length);
+          throw usage('ERR_UNKNOWN_STATE', `timeouts.${state}`, `not a state of ${proto?.name ?? 'this request'} (valid: ${valid})`, index, count);
         }
         next = attr;
-        f64[s++] = attr;
-        f64[s++] = value;
-        count++;
+        const v = timeouts[state];
+        // The check is inlined so the field name is built only for an error.
+        if (typeof v !== 'number' || v >>> 0 !== v) u32(v, `timeouts.${names![attr - 1]}`, index, count);
+        w[s++] = attr;
+        w[s++] = v as number;
+        pairs++;
       }
     }
-    for (const [attr, value] of r.rawTimeouts ?? []) {
-      f64[s++] = attr;
-      f64[s++] = value;
-      count++;
+    if (r.rawTimeouts !== undefined) {
+      present |= TAPE.ENC_DATA;
+      for (const [attr, value] of r.rawTimeouts) {
+        w[s++] = u32(attr, 'timeouts', index, count);
+        w[s++] = u32(value, 'timeouts', index, count);
+        pairs++;
+      }
     }
-    f64[countAt] = count;
+    w[countAt] = pairs;
+    w[at + 1] = present;
   }
   const len = glue.encodeInput(s - specAt, n);
   if (len < 0) {
     const e = JSON.parse(glue.lastError()) as { code: string; index: number; field: string; message: string };
-    throw usage(e.code, e.field, e.message, e.index, requests.length);
+    throw usage(e.code, e.field, e.message, e.index, count);
   }
   const at = glue.outputPtr();
   const out = take(len);
@@ -178,7 +197,15 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   return out;
 }
 
+// One reusable array for encodeRequest, so a single request allocates no array.
+const one: RequestSpec[] = [];
+
 /** Encodes one request. */
 export function encodeRequest(request: RequestSpec, options: EncodeOptions = {}): Uint8Array {
-  return encodeBatch([request], options);
+  one[0] = request;
+  try {
+    return encodeBatch(one, options);
+  } finally {
+    one.length = 0;
+  }
 }

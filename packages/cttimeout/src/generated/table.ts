@@ -84,7 +84,7 @@ export const COMMANDS = ['NEW', 'GET', 'DELETE', 'DEFAULT_SET', 'DEFAULT_GET'] a
 /** Encode ops (tape.rs): index = op number. */
 export const OPS = { NEW: 0, GET: 1, DELETE: 2, DEFAULT_SET: 3, DEFAULT_GET: 4, NEW_EXCLUSIVE: 5, NEW_REPLACE: 6 } as const;
 
-/** Decode tape layout (tape.rs). */
+/** Decode tape and encode spec layouts (tape.rs). */
 export const TAPE = {
   KIND_TIMEOUT: 1,
   KIND_JSON: 2,
@@ -96,6 +96,13 @@ export const TAPE = {
   PRESENT_DATA: 16,
   PRESENT_NAME_ASCII: 32,
   TIMEOUT_FIXED_WORDS: 15,
+  ENC_FLAGS: 1,
+  ENC_NAME: 2,
+  ENC_L3PROTO: 4,
+  ENC_L4PROTO: 8,
+  ENC_DATA: 16,
+  ENC_FIXED_WORDS: 9,
+  ENC_MAX_PAIRS: 64,
 } as const;
 
 /** Netlink message flags (linux/netlink.h). */
