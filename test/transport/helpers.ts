@@ -1,45 +1,11 @@
 // Test helpers for the kernel transport: a private network namespace per test, and a small
 // netlink builder/reader for requests the fixtures do not have. Every kernel test opens its
 // sockets inside a namespace made here, never in the machine's own.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { captures } from '../helpers/fixtures.js';
 
-export interface Netns {
-  pid: number;
-  /** /proc/PID/ns/net */
-  path: string;
-  /** Runs a command inside the namespace (nsenter --net) and returns its stdout. */
-  run(cmd: string, args: string[]): string;
-  dispose(): void;
-}
-
-/** A fresh network namespace held open by `unshare -n sleep infinity`. */
-export async function privateNetns(): Promise<Netns> {
-  const child: ChildProcess = spawn('unshare', ['-n', 'sleep', 'infinity'], { stdio: 'ignore' });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('unshare did not start');
-  const path = `/proc/${pid}/ns/net`;
-  const host = execFileSync('readlink', ['/proc/self/ns/net']).toString().trim();
-  // unshare first runs in our namespace, then moves: wait until it has its own.
-  for (let i = 0; i < 200; i++) {
-    try {
-      if (execFileSync('readlink', [path]).toString().trim() !== host) break;
-    } catch {
-      // not there yet
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  if (execFileSync('readlink', [path]).toString().trim() === host) throw new Error('unshare -n did not create a namespace');
-  return {
-    pid,
-    path,
-    run: (cmd, args) => execFileSync('nsenter', [`--net=${path}`, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
-    dispose: () => child.kill('SIGKILL'),
-  };
-}
-
-// ---- netlink bytes ----
+export { privateNetns, type Netns } from '../helpers/netns.js';
 
 export const NLM_F_REQUEST = 0x01;
 export const NLM_F_MULTI = 0x02;

@@ -22,6 +22,50 @@ fn c_prefix(p: &protocol::Protocol) -> String {
     format!("NFCT_TIMEOUT_ATTR_{}", p.name.to_uppercase())
 }
 
+/// The generated public module of C-library constant names and netlink flags, re-exported by
+/// the object API (packages/cttimeout/src/object).
+pub fn c_names() -> String {
+    let mut s = String::new();
+    s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
+    s.push_str("// Do not edit: the Rust protocol table is the one place these facts live.\n\n");
+    s.push_str("/** Netlink message flags (linux/netlink.h). */\nexport const NLM_F = {\n");
+    for (k, v) in [
+        ("REQUEST", consts::NLM_F_REQUEST),
+        ("MULTI", consts::NLM_F_MULTI),
+        ("ACK", consts::NLM_F_ACK),
+        ("ECHO", consts::NLM_F_ECHO),
+        ("ROOT", consts::NLM_F_ROOT),
+        ("MATCH", consts::NLM_F_MATCH),
+        ("DUMP", consts::NLM_F_DUMP),
+        ("REPLACE", consts::NLM_F_REPLACE),
+        ("EXCL", consts::NLM_F_EXCL),
+        ("CREATE", consts::NLM_F_CREATE),
+        ("APPEND", consts::NLM_F_APPEND),
+        ("CAPPED", consts::NLM_F_CAPPED),
+        ("ACK_TLVS", consts::NLM_F_ACK_TLVS),
+    ] {
+        let _ = writeln!(s, "  {k}: 0x{v:x},");
+    }
+    s.push_str("} as const;\n\n");
+
+    s.push_str("// libnetfilter_cttimeout's per-protocol state indexes (state attribute - 1), named as in its\n");
+    s.push_str("// header; the SCTP heartbeat states, which it lacks, follow the same pattern.\n");
+    for p in protocol::PROTOCOLS {
+        for st in p.states {
+            let _ = writeln!(s, "export const {} = {};", c_name(st.kernel), st.attr - 1);
+        }
+        let _ = writeln!(s, "export const {}_MAX = {};", c_prefix(p), p.states.len());
+    }
+    s.push('\n');
+
+    s
+}
+
+/// Every generated file: (path under packages/cttimeout/src/generated/, text).
+pub fn files() -> Vec<(&'static str, String)> {
+    vec![("table.ts", table()), ("c-names.ts", c_names())]
+}
+
 /// The generated TypeScript module's text.
 pub fn table() -> String {
     let mut s = String::new();
@@ -99,36 +143,6 @@ pub fn table() -> String {
         let _ = writeln!(s, "  {k}: {v},");
     }
     s.push_str("} as const;\n\n");
-
-    s.push_str("/** Netlink message flags (linux/netlink.h). */\nexport const NLM_F = {\n");
-    for (k, v) in [
-        ("REQUEST", consts::NLM_F_REQUEST),
-        ("MULTI", consts::NLM_F_MULTI),
-        ("ACK", consts::NLM_F_ACK),
-        ("ECHO", consts::NLM_F_ECHO),
-        ("ROOT", consts::NLM_F_ROOT),
-        ("MATCH", consts::NLM_F_MATCH),
-        ("DUMP", consts::NLM_F_DUMP),
-        ("REPLACE", consts::NLM_F_REPLACE),
-        ("EXCL", consts::NLM_F_EXCL),
-        ("CREATE", consts::NLM_F_CREATE),
-        ("APPEND", consts::NLM_F_APPEND),
-        ("CAPPED", consts::NLM_F_CAPPED),
-        ("ACK_TLVS", consts::NLM_F_ACK_TLVS),
-    ] {
-        let _ = writeln!(s, "  {k}: 0x{v:x},");
-    }
-    s.push_str("} as const;\n\n");
-
-    s.push_str("// libnetfilter_cttimeout's per-protocol state indexes (state attribute - 1), named as in its\n");
-    s.push_str("// header; the SCTP heartbeat states, which it lacks, follow the same pattern.\n");
-    for p in protocol::PROTOCOLS {
-        for st in p.states {
-            let _ = writeln!(s, "export const {} = {};", c_name(st.kernel), st.attr - 1);
-        }
-        let _ = writeln!(s, "export const {}_MAX = {};", c_prefix(p), p.states.len());
-    }
-    s.push('\n');
 
     s.push_str("/**\n * Builds the timeouts object of a message that carries every state of its protocol (kernel\n");
     s.push_str(" * replies always do) from `count` consecutive tape words: one object literal per protocol,\n");

@@ -11,6 +11,7 @@ export * from './api.js';
 export type * from './types.js';
 export { PROTOCOLS, FAMILIES } from '../generated/table.js';
 export { CtTimeoutError } from '../errors.js';
+export * from '../object/index.js';
 
 let ready: Promise<void> | undefined;
 

@@ -10,6 +10,7 @@ export * from './api.js';
 export type * from './types.js';
 export { PROTOCOLS, FAMILIES } from '../generated/table.js';
 export { CtTimeoutError } from '../errors.js';
+export * from '../object/index.js';
 
 /** Already initialised in Node; kept so portable code can always `await init()`. */
 export function init(_input?: unknown): Promise<void> {

@@ -1,0 +1,15 @@
+/**
+ * cttimeout: Linux conntrack timeout policies (nfnetlink cttimeout) from TypeScript.
+ *
+ * This is the Node entry: the typed client (`CtTimeout`), the C-library-style object API,
+ * the raw netlink transport and the WebAssembly codec. Browsers get the codec only, from
+ * `cttimeout/codec` (or this package name, which resolves to it there).
+ */
+export * from './codec/node.js';
+export { CtTimeout, ApplyError } from './client.js';
+export type { OpenOptions, CallOptions, FlushResult, ApplyAction, ApplyStep, ApplyResult, PolicyList } from './client.js';
+export type { Policy, PolicyOf, KernelPolicy, KernelPolicyOf, FullTimeouts } from './policy.js';
+export { NetlinkTransport } from './transport/index.js';
+export type { RequestOptions, StreamOptions, TransportOptions, TransportStats } from './transport/index.js';
+export { errnoName, errnoMessage, type ErrorSource } from './errors.js';
+export { detectHz, maxSecondsFor } from './kernel-hz.js';
