@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds everything: the WebAssembly codec, the netlink addon, the TypeScript package (and the
+# inspector when it has a build script). Incremental: quick when nothing changed.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+cd "$root"
+
+ts_package() {
+  npx tsc -p packages/cttimeout/tsconfig.build.json
+  # tsc does not keep the executable bit that the bin needs.
+  [[ -f packages/cttimeout/dist/cli/main.js ]] && chmod +x packages/cttimeout/dist/cli/main.js
+  echo "packages/cttimeout/dist"
+}
+
+workspaces() {
+  npm run build --workspace @cttimeout/inspector --if-present --silent 2>&1 | tail -n 3
+  echo "workspace builds done"
+}
+
+echo "cttimeout build:"
+step "codec → WebAssembly" bash scripts/build-wasm.sh
+step "netlink addon (napi-rs)" bash scripts/build-native.sh
+step "TypeScript package" ts_package
+if [[ -f packages/inspector/package.json ]]; then
+  step "inspector" workspaces
+fi
