@@ -13,15 +13,15 @@ ts_package() {
   echo "packages/cttimeout/dist"
 }
 
+# The other workspaces with a build (the inspector, the monorepo-consumer example); the
+# package itself was built above.
 workspaces() {
-  npm run build --workspace @cttimeout/inspector --if-present --silent 2>&1 | tail -n 3
-  echo "workspace builds done"
+  npm run build --workspace @cttimeout/inspector --workspace @acme/edge-timeouts --if-present --silent 2>&1 | tail -n 3
+  echo "inspector, examples/monorepo-consumer"
 }
 
 echo "cttimeout build:"
 step "codec → WebAssembly" bash scripts/build-wasm.sh
 step "netlink addon (napi-rs)" bash scripts/build-native.sh
 step "TypeScript package" ts_package
-if [[ -f packages/inspector/package.json ]]; then
-  step "inspector" workspaces
-fi
+step "other workspaces" workspaces
