@@ -12,6 +12,7 @@ export type * from './types.js';
 export { PROTOCOLS, FAMILIES } from '../generated/table.js';
 export { CtTimeoutError } from '../errors.js';
 export * from '../object/index.js';
+export * from '../capture/index.js';
 
 let ready: Promise<void> | undefined;
 

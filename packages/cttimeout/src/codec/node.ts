@@ -11,6 +11,7 @@ export type * from './types.js';
 export { PROTOCOLS, FAMILIES } from '../generated/table.js';
 export { CtTimeoutError } from '../errors.js';
 export * from '../object/index.js';
+export * from '../capture/index.js';
 
 /** Already initialised in Node; kept so portable code can always `await init()`. */
 export function init(_input?: unknown): Promise<void> {

@@ -1,0 +1,185 @@
+// Hex text: continuous ("4800000000080504..."), spaced ("48 00 00 00"), 0x-prefixed, and
+// hexdumps with an offset column (PROTOCOL.md's "0000  48 00 ...", `xxd`, `hexdump -C`
+// including its `*` lines). Blank lines and label lines ("request (72)", "reply", "sent")
+// separate datagrams; a label naming a direction gives the next datagram that direction.
+import type { Capture, Datagram } from './types.js';
+import { ByteSink, captureError } from './util.js';
+
+const SENT = /^[\s#/*-]*(?:request|requests|sent|send|sendto|sendmsg|tx|outgoing|to kernel|>|→)(?![a-z])/i;
+const RECEIVED = /^[\s#/*-]*(?:reply|replies|response|received|receive|recv|recvmsg|recvfrom|rx|incoming|from kernel|<|←)(?![a-z])/i;
+
+/** The direction a label line names, if any. */
+export function labelDirection(label: string): Datagram['direction'] {
+  if (SENT.test(label)) return 'sent';
+  if (RECEIVED.test(label)) return 'received';
+  return undefined;
+}
+
+interface HexLine {
+  offset?: number;
+  /** Hex digit groups, in order. */
+  groups: string[];
+  /** Column (1-based) of each group, for errors. */
+  columns: number[];
+  /** Only an offset: hexdump's last line (the total length). */
+  offsetOnly?: boolean;
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+/**
+ * Reads one line as hex. Returns undefined for text that is not hex (a label). An offset
+ * column is a first token of 4-8 hex digits followed by ':' or two spaces, or a tab.
+ */
+function parseLine(line: string): HexLine | 'repeat' | undefined {
+  const s = line.replace(/\s+$/, '');
+  if (/^\s*\*\s*$/.test(s)) return 'repeat';
+  let i = 0;
+  while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+  let offset: number | undefined;
+  const first = /^([0-9a-fA-F]{4,8})(:|\s{2,}|\t|$)/.exec(s.slice(i));
+  if (first) {
+    const rest = s.slice(i + first[0].length);
+    const sep = first[2]!;
+    if (sep === '') {
+      // A lone token: hexdump's closing offset line (8 digits) is told apart by the caller.
+      return { groups: [first[1]!], columns: [i + 1], offsetOnly: first[1]!.length === 8 };
+    }
+    if (sep === ':' || /^[0-9a-fA-F]{2}(\s|$)/.test(rest) || /^[0-9a-fA-F]{4}\s/.test(rest)) {
+      offset = parseInt(first[1]!, 16);
+      i += first[0].length;
+    }
+  }
+  const groups: string[] = [];
+  const columns: number[] = [];
+  const re = /[^\s,;]+/g;
+  re.lastIndex = i;
+  let prevEnd = i;
+  let bytes = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    let tok = m[0];
+    let col = m.index + 1;
+    const gap = m.index - prevEnd;
+    prevEnd = m.index + tok.length;
+    // In a dump with an offset column, two or more spaces end the bytes (xxd's and annotated
+    // dumps' text column), except hexdump -C's gap after the eighth byte.
+    if (offset !== undefined && groups.length > 0 && gap >= 2 && !(bytes === 8 && tok.length === 2)) break;
+    if (tok.startsWith('|') || tok.startsWith('"')) break; // hexdump -C / annotated ASCII column
+    if (/^0x/i.test(tok)) {
+      tok = tok.slice(2);
+      col += 2;
+      if (tok.length === 1) tok = '0' + tok;
+    }
+    if (tok.endsWith(':') && groups.length === 0 && offset === undefined) break;
+    if (!HEX.test(tok)) {
+      if (groups.length === 0) return undefined; // a label line
+      break; // an ASCII or comment column after the bytes
+    }
+    groups.push(tok);
+    columns.push(col);
+    bytes += tok.length / 2;
+  }
+  if (groups.length === 0) return offset === undefined ? undefined : { offset, groups, columns, offsetOnly: true };
+  return offset === undefined ? { groups, columns } : { offset, groups, columns };
+}
+
+export function readHex(text: string): Capture {
+  const lines = text.split(/\r\n|\r|\n/);
+  const datagrams: Datagram[] = [];
+  const sink = new ByteSink();
+  let startLine = 0;
+  let direction: Datagram['direction'];
+  let digits = '';
+  let firstOdd: { line: number; column: number; token: string } | undefined;
+  let lastLineBytes: Uint8Array | undefined;
+  let repeatPending = false;
+  let sawOffsets = false;
+
+  const flushDigits = (line: number) => {
+    if (digits.length % 2 !== 0) {
+      const at = firstOdd ?? { line, column: 1, token: digits.slice(-8) };
+      throw captureError(
+        'ERR_CAPTURE_FORMAT',
+        `line ${at.line}, column ${at.column}: odd number of hex digits in "${at.token}" (a byte is cut in half or a digit is missing)`,
+      );
+    }
+    for (let k = 0; k < digits.length; k += 2) sink.push(parseInt(digits.slice(k, k + 2), 16));
+    digits = '';
+    firstOdd = undefined;
+  };
+  const close = (line: number) => {
+    flushDigits(line);
+    if (sink.length > 0) {
+      const d: Datagram = { bytes: sink.take(), source: `line ${startLine}` };
+      if (direction) d.direction = direction;
+      datagrams.push(d);
+    }
+    direction = undefined;
+    startLine = 0;
+    sawOffsets = false;
+    lastLineBytes = undefined;
+    repeatPending = false;
+  };
+
+  for (let n = 0; n < lines.length; n++) {
+    const lineNo = n + 1;
+    const raw = lines[n]!;
+    if (raw.trim() === '') {
+      if (sink.length > 0 || digits.length > 0) close(lineNo);
+      continue;
+    }
+    const parsed = parseLine(raw);
+    if (parsed === 'repeat') {
+      repeatPending = true;
+      continue;
+    }
+    if (parsed === undefined) {
+      // A label: it ends the datagram before it and may name the next one's direction.
+      if (sink.length > 0 || digits.length > 0) close(lineNo);
+      direction = labelDirection(raw.trim());
+      continue;
+    }
+    let { offset } = parsed;
+    let groups = parsed.groups;
+    if (parsed.offsetOnly && offset === undefined) {
+      // An 8-digit token alone: hexdump's closing offset if it continues an offset dump.
+      const v = parseInt(groups[0]!, 16);
+      if (sawOffsets && v >= sink.length + digits.length / 2) {
+        offset = v;
+        groups = [];
+      }
+    }
+    if (offset !== undefined) {
+      flushDigits(lineNo);
+      if (offset === 0 && sink.length > 0) close(lineNo);
+      if (repeatPending && lastLineBytes && lastLineBytes.length > 0) {
+        while (sink.length < offset) {
+          for (let k = 0; k < lastLineBytes.length && sink.length < offset; k++) sink.push(lastLineBytes[k]!);
+        }
+        repeatPending = false;
+      }
+      if (offset !== sink.length) {
+        throw captureError(
+          'ERR_CAPTURE_FORMAT',
+          `line ${lineNo}: offset 0x${offset.toString(16)} does not follow the ${sink.length} (0x${sink.length.toString(16)}) bytes before it in this dump`,
+        );
+      }
+      sawOffsets = true;
+    }
+    if (groups.length === 0) continue;
+    if (startLine === 0) startLine = lineNo;
+    const before = sink.length;
+    for (let g = 0; g < groups.length; g++) {
+      const tok = groups[g]!;
+      if (tok.length % 2 !== 0 && firstOdd === undefined) firstOdd = { line: lineNo, column: parsed.columns[g]!, token: tok };
+      digits += tok;
+    }
+    if (offset !== undefined) {
+      flushDigits(lineNo);
+      lastLineBytes = sink.slice(before, sink.length);
+    }
+  }
+  close(lines.length);
+  if (datagrams.length === 0) throw captureError('ERR_CAPTURE_FORMAT', 'no hex bytes found');
+  return { format: 'hex', datagrams };
+}

@@ -1,0 +1,28 @@
+/** The formats {@link readCapture} recognises. */
+export type CaptureFormat = 'hex' | 'strace' | 'pcap' | 'pcapng';
+
+/** One netlink datagram (one send or receive: one or more messages). */
+export interface Datagram {
+  bytes: Uint8Array;
+  /** 'sent' = user space to kernel, 'received' = kernel to user space; absent when the input does not say. */
+  direction?: 'sent' | 'received';
+  /** Seconds since the epoch (pcap/pcapng timestamps, strace -t/-tt/-ttt). */
+  time?: number;
+  /** Where in the input it came from: 'line 12', 'packet 3', 'packet 3 (captured 100 of 152 bytes)'. */
+  source?: string;
+}
+
+/** Records left out on purpose (other netlink families in an nlmon capture, other link types). */
+export interface Skipped {
+  reason: string;
+  count: number;
+  /** Where the first one was. */
+  first: string;
+}
+
+export interface Capture {
+  format: CaptureFormat;
+  datagrams: Datagram[];
+  /** Present when records were left out, grouped by reason. */
+  skipped?: Skipped[];
+}
