@@ -70,6 +70,13 @@ function take(len: number): Uint8Array {
   return v;
 }
 
+let lastOp: unknown;
+let lastOpNumber: number | undefined;
+let lastFamily: unknown;
+let lastFamilyNumber: number | undefined;
+let lastProtocol: unknown;
+let lastProtocolRow: ReturnType<typeof findProtocol>;
+
 /** A u32, or a CtTimeoutError naming the field: JS numbers cross into WebAssembly as u32. */
 function u32(v: unknown, field: string, index: number, count: number): number {
   if (typeof v !== 'number' || v >>> 0 !== v) {
@@ -103,8 +110,13 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   w[s++] = u32(options.maxSeconds ?? 0xffffffff, 'maxSeconds', 0, 1);
   for (let index = 0; index < count; index++) {
     const r = requests[index]!;
-    const op = OPS[r.op];
-    if (op === undefined) throw usage('ERR_UNKNOWN_OP', 'op', `${String(r.op)} is not one of ${Object.keys(OPS).join(', ')}`, index, count);
+    // Requests of a batch mostly share op, family and protocol: remember the last lookups.
+    if (r.op !== lastOp) {
+      lastOpNumber = OPS[r.op];
+      if (lastOpNumber === undefined) throw usage('ERR_UNKNOWN_OP', 'op', `${String(r.op)} is not one of ${Object.keys(OPS).join(', ')}`, index, count);
+      lastOp = r.op;
+    }
+    const op = lastOpNumber!;
     const at = s;
     let present = 0;
     w[s++] = op;
@@ -136,11 +148,19 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
     const l3 = r.l3proto;
     if (l3 !== undefined) {
       present |= TAPE.ENC_L3PROTO;
-      const f = typeof l3 === 'string' ? familyNumber(l3) : l3;
+      if (l3 !== lastFamily) {
+        lastFamilyNumber = typeof l3 === 'string' ? familyNumber(l3) : l3;
+        lastFamily = l3;
+      }
+      const f = lastFamilyNumber;
       if (f === undefined) throw usage('ERR_UNKNOWN_FAMILY', 'family', `${String(l3)} is not inet or inet6`, index, count);
       w[s++] = u32(f, 'l3proto', index, count);
     } else w[s++] = 0;
-    const proto = r.l4proto === undefined ? undefined : findProtocol(r.l4proto);
+    if (r.l4proto !== lastProtocol) {
+      lastProtocolRow = r.l4proto === undefined ? undefined : findProtocol(r.l4proto);
+      lastProtocol = r.l4proto;
+    }
+    const proto = lastProtocolRow;
     if (r.l4proto !== undefined) {
       present |= TAPE.ENC_L4PROTO;
       if (typeof r.l4proto === 'string' && proto === undefined) {
@@ -197,8 +217,10 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   return out;
 }
 
-// One reusable array for encodeRequest, so a single request allocates no array.
-const one: RequestSpec[] = [];
+// One reusable array for encodeRequest, so a single request allocates no array; its slot is
+// reset to a placeholder afterwards (not emptied: changing an array's length is slow).
+const one: RequestSpec[] = [{ op: 'GET' }];
+const placeholder: RequestSpec = { op: 'GET' };
 
 /** Encodes one request. */
 export function encodeRequest(request: RequestSpec, options: EncodeOptions = {}): Uint8Array {
@@ -206,6 +228,6 @@ export function encodeRequest(request: RequestSpec, options: EncodeOptions = {})
   try {
     return encodeBatch(one, options);
   } finally {
-    one.length = 0;
+    one[0] = placeholder;
   }
 }

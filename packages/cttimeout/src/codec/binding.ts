@@ -32,16 +32,17 @@ export interface MemoryViews {
 }
 
 let views: MemoryViews | undefined;
-let viewed: ArrayBuffer | undefined;
 
 /**
- * Views over the whole WebAssembly memory. Growing the memory replaces its buffer, so take
- * them after every call into WebAssembly and never keep them across calls.
+ * Views over the whole WebAssembly memory. Growing the memory detaches its old buffer, which
+ * empties every view on it, so an empty view means "take new ones"; checking that is much
+ * cheaper than reading `memory.buffer`. Take views after every call into WebAssembly and never
+ * keep them across calls.
  */
 export function memoryViews(memory: WebAssembly.Memory): MemoryViews {
-  if (memory.buffer !== viewed || views === undefined) {
-    viewed = memory.buffer;
-    views = { u8: new Uint8Array(viewed), u32: new Uint32Array(viewed), f64: new Float64Array(viewed) };
+  if (views === undefined || views.u8.byteLength === 0) {
+    const buffer = memory.buffer;
+    views = { u8: new Uint8Array(buffer), u32: new Uint32Array(buffer), f64: new Float64Array(buffer) };
   }
   return views;
 }
