@@ -13,11 +13,16 @@ ts_package() {
   echo "packages/cttimeout/dist"
 }
 
-# The other workspaces with a build (the inspector, the monorepo-consumer example); the
+# The other workspaces with a build script (the inspector, the monorepo-consumer example); the
 # package itself was built above.
 workspaces() {
-  npm run build --workspace @cttimeout/inspector --workspace @acme/edge-timeouts --if-present --silent 2>&1 | tail -n 3
-  echo "inspector, examples/monorepo-consumer"
+  local args=() dir
+  for dir in packages/inspector examples/monorepo-consumer; do
+    [[ -f $dir/package.json ]] && args+=(--workspace "$dir")
+  done
+  ((${#args[@]})) && npm run build "${args[@]}" --if-present --silent >/tmp/cttimeout-workspaces.log 2>&1 ||
+    { cat /tmp/cttimeout-workspaces.log; return 1; }
+  echo "${args[*]//--workspace /}"
 }
 
 echo "cttimeout build:"
