@@ -6,7 +6,9 @@ set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 cd "$root"
-echo "cargo test:"
+echo "cargo fmt, clippy, test:"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace --quiet
 echo "vitest:"
 npx vitest run

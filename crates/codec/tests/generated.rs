@@ -11,6 +11,10 @@ fn typescript_files_are_current() {
             std::fs::write(&path, &want).unwrap();
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "{} is stale: run `UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test generated`", path.display());
+        assert!(
+            have == want,
+            "{} is stale: run `UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test generated`",
+            path.display()
+        );
     }
 }
