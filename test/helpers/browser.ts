@@ -18,10 +18,29 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `root` on 127.0.0.1 at a free port. `headers` are added to every response. */
-export async function serveStatic(root: string, headers: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serves `root` on 127.0.0.1 at a free port. `headers` are added to every response. With
+ * `prefix` ('/some/sub/path') the files are served under that path only (the returned url
+ * includes it), as a static host serving the folder from a sub-path would.
+ */
+export async function serveStatic(
+  root: string,
+  headers: Record<string, string> = {},
+  options: { prefix?: string } = {},
+): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '');
+  const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    let pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    requests.push(pathname);
+    if (prefix) {
+      if (!pathname.startsWith(prefix + '/')) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      pathname = pathname.slice(prefix.length);
+    }
+    const path = normalize(decodeURIComponent(pathname));
     const file = join(root, path.endsWith('/') ? path + 'index.html' : path);
     if (!file.startsWith(root)) {
       res.writeHead(403).end();
@@ -38,7 +57,15 @@ export async function serveStatic(root: string, headers: Record<string, string> 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return { url: `http://127.0.0.1:${addr.port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${addr.port}${prefix}`,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export function launchChromium(): Promise<Browser> {

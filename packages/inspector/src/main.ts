@@ -88,6 +88,7 @@ function startLoad(): number {
   detail = undefined;
   summary = undefined;
   list.setCount(0);
+  list.render();
   tree.show([], 'Decoding…');
   hex.show(undefined);
   $('banner').hidden = true;
@@ -103,6 +104,7 @@ function loadText(text: string, name?: string): void {
   if (text.trim() === '') {
     startLoad();
     document.body.dataset.state = 'empty';
+    document.body.dataset.loaded = String(loadId);
     tree.show([], 'Paste bytes above, open a file, or pick an example.');
     statusEl.textContent = 'Ready.';
     updateLink(undefined);
@@ -152,7 +154,10 @@ function progress(phase: string, done: number, total: number): void {
 
 function finished(s: LoadSummary): void {
   $('progress').hidden = true;
+  rowsChanged(true);
+  list.render();
   document.body.dataset.state = 'done';
+  document.body.dataset.loaded = String(loadId);
   rowsChanged(true);
   const parts = [
     s.name ? `${s.name}` : '',
@@ -183,6 +188,7 @@ function finished(s: LoadSummary): void {
 function failed(code: string, message: string): void {
   $('progress').hidden = true;
   document.body.dataset.state = 'error';
+  document.body.dataset.loaded = String(loadId);
   showInputError(`${code}: ${message}`);
   tree.show([], 'Nothing to show: the input could not be read (see above).');
   statusEl.textContent = `Could not read the input (${code}).`;
@@ -424,6 +430,7 @@ function showDetail(d: Detail): void {
     const stop = tree.flat.findIndex((f) => f.node.error !== undefined);
     if (stop >= 0) tree.select(stop);
   }
+  document.body.dataset.detail = `${loadId}:${d.row}`;
 }
 
 $('copy-sel').addEventListener('click', () => {

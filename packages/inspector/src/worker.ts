@@ -211,6 +211,10 @@ async function load(id: number, input: { text: string } | { file: Blob }, name?:
   }
   datagrams = capture.datagrams;
   rows = [];
+  // The page starts a fresh label table with every load.
+  labels = [];
+  newLabels = [];
+  labelIndex.clear();
   const total = datagrams.length;
   let bytes = 0;
   for (const d of datagrams) bytes += d.bytes.length;
