@@ -171,7 +171,11 @@ export function readHex(text: string): Capture {
     const before = sink.length;
     for (let g = 0; g < groups.length; g++) {
       const tok = groups[g]!;
-      if (tok.length % 2 !== 0 && firstOdd === undefined) firstOdd = { line: lineNo, column: parsed.columns[g]!, token: tok };
+      if (tok.length % 2 !== 0) {
+        firstOdd = { line: lineNo, column: parsed.columns[g]!, token: tok };
+        digits += tok;
+        flushDigits(lineNo);
+      }
       digits += tok;
     }
     if (offset !== undefined) {
