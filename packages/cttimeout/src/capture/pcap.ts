@@ -44,27 +44,31 @@ function directionOf(packetType: number): Datagram['direction'] {
   }
 }
 
-/** Strips the cooked header; undefined (and a skip note) for records of other netlink families. */
-function cooked(rec: Uint8Array, where: string, fileOffset: number, skip: SkipLog): { bytes: Uint8Array; direction?: Datagram['direction'] } | undefined {
-  if (rec.length < COOKED) {
-    throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${fileOffset}: ${rec.length} bytes, shorter than the 16-byte netlink cooked header`, fileOffset);
+/**
+ * Checks the cooked header of the record at `at` (length `len`) and returns the datagram, or
+ * undefined (and a skip note) for records of other netlink families.
+ */
+function cooked(b: Uint8Array, at: number, len: number, where: string, recordAt: number, skip: SkipLog): Datagram | undefined {
+  if (len < COOKED) {
+    throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${recordAt}: ${len} bytes, shorter than the 16-byte netlink cooked header`, recordAt);
   }
-  const v = new DataView(rec.buffer, rec.byteOffset, COOKED);
-  const arphrd = v.getUint16(2);
+  const arphrd = (b[at + 2]! << 8) | b[at + 3]!;
   if (arphrd !== ARPHRD_NETLINK) {
     throw captureError(
       'ERR_CAPTURE_FORMAT',
-      `${where} at byte ${fileOffset}: cooked header has ARPHRD type ${arphrd}, not ${ARPHRD_NETLINK} (ARPHRD_NETLINK)`,
-      fileOffset,
+      `${where} at byte ${recordAt}: cooked header has ARPHRD type ${arphrd}, not ${ARPHRD_NETLINK} (ARPHRD_NETLINK)`,
+      recordAt,
     );
   }
-  const family = v.getUint16(14);
+  const family = (b[at + 14]! << 8) | b[at + 15]!;
   if (family !== NETLINK_NETFILTER) {
     skip.add(`netlink family ${family}, not NETLINK_NETFILTER (12)`, where);
     return undefined;
   }
-  const direction = directionOf(v.getUint16(0));
-  return direction === undefined ? { bytes: rec.subarray(COOKED) } : { bytes: rec.subarray(COOKED), direction };
+  const d: Datagram = { bytes: b.subarray(at + COOKED, at + len) };
+  const direction = directionOf((b[at]! << 8) | b[at + 1]!);
+  if (direction !== undefined) d.direction = direction;
+  return d;
 }
 
 function describeLength(incl: number, orig: number): string {
@@ -115,10 +119,12 @@ export function readPcap(b: Uint8Array): Capture {
         at,
       );
     }
-    const rec = b.subarray(at + 16, at + 16 + incl);
-    const source = where + describeLength(incl, orig);
-    const c = cooked(rec, where, at, skip);
-    if (c) datagrams.push({ ...c, time: sec + sub / frac, source });
+    const d = cooked(b, at + 16, incl, where, at, skip);
+    if (d) {
+      d.time = sec + sub / frac;
+      d.source = incl < orig ? where + describeLength(incl, orig) : where;
+      datagrams.push(d);
+    }
     at += 16 + incl;
   }
   const skipped = skip.list();
@@ -220,10 +226,11 @@ export function readPcapng(b: Uint8Array): Capture {
         otherLinkTypes.add(iface.linkType);
         skip.add(`interface ${ifIndex}${iface.name ? ` (${iface.name})` : ''} has link type ${linkTypeName(iface.linkType)}`, where);
       } else {
-        const c = cooked(b.subarray(data, data + incl), where, at, skip);
-        if (c) {
-          const source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(incl, orig)}`;
-          datagrams.push(time === undefined ? { ...c, source } : { ...c, time, source });
+        const d = cooked(b, data, incl, where, at, skip);
+        if (d) {
+          if (time !== undefined) d.time = time;
+          d.source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(incl, orig)}`;
+          datagrams.push(d);
         }
       }
     }
