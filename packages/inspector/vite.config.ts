@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -14,12 +14,15 @@ function serviceWorker(): Plugin {
     name: 'cttimeout-inspector-sw',
     apply: 'build',
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && f !== '_headers').sort();
+      // The bundle, plus public/ (copied as is, so not in the bundle): the icon and manifest.
+      const pub = readdirSync(new URL('./public/', import.meta.url)).filter((f) => f !== '_headers');
+      const files = [...new Set([...Object.keys(bundle), ...pub])].filter((f) => !f.endsWith('.map') && f !== '_headers').sort();
       const hash = createHash('sha256');
       for (const f of files) {
-        const b = bundle[f]!;
+        const b = bundle[f];
         hash.update(f);
-        hash.update(b.type === 'chunk' ? b.code : typeof b.source === 'string' ? b.source : Buffer.from(b.source));
+        if (!b) hash.update(readFileSync(new URL(`./public/${f}`, import.meta.url)));
+        else hash.update(b.type === 'chunk' ? b.code : typeof b.source === 'string' ? b.source : Buffer.from(b.source));
       }
       const template = readFileSync(new URL('./src/sw-template.js', import.meta.url), 'utf8');
       const source = template

@@ -27,6 +27,7 @@ let summary: LoadSummary | undefined;
 let mode: 'input' | 'builder' = 'input';
 let fileLoaded: { name: string; size: number } | undefined;
 let dirty = false;
+let fromLink = false; // the bytes came from the URL and were not edited since
 let t0 = Number.NaN; // time of the first timestamped datagram
 
 // ---------------------------------------------------------------- worker
@@ -206,6 +207,10 @@ function showInputError(text: string | undefined): void {
 async function updateLink(s: LoadSummary | undefined, tooBig?: number): Promise<void> {
   const el = $('link-status');
   if (mode === 'builder' || !dirty) return;
+  if (fromLink) {
+    el.textContent = 'Opened from a link';
+    return;
+  }
   if (!s) {
     el.textContent = tooBig ? `Not in the link: ${size(tooBig)} is over the ${size(SHARE_LIMIT)} a link carries — share the file` : '';
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
@@ -443,11 +448,13 @@ $('copy-sel').addEventListener('click', () => {
 let inputTimer: ReturnType<typeof setTimeout> | undefined;
 input.addEventListener('input', () => {
   dirty = true;
+  fromLink = false;
   clearTimeout(inputTimer);
   inputTimer = setTimeout(() => loadText(input.value), 180);
 });
 input.addEventListener('paste', () => {
   dirty = true;
+  fromLink = false;
   clearTimeout(inputTimer);
   setTimeout(() => loadText(input.value), 0);
 });
@@ -456,6 +463,7 @@ input.addEventListener('paste', () => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (f) {
     dirty = true;
+    fromLink = false;
     loadFile(f);
   }
 });
@@ -482,6 +490,7 @@ window.addEventListener('drop', (e) => {
   const f = e.dataTransfer?.files[0];
   if (f) {
     dirty = true;
+    fromLink = false;
     loadFile(f);
   }
 });
@@ -525,6 +534,7 @@ examples.addEventListener('change', () => {
   setMode('input');
   input.value = exampleText(examples.value);
   dirty = true;
+  fromLink = false;
   loadText(input.value);
   examples.value = '';
 });
@@ -602,6 +612,9 @@ document.addEventListener('keydown', (e) => {
     case 'f':
       filterInput.focus();
       break;
+    case 'c':
+      $('copy-sel').click();
+      break;
     case 'i':
       setMode('input');
       break;
@@ -639,6 +652,7 @@ async function start(): Promise<void> {
   if (text !== undefined) {
     input.value = text;
     dirty = true;
+    fromLink = true;
     loadText(text);
     $('link-status').textContent = 'Opened from a link';
   } else {
