@@ -15,6 +15,7 @@ import { VirtualList } from './vlist.js';
 const ROW_HEIGHT = 22;
 
 const input = $('input') as HTMLTextAreaElement;
+const placeholder = input.placeholder;
 const filterInput = $('filter') as HTMLInputElement;
 const statusEl = $('status');
 const store = new RowStore();
@@ -122,6 +123,7 @@ function loadFile(file: File): void {
   $('file-chip').hidden = false;
   input.value = '';
   input.disabled = true;
+  input.placeholder = '';
   const id = startLoad();
   send({ t: 'load', id, file, name: file.name });
 }
@@ -130,6 +132,7 @@ function closeFile(): void {
   fileLoaded = undefined;
   $('file-chip').hidden = true;
   input.disabled = false;
+  input.placeholder = placeholder;
   ($('file') as HTMLInputElement).value = '';
   loadText(input.value);
   input.focus();
@@ -167,7 +170,7 @@ function finished(s: LoadSummary): void {
     `${nf.format(s.messages)} message${s.messages === 1 ? '' : 's'}`,
     s.kernelErrors ? `${nf.format(s.kernelErrors)} kernel error${s.kernelErrors === 1 ? '' : 's'}` : '',
     s.malformed ? `${nf.format(s.malformed)} malformed` : '',
-    size(s.bytes),
+    `${size(s.bytes)} of netlink data`,
     `${s.ms} ms`,
   ].filter(Boolean);
   statusEl.textContent = parts.join(' · ');

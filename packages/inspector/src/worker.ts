@@ -47,7 +47,8 @@ function child(n: InspectNode | undefined, l: string): InspectNode | undefined {
 function learn(tree: InspectTree, i: number, m: DecodedMessage): void {
   const node = tree.messages[i];
   const flags = child(child(node, 'nlmsghdr'), 'nlmsg_flags')?.value;
-  flagNames.set(`${m.header.type}:${m.header.flags}`, flags?.replace(/^0x[0-9a-f]+\s*/i, '') ?? '');
+  const names = flags?.replace(/^0x[0-9a-f]+\s*/i, '') ?? '';
+  flagNames.set(`${m.header.type}:${m.header.flags}`, names || `0x${m.header.flags.toString(16).padStart(4, '0')}`);
   if (m.kind === 'ack' || m.kind === 'error') {
     const echoed = child(node, 'echoed request');
     echoNames.set(m.request.type, (echoed?.value ?? `0x${m.request.type.toString(16).padStart(4, '0')}`).replace(/^IPCTNL_MSG_TIMEOUT_/, ''));
