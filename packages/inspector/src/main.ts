@@ -2,7 +2,7 @@
 // the bytes pane, the builder. Decoding happens in a worker; the page only draws.
 import './style.css';
 import { init } from 'cttimeout/codec';
-import captures from '../../../test/fixtures/protocol-md-captures.json';
+import captures from '../../../test/fixtures/protocol-md-captures.json' with { type: 'json' };
 import { Builder } from './builder.js';
 import { $, copyText, h, hexN, toast } from './dom.js';
 import { HexView } from './hexview.js';
