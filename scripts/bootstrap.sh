@@ -1,142 +1,325 @@
 #!/usr/bin/env bash
-# Installs what building and testing cttimeout needs on a fresh machine of this project's
-# kind (Debian 12, root; rustup stable without wasm32; Node 20), and does nothing (quickly)
-# when everything is there. Every step prints what it did and how long it took; a missing
-# piece stops the script with its name. See README "Set-up" and ../shared/TOOLCHAIN.md.
+# Installs what building and testing cttimeout needs on a fresh machine of this project's kind
+# (Debian 12, root; rustup stable for the host only, without wasm32; Node 20; registries
+# npm, crates.io, Debian and PyPI reachable, nothing else), and does nothing, quickly, when
+# everything is there. Each step prints one line with its duration and what it did or why it
+# skipped; something that cannot be had stops the script with what is missing and what was
+# tried. See README "Set-up" and shared/TOOLCHAIN.md for the facts behind each step.
+#
+#   a. Debian packages (only the missing ones)
+#   b. a wasm32-unknown-unknown standard library: the active rustup toolchain's when it has
+#      one, otherwise built once from Debian's rustc-web std sources and linked as the rustup
+#      toolchain `debian-web` (rebuilt when /usr/bin/rustc changes)
+#   c. wasm-bindgen-cli, exactly the version of the wasm-bindgen crate in Cargo.lock
+#   d. wasm-pack
+#   e. npm dependencies (`npm ci` when node_modules is missing or package-lock.json changed)
 set -euo pipefail
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 cd "$root"
+mkdir -p "$cache"
 
-# Debian packages: the wasm toolchain (Debian's rustc-web + std sources + lld), the C library
-# and nfct for the comparison tests and benchmarks, iptables (busy policies), strace and
-# tshark (captures), chromium (browser tests).
-PACKAGES=(rustc-web cargo-web rust-web-src pkg-config gcc libnetfilter-cttimeout-dev libmnl-dev
-  nfct iptables strace tshark chromium netbase iproute2 util-linux)
+# One set-up at a time on a machine (two checkouts or two terminals would otherwise build the
+# same sysroot or run `npm ci` in the same tree at once).
+if command -v flock >/dev/null; then
+  exec 9>"$cache/bootstrap.lock"
+  if ! flock -n 9; then
+    echo "waiting for another scripts/bootstrap.sh to finish ($cache/bootstrap.lock)"
+    flock 9
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# a. Debian packages
+# Build: Debian's rustc-web + cargo-web + the std sources (wasm32 std, step b), lld-22 (the
+# rust-lld rustc-web links wasm with; plain `lld` is the fallback), pkg-config and gcc (the C
+# comparison programs). Test peers: the C library and nfct, iptables (busy policies), strace
+# and tshark (captures), chromium (browser tests), netbase (/etc/protocols, which nfct reads),
+# iproute2 (`ip netns`), util-linux (unshare, nsenter, flock).
+PACKAGES=(rustc-web cargo-web rust-web-src pkg-config gcc
+  nfct iptables strace tshark chromium libnetfilter-cttimeout-dev libmnl-dev netbase iproute2 util-linux)
+APT_LOG=$cache/apt.log
+
+installed() { # prints which of the given packages are installed
+  { dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" 2>/dev/null || true; } | awk '$2 == "ii" { print $1 }'
+}
+has_candidate() {
+  apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [0-9]'
+}
 
 apt_packages() {
-  local missing=() p
-  for p in "${PACKAGES[@]}" lld-22; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  local have missing=() p
+  have=" $(installed "${PACKAGES[@]}" lld-22 lld | tr '\n' ' ') "
+  for p in "${PACKAGES[@]}"; do
+    [[ $have == *" $p "* ]] || missing+=("$p")
   done
-  # lld-22 (bookworm-security) provides the rust-lld rustc-web expects; plain lld also works.
-  if [[ " ${missing[*]} " == *" lld-22 "* ]] && dpkg-query -W -f='${Status}' lld 2>/dev/null | grep -q 'install ok installed'; then
-    missing=("${missing[@]/lld-22/}")
-  fi
-  missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+  # lld-22 (bookworm-security) is preferred; an installed `lld` (wasm-ld 14) also links.
+  [[ $have == *" lld-22 "* || $have == *" lld "* ]] || missing+=(lld-22)
   if ((${#missing[@]} == 0)); then
-    echo "all present"
+    echo "all ${#PACKAGES[@]} + lld present"
     return
   fi
-  [[ $(id -u) == 0 ]] || die "missing Debian packages (run as root to install): ${missing[*]}"
+  note "missing: ${missing[*]}"
+  [[ $(id -u) == 0 ]] || die "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+  command -v apt-get >/dev/null || die "missing Debian packages: ${missing[*]}, and there is no apt-get on this machine"
   export DEBIAN_FRONTEND=noninteractive
+  # tshark's "should non-superusers capture packets?" question must not wait for an answer.
   echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-  local want=("${missing[@]}")
-  if ! apt-get install -y -q --no-install-recommends "${want[@]}" >/tmp/cttimeout-apt.log 2>&1; then
-    apt-get update -q >>/tmp/cttimeout-apt.log 2>&1 || true
-    if [[ " ${want[*]} " == *" lld-22 "* ]] && ! apt-cache policy lld-22 | grep -q 'Candidate: [0-9]'; then
-      want=("${want[@]/lld-22/lld}")
-    fi
-    apt-get install -y -q --no-install-recommends "${want[@]}" >>/tmp/cttimeout-apt.log 2>&1 ||
-      die "apt-get could not install: ${want[*]} (log: /tmp/cttimeout-apt.log)"
+  local apt_opts=(-y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  : >"$APT_LOG"
+  # `apt-get update` only when needed: a package has no candidate, or the install fails (stale
+  # lists after a point release).
+  local want=("${missing[@]}") updated=0 nocand=()
+  for p in "${want[@]}"; do has_candidate "$p" || nocand+=("$p"); done
+  if ((${#nocand[@]})); then
+    note "no candidate for ${nocand[*]}: apt-get update"
+    apt-get update -q >>"$APT_LOG" 2>&1 || die "apt-get update failed (log: $APT_LOG)"
+    updated=1
   fi
+  if [[ " ${want[*]} " == *" lld-22 "* ]] && ! has_candidate lld-22; then
+    note "lld-22 has no candidate (it comes from bookworm-security): using lld (wasm-ld) instead"
+    want=("${want[@]/#lld-22/lld}")
+  fi
+  note "apt-get install ${want[*]}"
+  if ! apt-get install "${apt_opts[@]}" "${want[@]}" >>"$APT_LOG" 2>&1; then
+    if ((updated == 0)); then
+      note "install failed; apt-get update and retry"
+      apt-get update -q >>"$APT_LOG" 2>&1 || die "apt-get update failed (log: $APT_LOG)"
+      if [[ " ${want[*]} " == *" lld-22 "* ]] && ! has_candidate lld-22; then
+        note "lld-22 has no candidate: using lld instead"
+        want=("${want[@]/#lld-22/lld}")
+      fi
+    fi
+    if ! apt-get install "${apt_opts[@]}" "${want[@]}" >>"$APT_LOG" 2>&1; then
+      nocand=()
+      for p in "${want[@]}"; do has_candidate "$p" || nocand+=("$p"); done
+      tail -n 15 "$APT_LOG"
+      die "could not install Debian packages: ${want[*]}${nocand[*]:+ (no apt candidate: ${nocand[*]})}; tried apt-get install, apt-get update, apt-get install again (log: $APT_LOG)"
+    fi
+  fi
+  have=" $(installed "${want[@]}" | tr '\n' ' ') "
+  for p in "${want[@]}"; do
+    [[ $have == *" $p "* ]] || die "apt-get reported success but $p is not installed (log: $APT_LOG)"
+  done
   echo "installed ${want[*]}"
 }
 
-# A wasm32-unknown-unknown standard library for Debian's rustc-web, built once from the Debian
-# std sources (offline: std's own dependencies are vendored there) and installed as a normal
-# sysroot, then linked as the rustup toolchain `debian-web`. Rebuilt when rustc changes.
+# ---------------------------------------------------------------------------------------------
+# b. A wasm32-unknown-unknown standard library.
+# Debian's rustc-web ships std's sources with std's own dependencies vendored
+# (/usr/src/rustc-<ver>/library/vendor), so std builds for wasm32 offline with -Zbuild-std in a
+# throw-away project; the rlibs are then installed as a normal sysroot next to Debian's
+# x86_64 one and /usr is linked as the rustup toolchain `debian-web`. rlibs only load in the
+# rustc that built them, hence the stamp with `rustc --version`.
+#
+# CTTIMEOUT_WASM_SYSROOT=DIR builds into DIR/lib/rustlib/... instead of /usr and links nothing
+# (to try the recipe without touching the machine's toolchain).
+rustc_web=/usr/bin/rustc
+
+# The linker rustc-web needs for wasm32: its default rust-lld (lld-22), else wasm-ld from lld.
+# Prints "" when the default works, else the linker to pass, and fails when there is none.
+wasm_linker() {
+  local l
+  if command -v rust-lld >/dev/null; then echo ""; return; fi
+  for l in wasm-ld /usr/lib/llvm-*/bin/wasm-ld; do
+    if command -v "$l" >/dev/null; then command -v "$l"; return; fi
+  done
+  return 1
+}
+
 wasm_sysroot() {
-  if [[ -z $(wasm_toolchain) ]]; then
-    echo "rustup toolchain has wasm32-unknown-unknown"
+  local active
+  active=$(rustup show active-toolchain 2>/dev/null | awk '{print $1}')
+  if [[ -z ${CTTIMEOUT_WASM_SYSROOT:-} && -z $(wasm_toolchain) ]]; then
+    echo "active toolchain ${active:-?} has wasm32-unknown-unknown: using it"
     return
   fi
-  local version lib stamp src work
-  version=$(/usr/bin/rustc --version) || die "Debian rustc-web is not installed"
-  lib=/usr/lib/rustlib/wasm32-unknown-unknown/lib
-  stamp=/usr/lib/rustlib/wasm32-unknown-unknown/.cttimeout-built-with
-  if [[ -f $stamp && $(cat "$stamp") == "$version" ]] && rustup toolchain list | grep -q '^debian-web'; then
-    echo "debian-web: $version"
+  [[ -x $rustc_web ]] || die "Debian's rustc-web is not installed ($rustc_web missing; step a installs rustc-web)"
+  local version num sysroot lib stamp src linker
+  version=$("$rustc_web" --version) || die "$rustc_web --version failed"
+  num=$(awk '{print $2}' <<<"$version")
+  sysroot=${CTTIMEOUT_WASM_SYSROOT:-$("$rustc_web" --print sysroot)}
+  lib=$sysroot/lib/rustlib/wasm32-unknown-unknown/lib
+  stamp=$sysroot/lib/rustlib/wasm32-unknown-unknown/.cttimeout-built-with
+  linker=$(wasm_linker) || die "no wasm32 linker: neither rust-lld (Debian package lld-22) nor wasm-ld (package lld) is on PATH"
+  if [[ -f $stamp && $(<"$stamp") == "$version" ]] && compgen -G "$lib/libstd-*.rlib" >/dev/null; then
+    if [[ -n ${CTTIMEOUT_WASM_SYSROOT:-} ]] || rustup toolchain list -v 2>/dev/null | grep -q "^$WASM_TOOLCHAIN_FALLBACK .*$sysroot\$"; then
+      echo "${active:-rustup} has no wasm32 std; $WASM_TOOLCHAIN_FALLBACK ($num) has it"
+      return
+    fi
+    rustup toolchain link "$WASM_TOOLCHAIN_FALLBACK" "$sysroot" >/dev/null
+    echo "linked $sysroot as rustup toolchain $WASM_TOOLCHAIN_FALLBACK ($num)"
     return
   fi
-  src=$(ls -d /usr/src/rustc-*/library 2>/dev/null | sort -V | tail -n 1)
-  [[ -d $src/vendor ]] || die "rust-web-src is missing the std sources (/usr/src/rustc-*/library/vendor)"
-  work=${XDG_CACHE_HOME:-$HOME/.cache}/cttimeout/wasm-sysroot
+
+  src=/usr/src/rustc-$num/library
+  if [[ ! -d $src/vendor || ! -f $src/Cargo.lock ]]; then
+    die "the std sources for $version are missing: expected $src/vendor and $src/Cargo.lock (Debian package rust-web-src, same version as rustc-web); found: $(echo /usr/src/rustc-*)"
+  fi
+  note "building std for wasm32-unknown-unknown with rustc-web $num from $src (about a minute on 2 cores)"
+  local work=$cache/wasm-sysroot
   rm -rf "$work"
   mkdir -p "$work/probe/src" "$work/probe/.cargo"
   cp -r "$src/vendor" "$work/vendor"
-  # cargo's directory sources want a checksum file per crate: the package checksum from
-  # std's Cargo.lock, no per-file sums.
-  python3 - "$src/Cargo.lock" "$work/vendor" <<'PY'
-import json, os, re, sys
-lock, vendor = sys.argv[1], sys.argv[2]
-sums = {}
-for block in open(lock).read().split('[[package]]'):
-    n, v, c = (re.search(rf'^{k} = "([^"]+)"', block, re.M) for k in ('name', 'version', 'checksum'))
-    if n and v and c:
-        sums[(n[1], v[1])] = c[1]
-for d in os.listdir(vendor):
-    toml = open(os.path.join(vendor, d, 'Cargo.toml')).read()
-    key = (re.search(r'^name = "([^"]+)"', toml, re.M)[1], re.search(r'^version = "([^"]+)"', toml, re.M)[1])
-    json.dump({'files': {}, 'package': sums.get(key)}, open(os.path.join(vendor, d, '.cargo-checksum.json'), 'w'))
-PY
+  # Cargo's directory sources want one .cargo-checksum.json per crate: the package checksum
+  # from std's Cargo.lock and no per-file sums (Debian's own files list patched files).
+  # shellcheck disable=SC2016 # JavaScript template literals
+  node -e '
+    const fs = require("fs"), path = require("path");
+    const [lock, vendor] = process.argv.slice(1);
+    const sums = new Map();
+    for (const block of fs.readFileSync(lock, "utf8").split("[[package]]")) {
+      const get = (k) => block.match(new RegExp(`^${k} = "([^"]+)"`, "m"))?.[1];
+      if (get("checksum")) sums.set(`${get("name")}@${get("version")}`, get("checksum"));
+    }
+    let n = 0;
+    for (const d of fs.readdirSync(vendor)) {
+      const toml = fs.readFileSync(path.join(vendor, d, "Cargo.toml"), "utf8");
+      const pkg = toml.slice(toml.search(/^\[package\]/m)).split(/^\[(?!package\])/m)[0];
+      const get = (k) => pkg.match(new RegExp(`^${k} = "([^"]+)"`, "m"))?.[1];
+      const sum = sums.get(`${get("name")}@${get("version")}`) ?? null;
+      fs.writeFileSync(path.join(vendor, d, ".cargo-checksum.json"), JSON.stringify({ files: {}, package: sum }));
+      n++;
+    }
+    console.log(`checksums for ${n} vendored crates`);
+  ' "$src/Cargo.lock" "$work/vendor"
   printf '[package]\nname = "sysroot-probe"\nversion = "0.0.0"\nedition = "2021"\n[lib]\ncrate-type = ["cdylib"]\n' >"$work/probe/Cargo.toml"
   echo 'pub fn probe() {}' >"$work/probe/src/lib.rs"
   printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "%s/vendor"\n' "$work" >"$work/probe/.cargo/config.toml"
-  # Debian's rustc-web links wasm with rust-lld (lld-22); with only lld installed, use wasm-ld.
-  local linker=()
-  command -v rust-lld >/dev/null || linker=(-C linker=wasm-ld)
-  (cd "$work/probe" && RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="${linker[*]}" \
-    /usr/bin/cargo build -q --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort) ||
-    die "building the wasm32 standard library failed"
+  local rustflags=""
+  [[ -z $linker ]] || rustflags="-C linker=$linker"
+  (
+    cd "$work/probe"
+    unset CARGO_TARGET_DIR CARGO_BUILD_TARGET CARGO_BUILD_RUSTFLAGS CARGO_ENCODED_RUSTFLAGS RUSTUP_TOOLCHAIN
+    RUSTC=$rustc_web RUSTC_BOOTSTRAP=1 RUSTFLAGS=$rustflags \
+      /usr/bin/cargo build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+      >"$cache/wasm-sysroot.log" 2>&1
+  ) || {
+    tail -n 20 "$cache/wasm-sysroot.log"
+    die "building std for wasm32 with $version failed (RUSTC=$rustc_web RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -Zbuild-std=std,panic_abort in $work/probe; log: $cache/wasm-sysroot.log)"
+  }
+  # Install file by file with a rename each, then drop rlibs of an older build: a wasm build
+  # running meanwhile sees a complete std throughout.
+  local deps=$work/probe/target/wasm32-unknown-unknown/release/deps f keep=" "
   mkdir -p "$lib"
-  rm -f "$lib"/*.rlib
-  find "$work/probe/target/wasm32-unknown-unknown/release/deps" -name '*.rlib' ! -name 'libsysroot_probe*' -exec cp {} "$lib/" \;
+  for f in "$deps"/*.rlib; do
+    [[ $(basename "$f") == libsysroot_probe* ]] && continue
+    cp "$f" "$lib/.$(basename "$f").tmp"
+    mv -f "$lib/.$(basename "$f").tmp" "$lib/$(basename "$f")"
+    keep+="$(basename "$f") "
+  done
+  for f in "$lib"/*.rlib; do
+    [[ $keep == *" $(basename "$f") "* ]] || rm -f "$f"
+  done
+  # Check it: a cdylib using std's allocator, built without build-std, run in Node.
+  local flags=(--edition 2021 --crate-type cdylib -O --target wasm32-unknown-unknown)
+  [[ -z ${CTTIMEOUT_WASM_SYSROOT:-} ]] || flags+=(--sysroot "$sysroot")
+  [[ -z $linker ]] || flags+=(-C "linker=$linker")
+  echo '#[no_mangle] pub extern "C" fn probe(n: u32) -> u32 { (0..n).collect::<Vec<u32>>().iter().sum() }' >"$work/check.rs"
+  "$rustc_web" "${flags[@]}" -o "$work/check.wasm" "$work/check.rs" ||
+    die "the new wasm32 std in $lib does not work: $rustc_web ${flags[*]} failed"
+  node -e '
+    const m = new WebAssembly.Instance(new WebAssembly.Module(require("fs").readFileSync(process.argv[1])));
+    if (m.exports.probe(10) !== 45) { console.error("probe(10) !== 45"); process.exit(1); }
+  ' "$work/check.wasm" || die "a wasm32 cdylib built with the new std does not run in Node"
   echo "$version" >"$stamp"
-  rustup toolchain link debian-web /usr
+  local n
+  n=$(find "$lib" -name '*.rlib' | wc -l)
   rm -rf "$work"
-  echo "built for $version, linked as debian-web"
+  if [[ -n ${CTTIMEOUT_WASM_SYSROOT:-} ]]; then
+    echo "built wasm32 std ($n rlibs) for $num into $lib"
+    return
+  fi
+  rustup toolchain link "$WASM_TOOLCHAIN_FALLBACK" "$sysroot" >/dev/null
+  echo "built wasm32 std ($n rlibs) for rustc-web $num, linked $sysroot as $WASM_TOOLCHAIN_FALLBACK"
 }
 
-# wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock. Its own lockfile
-# pins crates this registry mirror may lack, so --locked is tried first, then without.
+# ---------------------------------------------------------------------------------------------
+# c. wasm-bindgen-cli, exactly the wasm-bindgen crate's version in Cargo.lock. Built with the
+# host toolchain from crates.io; `--locked` first, and without it when its lockfile pins a
+# crate version the registry does not have (seen: webpki-roots 1.0.11 for 0.2.130).
+cargo_install() { # cargo_install LOGNAME CRATE [ARGS...]
+  local log=$cache/$1.log crate=$2
+  shift 2
+  note "cargo install $crate $* --locked (a few minutes on 2 cores)"
+  if (cd "$cache" && cargo install "$crate" "$@" --locked) >"$log" 2>&1; then
+    echo "--locked"
+    return
+  fi
+  note "with --locked it failed: $(grep -m1 -E '^error' "$log" || tail -n 1 "$log")"
+  note "retrying without --locked (newest semver-compatible dependencies)"
+  if (cd "$cache" && cargo install "$crate" "$@") >>"$log" 2>&1; then
+    echo "without --locked"
+    return
+  fi
+  tail -n 15 "$log" >&2
+  die "cannot install $crate $* from crates.io: tried cargo install with --locked and without (log: $log)"
+}
+
 wasm_bindgen_cli() {
-  local want have
+  local want have how
   want=$(wasm_bindgen_version)
-  [[ -n $want ]] || die "no wasm-bindgen in Cargo.lock"
-  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  [[ -n $want ]] || die "no wasm-bindgen package in Cargo.lock"
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
   if [[ $have == "$want" ]]; then
-    echo "wasm-bindgen $want"
+    echo "wasm-bindgen $want (matches Cargo.lock)"
     return
   fi
-  cargo install -q wasm-bindgen-cli --version "=$want" --locked 2>/dev/null ||
-    cargo install -q wasm-bindgen-cli --version "=$want" ||
-    die "cannot install wasm-bindgen-cli $want from crates.io"
-  echo "installed wasm-bindgen $want"
+  [[ -z $have ]] || note "wasm-bindgen $have does not match Cargo.lock's $want"
+  how=$(cargo_install wasm-bindgen-cli wasm-bindgen-cli --version "=$want" | tail -n 1)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
+  [[ $have == "$want" ]] || die "installed wasm-bindgen-cli $want but \`wasm-bindgen --version\` says '${have}' (PATH: $PATH)"
+  echo "installed wasm-bindgen $want ($how)"
 }
 
+# d. wasm-pack (it finds the matching wasm-bindgen on PATH and downloads nothing).
 wasm_pack() {
-  if command -v wasm-pack >/dev/null; then
-    echo "$(wasm-pack --version)"
+  if command -v wasm-pack >/dev/null && wasm-pack --version >/dev/null 2>&1; then
+    wasm-pack --version
     return
   fi
-  cargo install -q wasm-pack --locked 2>/dev/null || cargo install -q wasm-pack || die "cannot install wasm-pack from crates.io"
-  echo "installed $(wasm-pack --version)"
+  local how
+  how=$(cargo_install wasm-pack wasm-pack | tail -n 1)
+  echo "installed $(wasm-pack --version) ($how)"
 }
 
+# ---------------------------------------------------------------------------------------------
+# e. npm dependencies: `npm ci` when node_modules is missing or package-lock.json is not the one
+# it was installed from (sha256 stamp; a checkout without a stamp whose node_modules npm wrote
+# after package-lock.json is taken as current).
 npm_deps() {
-  if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
-    echo "node_modules up to date"
-    return
+  local sum stamp=$stamps/npm-ci.sha256
+  sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [[ -d node_modules && -f node_modules/.package-lock.json ]]; then
+    if [[ -f $stamp && $(<"$stamp") == "$sum" ]]; then
+      echo "node_modules matches package-lock.json"
+      return
+    fi
+    if [[ ! -f $stamp && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
+      mkdir -p "$stamps" && echo "$sum" >"$stamp"
+      echo "node_modules is newer than package-lock.json"
+      return
+    fi
+    note "package-lock.json changed since the last npm ci"
   fi
-  npm ci --no-audit --no-fund --loglevel=error >/tmp/cttimeout-npm.log 2>&1 || die "npm ci failed (log: /tmp/cttimeout-npm.log)"
-  echo "npm ci done"
+  note "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error >"$cache/npm-ci.log" 2>&1 || {
+    tail -n 15 "$cache/npm-ci.log"
+    die "npm ci failed (log: $cache/npm-ci.log)"
+  }
+  mkdir -p "$stamps" && echo "$sum" >"$stamp"
+  echo "npm ci: $(node -p 'Object.keys(require("./node_modules/.package-lock.json").packages).length') packages"
 }
 
+t_start=$(date +%s%N)
 echo "cttimeout set-up:"
 step "Debian packages" apt_packages
-command -v cargo >/dev/null || die "cargo (rustup) is missing: install Rust from rustup.rs"
+{ command -v cargo && command -v rustup; } >/dev/null ||
+  die "cargo/rustup are missing (looked in PATH and ~/.cargo/bin): install Rust with rustup (https://rustup.rs)"
+{ command -v node && command -v npm; } >/dev/null || die "node and npm are missing: install Node >= 20.17"
 step "wasm32 standard library" wasm_sysroot
 step "wasm-bindgen-cli" wasm_bindgen_cli
 step "wasm-pack" wasm_pack
 step "npm dependencies" npm_deps
+t_end=$(date +%s%N)
+printf '  %-26s %6ss\n' "set-up total" "$(fmt_secs $((t_end - t_start)))"
