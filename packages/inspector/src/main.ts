@@ -158,9 +158,9 @@ function progress(phase: string, done: number, total: number): void {
 
 function finished(s: LoadSummary): void {
   $('progress').hidden = true;
+  document.body.dataset.state = 'done';
   rowsChanged(true);
   list.render();
-  document.body.dataset.state = 'done';
   document.body.dataset.loaded = String(loadId);
   rowsChanged(true);
   const parts = [
@@ -301,15 +301,20 @@ function fillRow(pos: number, el: HTMLElement): void {
   (c[4] as HTMLElement).title = `0x${hexN(store.get('flags', i), 4)} ${store.flagsOf(i)}`;
   c[5]!.textContent = String(store.get('seq', i));
   c[6]!.textContent = String(store.get('len', i));
-  c[7]!.textContent = store.info[i] ?? '';
-  (c[7] as HTMLElement).title = store.info[i] ?? '';
+  const info = store.infoOf(i);
+  c[7]!.textContent = info;
+  (c[7] as HTMLElement).title = info;
 }
 
 let rowsScheduled = false;
-function rowsChanged(now = false): void {
+function rowsChanged(now = false, refilter = true): void {
   const apply = () => {
     rowsScheduled = false;
-    if (filterInput.value.trim()) view = store.filter(filterInput.value);
+    // While loading, new rows join the filtered view at the end of the load.
+    if (refilter && filterInput.value.trim() && document.body.dataset.state !== 'loading') {
+      void applyFilter();
+      return;
+    }
     list.setCount(visibleCount());
     $('count').textContent = view ? `${nf.format(view.length)} of ${nf.format(store.count)}` : nf.format(store.count);
   };
@@ -390,16 +395,27 @@ function nextError(): void {
 $('next-error').addEventListener('click', nextError);
 
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
+let filterRun = 0;
 filterInput.addEventListener('input', () => {
   clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => {
-    view = store.filter(filterInput.value);
-    rowsChanged(true);
-    list.scroller.scrollTop = 0;
-    if (visibleCount() > 0 && posOf(selected) < 0) select(rowAt(0), false);
-    else list.render();
-  }, 120);
+  filterTimer = setTimeout(() => void applyFilter(), 120);
 });
+
+async function applyFilter(): Promise<void> {
+  const run = ++filterRun;
+  const load = loadId;
+  $('count').textContent = filterInput.value.trim() ? 'filtering…' : $('count').textContent;
+  const r = await store.filterAsync(filterInput.value, () => run !== filterRun || load !== loadId);
+  if (r === 'cancelled' || run !== filterRun || load !== loadId) return;
+  view = r;
+  rowsChanged(true, false);
+  list.scroller.scrollTop = 0;
+  if (visibleCount() > 0 && posOf(selected) < 0) select(rowAt(0), false);
+  else {
+    if (posOf(selected) >= 0) list.reveal(posOf(selected));
+    list.render();
+  }
+}
 
 // ---------------------------------------------------------------- tree + hex
 

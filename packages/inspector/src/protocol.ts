@@ -28,7 +28,9 @@ export interface RowChunk {
   /** Indexes into the label table: short type ('NEW', 'ACK'...) and flag names. */
   typeLab: Uint16Array;
   flagLab: Uint16Array;
-  info: string[];
+  /** Every row's summary, concatenated; row k's is infoText.slice(infoOff[k], infoOff[k + 1]). */
+  infoText: string;
+  infoOff: Uint32Array;
   /** Labels added to the table since the previous chunk. */
   newLabels: string[];
 }

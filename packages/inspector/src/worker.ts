@@ -136,10 +136,13 @@ class ChunkBuilder {
       status: new Uint8Array(cap),
       typeLab: new Uint16Array(cap),
       flagLab: new Uint16Array(cap),
-      info: [],
+      infoText: '',
+      infoOff: new Uint32Array(cap + 1),
       newLabels: [],
     };
   }
+  private info: string[] = [];
+  private infoLen = 0;
   get size(): number {
     return this.n;
   }
@@ -157,7 +160,10 @@ class ChunkBuilder {
     c.status[i] = r.status;
     c.typeLab[i] = label(r.type);
     c.flagLab[i] = label(r.flagText);
-    c.info.push(r.info);
+    this.info.push(r.info);
+    c.infoOff[i] = this.infoLen;
+    this.infoLen += r.info.length;
+    c.infoOff[i + 1] = this.infoLen;
   }
   flush(id: number): void {
     if (this.n === 0) return;
@@ -177,11 +183,27 @@ class ChunkBuilder {
       status: c.status.slice(0, n),
       typeLab: c.typeLab.slice(0, n),
       flagLab: c.flagLab.slice(0, n),
-      info: c.info,
+      infoText: this.info.join(''),
+      infoOff: c.infoOff.slice(0, n + 1),
       newLabels,
     };
     newLabels = [];
-    post({ t: 'rows', id, chunk: out }, [out.dgram.buffer, out.off.buffer, out.len.buffer, out.seq.buffer, out.pid.buffer, out.flags.buffer, out.time.buffer, out.dir.buffer, out.status.buffer, out.typeLab.buffer, out.flagLab.buffer]);
+    this.info = [];
+    this.infoLen = 0;
+    post({ t: 'rows', id, chunk: out }, [
+      out.dgram.buffer,
+      out.off.buffer,
+      out.len.buffer,
+      out.seq.buffer,
+      out.pid.buffer,
+      out.flags.buffer,
+      out.time.buffer,
+      out.dir.buffer,
+      out.status.buffer,
+      out.typeLab.buffer,
+      out.flagLab.buffer,
+      out.infoOff.buffer,
+    ]);
     this.start += n;
     this.n = 0;
     this.c = ChunkBuilder.alloc(this.start, this.cap);
