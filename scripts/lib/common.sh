@@ -5,7 +5,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/cttimeout
 # Per-checkout stamps (gitignored; removed with node_modules, which is what they describe).
 stamps=$root/node_modules/.cache/cttimeout
-export PATH="$HOME/.cargo/bin:$PATH"
+# Where rustup's proxies and `cargo install` put binaries (wasm-bindgen, wasm-pack).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # step NAME FUNCTION [ARGS]: runs a step, then prints one line: name, duration, and the last
 # line the step printed on stdout (what it did or why it skipped). Steps print progress for
