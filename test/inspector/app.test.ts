@@ -172,6 +172,12 @@ describe('looks', () => {
       // no horizontal overflow of the page at this width
       const overflow = await o.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+      // the selected field's bytes are highlighted at this width's bytes-per-line too
+      const est = (await treeNodes(o.page)).find((n) => n.label === 'CTA_TIMEOUT_TCP_ESTABLISHED')!;
+      await o.page.click('#tree .tn:has-text("CTA_TIMEOUT_TCP_ESTABLISHED")');
+      const sel = await o.page.$$eval('#hex .hx .b.sel', (els) => els.map((e) => Number((e as HTMLElement).dataset.i)));
+      expect(sel).toEqual(Array.from({ length: est.length }, (_, i) => est.offset + i));
+      expect(await o.page.getAttribute('#hex', 'data-bpl')).toBe(opts.width < 700 ? '8' : null);
       // every hex byte of the selected message is on screen width-wise
       const outside = await o.page.$$eval('#hex .hx .b[data-i]', (els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth).length);
       expect(outside).toBe(0);
@@ -180,6 +186,29 @@ describe('looks', () => {
       await o.context.close();
     });
   }
+});
+
+describe('strace input', () => {
+  it('a real strace -f -tt session of eight nfct runs: directions, times, errors', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../fixtures/strace/session-f-tt.strace', import.meta.url), 'utf8');
+    const o = await open(app);
+    await paste(o.page, text);
+    expect(await o.page.textContent('#list .row[data-row="0"] .time')).toBe('0.000000');
+    // the filter finds the eight requests and the three kernel errors
+    await o.page.fill('#filter', '→');
+    await o.page.waitForFunction(() => /^8 of 18$/.test(document.getElementById('count')!.textContent ?? ''));
+    expect((await rows(o.page)).every((x) => x.dir.trim() === '→ kernel')).toBe(true);
+    await o.page.fill('#filter', 'error received');
+    await o.page.waitForFunction(() => /^3 of /.test(document.getElementById('count')!.textContent ?? ''));
+    expect((await rows(o.page)).map((x) => x.info.split(':')[0])).toEqual(['EBUSY', 'ENOENT', 'EOPNOTSUPP']);
+    await o.page.fill('#filter', '');
+    await o.page.waitForFunction(() => !/of/.test(document.getElementById('count')!.textContent ?? ''));
+    expect(await o.page.textContent('#status')).toMatch(/^strace · 18 datagrams · 18 messages · 3 kernel errors/);
+    await shot(o.page, 'strace-session');
+    await expectClean(o);
+    await o.context.close();
+  });
 });
 
 describe('drag and drop', () => {

@@ -83,7 +83,7 @@ export class RowStore {
   /** Does row `i` contain every word (lower case)? */
   private matches(i: number, words: string[], labelsLower: string[]): boolean {
     const hay = `${labelsLower[this.cols.typeLab[i]!]} ${labelsLower[this.cols.flagLab[i]!]} ${this.infoOf(i).toLowerCase()} seq ${this.cols.seq[i]} ${
-      this.cols.dir[i] === 1 ? 'sent' : this.cols.dir[i] === 2 ? 'received' : ''
+      this.cols.dir[i] === 1 ? 'sent →' : this.cols.dir[i] === 2 ? 'received ←' : ''
     }`;
     for (const w of words) if (!hay.includes(w)) return false;
     return true;
