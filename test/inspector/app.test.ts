@@ -177,7 +177,7 @@ describe('looks', () => {
       await o.page.click('#tree .tn:has-text("CTA_TIMEOUT_TCP_ESTABLISHED")');
       const sel = await o.page.$$eval('#hex .hx .b.sel', (els) => els.map((e) => Number((e as HTMLElement).dataset.i)));
       expect(sel).toEqual(Array.from({ length: est.length }, (_, i) => est.offset + i));
-      expect(await o.page.getAttribute('#hex', 'data-bpl')).toBe(opts.width < 700 ? '8' : null);
+      expect(await o.page.getAttribute('#hex', 'data-bpl')).toBe(opts.width <= 1100 ? '8' : null);
       // every hex byte of the selected message is on screen width-wise
       const outside = await o.page.$$eval('#hex .hx .b[data-i]', (els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth).length);
       expect(outside).toBe(0);
