@@ -21,7 +21,7 @@ describe('sharing in the URL', () => {
     const o = await open(app);
     const text = `request\n${captures.find((c) => c.id === 'D.request')!.hex}\nreply\n${captures.find((c) => c.id === 'D.ebusy')!.hex}`;
     await paste(o.page, text);
-    await o.page.waitForFunction(() => location.hash.startsWith('#z='));
+    await o.page.waitForFunction(() => location.hash.startsWith('#z=') && document.getElementById('link-status')!.textContent !== '');
     const url = o.page.url();
     expect(await o.page.textContent('#link-status')).toBe('Link holds these 148 B');
     const before = await rows(o.page);
@@ -29,6 +29,7 @@ describe('sharing in the URL', () => {
     expect(app.server.requests.some((r) => r.includes('z='))).toBe(false);
     const o2 = await open(app, { hash: url.slice(url.indexOf('#')) });
     await o2.page.waitForFunction(() => document.body.dataset.state === 'done');
+    await o2.page.waitForFunction(() => document.getElementById('link-status')!.textContent === 'Opened from a link');
     expect(await rows(o2.page)).toEqual(before);
     expect(before.map((r) => r.dir.trim())).toEqual(['→ kernel', '← kernel']);
     expect(await o2.page.textContent('#link-status')).toBe('Opened from a link');
@@ -41,10 +42,13 @@ describe('sharing in the URL', () => {
     const o = await open(app);
     const big = Array.from({ length: 300 }, () => captures.find((c) => c.id === 'B.policy')!.hex).join('\n\n');
     await paste(o.page, big);
-    expect(o.page.url()).not.toContain('#');
+    // (the link status is set after a round trip to the worker)
+    await o.page.waitForFunction(() => (document.getElementById('link-status')!.textContent ?? '').startsWith('Not in the link'));
     expect(await o.page.textContent('#link-status')).toMatch(/^Not in the link: 44\.5 KiB is over the 16\.0 KiB a link carries — share the file$/);
+    expect(o.page.url()).not.toContain('#');
     await o.page.click('#share');
-    expect(await o.page.textContent('#toast')).toMatch(/Too big for a link/);
+    await o.page.waitForSelector('#toast:not([hidden])');
+    expect(await o.page.textContent('#toast')).toMatch(/^Too big for a link \(44\.5 KiB; the limit is 16\.0 KiB\)\. Share the file instead\.$/);
     await o.context.close();
   });
 });
