@@ -15,13 +15,13 @@
 #   e. npm dependencies (`npm ci` when node_modules is missing or package-lock.json changed)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
-source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$root"
 mkdir -p "$cache"
 
 # One set-up at a time on a machine (two checkouts or two terminals would otherwise build the
 # same sysroot or run `npm ci` in the same tree at once).
-if command -v flock >/dev/null; then
+if [[ ${BASH_SOURCE[0]} == "$0" ]] && command -v flock >/dev/null; then
   exec 9>"$cache/bootstrap.lock"
   if ! flock -n 9; then
     echo "waiting for another scripts/bootstrap.sh to finish ($cache/bootstrap.lock)"
@@ -69,33 +69,29 @@ apt_packages() {
   : >"$APT_LOG"
   # `apt-get update` only when needed: a package has no candidate, or the install fails (stale
   # lists after a point release).
-  local want=("${missing[@]}") updated=0 nocand=()
-  for p in "${want[@]}"; do has_candidate "$p" || nocand+=("$p"); done
-  if ((${#nocand[@]})); then
-    note "no candidate for ${nocand[*]}: apt-get update"
+  local want=("${missing[@]}") updated=0 nocand=() tried=()
+  update() {
+    note "apt-get update ($1)"
+    tried+=("apt-get update")
     apt-get update -q >>"$APT_LOG" 2>&1 || die "apt-get update failed (log: $APT_LOG)"
     updated=1
-  fi
-  if [[ " ${want[*]} " == *" lld-22 "* ]] && ! has_candidate lld-22; then
-    note "lld-22 has no candidate (it comes from bookworm-security): using lld (wasm-ld) instead"
-    want=("${want[@]/#lld-22/lld}")
-  fi
-  note "apt-get install ${want[*]}"
-  if ! apt-get install "${apt_opts[@]}" "${want[@]}" >>"$APT_LOG" 2>&1; then
-    if ((updated == 0)); then
-      note "install failed; apt-get update and retry"
-      apt-get update -q >>"$APT_LOG" 2>&1 || die "apt-get update failed (log: $APT_LOG)"
-      if [[ " ${want[*]} " == *" lld-22 "* ]] && ! has_candidate lld-22; then
-        note "lld-22 has no candidate: using lld instead"
-        want=("${want[@]/#lld-22/lld}")
-      fi
+    if [[ " ${want[*]} " == *" lld-22 "* ]] && ! has_candidate lld-22; then
+      note "lld-22 has no candidate (it comes from bookworm-security): using lld (wasm-ld) instead"
+      want=("${want[@]/#lld-22/lld}")
     fi
-    if ! apt-get install "${apt_opts[@]}" "${want[@]}" >>"$APT_LOG" 2>&1; then
-      nocand=()
-      for p in "${want[@]}"; do has_candidate "$p" || nocand+=("$p"); done
-      tail -n 15 "$APT_LOG"
-      die "could not install Debian packages: ${want[*]}${nocand[*]:+ (no apt candidate: ${nocand[*]})}; tried apt-get install, apt-get update, apt-get install again (log: $APT_LOG)"
-    fi
+  }
+  install() {
+    note "apt-get install ${want[*]}"
+    tried+=("apt-get install ${want[*]}")
+    apt-get install "${apt_opts[@]}" "${want[@]}" >>"$APT_LOG" 2>&1
+  }
+  for p in "${want[@]}"; do has_candidate "$p" || nocand+=("$p"); done
+  ((${#nocand[@]} == 0)) || update "no candidate for ${nocand[*]}"
+  if ! install && ! { ((updated == 0)) && update "the install failed" && install; }; then
+    nocand=()
+    for p in "${want[@]}"; do has_candidate "$p" || nocand+=("$p"); done
+    tail -n 15 "$APT_LOG"
+    die "could not install Debian packages: ${want[*]}${nocand[*]:+ (no apt candidate: ${nocand[*]})}; tried: $(printf '%s; ' "${tried[@]}")log: $APT_LOG"
   fi
   have=" $(installed "${want[@]}" | tr '\n' ' ') "
   for p in "${want[@]}"; do
@@ -241,7 +237,7 @@ wasm_sysroot() {
 cargo_install() { # cargo_install LOGNAME CRATE [ARGS...]
   local log=$cache/$1.log crate=$2
   shift 2
-  note "cargo install $crate $* --locked (a few minutes on 2 cores)"
+  note "cargo install $crate${*:+ $*} --locked (a few minutes on 2 cores)"
   if (cd "$cache" && cargo install "$crate" "$@" --locked) >"$log" 2>&1; then
     echo "--locked"
     return
@@ -253,7 +249,7 @@ cargo_install() { # cargo_install LOGNAME CRATE [ARGS...]
     return
   fi
   tail -n 15 "$log" >&2
-  die "cannot install $crate $* from crates.io: tried cargo install with --locked and without (log: $log)"
+  die "cannot install $crate${*:+ $*} from crates.io: tried cargo install with --locked and without (log: $log)"
 }
 
 wasm_bindgen_cli() {
@@ -284,23 +280,37 @@ wasm_pack() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# e. npm dependencies: `npm ci` when node_modules is missing or package-lock.json is not the one
-# it was installed from (sha256 stamp; a checkout without a stamp whose node_modules npm wrote
-# after package-lock.json is taken as current).
+# e. npm dependencies: `npm ci` when node_modules is missing or does not hold what
+# package-lock.json lists. Fast path: the lockfile's sha256 from the last check; otherwise
+# every package entry of package-lock.json is compared with npm's record of what it installed
+# (node_modules/.package-lock.json), so a developer's own `npm install` does not cause a
+# needless reinstall.
 npm_deps() {
-  local sum stamp=$stamps/npm-ci.sha256
+  local sum stamp=$stamps/npm-ci.sha256 diff
   sum=$(sha256sum package-lock.json | cut -d' ' -f1)
-  if [[ -d node_modules && -f node_modules/.package-lock.json ]]; then
+  if [[ -f node_modules/.package-lock.json ]]; then
     if [[ -f $stamp && $(<"$stamp") == "$sum" ]]; then
       echo "node_modules matches package-lock.json"
       return
     fi
-    if [[ ! -f $stamp && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
+    # shellcheck disable=SC2016 # JavaScript template literals
+    diff=$(node -e '
+      const lock = require(process.argv[1] + "/package-lock.json").packages;
+      const have = require(process.argv[1] + "/node_modules/.package-lock.json").packages;
+      const same = (a, b) => a.version === b.version && a.resolved === b.resolved && a.link === b.link;
+      for (const [k, v] of Object.entries(lock)) {
+        if (k === "") continue;
+        if (!have[k]) { if (!v.optional) { console.log(`${k} is not installed`); process.exit(); } }
+        else if (!same(v, have[k])) { console.log(`${k}: ${have[k].version ?? have[k].resolved} installed, ${v.version ?? v.resolved} locked`); process.exit(); }
+      }
+      for (const k of Object.keys(have)) if (!lock[k]) { console.log(`${k} is installed but not locked`); process.exit(); }
+    ' "$root" 2>&1) || diff="node_modules/.package-lock.json unreadable"
+    if [[ -z $diff ]]; then
       mkdir -p "$stamps" && echo "$sum" >"$stamp"
-      echo "node_modules is newer than package-lock.json"
+      echo "node_modules matches package-lock.json (checked package by package)"
       return
     fi
-    note "package-lock.json changed since the last npm ci"
+    note "node_modules differs from package-lock.json: $diff"
   fi
   note "npm ci"
   npm ci --no-audit --no-fund --loglevel=error >"$cache/npm-ci.log" 2>&1 || {
@@ -311,15 +321,21 @@ npm_deps() {
   echo "npm ci: $(node -p 'Object.keys(require("./node_modules/.package-lock.json").packages).length') packages"
 }
 
-t_start=$(date +%s%N)
-echo "cttimeout set-up:"
-step "Debian packages" apt_packages
-{ command -v cargo && command -v rustup; } >/dev/null ||
-  die "cargo/rustup are missing (looked in PATH and ~/.cargo/bin): install Rust with rustup (https://rustup.rs)"
-{ command -v node && command -v npm; } >/dev/null || die "node and npm are missing: install Node >= 20.17"
-step "wasm32 standard library" wasm_sysroot
-step "wasm-bindgen-cli" wasm_bindgen_cli
-step "wasm-pack" wasm_pack
-step "npm dependencies" npm_deps
-t_end=$(date +%s%N)
-printf '  %-26s %6ss\n' "set-up total" "$(fmt_secs $((t_end - t_start)))"
+main() {
+  local t_start t_end
+  t_start=$(date +%s%N)
+  echo "cttimeout set-up:"
+  step "Debian packages" apt_packages
+  { command -v cargo && command -v rustup; } >/dev/null ||
+    die "cargo/rustup are missing (looked in PATH and ${CARGO_HOME:-$HOME/.cargo}/bin): install Rust with rustup (https://rustup.rs)"
+  { command -v node && command -v npm; } >/dev/null || die "node and npm are missing: install Node >= 20.17"
+  step "wasm32 standard library" wasm_sysroot
+  step "wasm-bindgen-cli" wasm_bindgen_cli
+  step "wasm-pack" wasm_pack
+  step "npm dependencies" npm_deps
+  t_end=$(date +%s%N)
+  printf '  %-26s %6ss\n' "set-up total" "$(fmt_secs $((t_end - t_start)))"
+}
+
+# Sourced (to try one step): define the functions only.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi

@@ -4,7 +4,7 @@
 # Build output, never committed (.gitignore). Quick when nothing changed.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
-source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$root"
 
 out=packages/cttimeout/wasm

@@ -7,7 +7,7 @@
 # than its last build (delete its dist/ to force one). Prints each step with its duration.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
-source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$root"
 mkdir -p "$stamps"
 tsc=$root/node_modules/.bin/tsc

@@ -6,7 +6,7 @@
 # Both halves always run; the exit status is non-zero when either failed.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
-source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$root"
 
 failed=()
