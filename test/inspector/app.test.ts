@@ -123,6 +123,9 @@ describe('keyboard', () => {
     await p.keyboard.press('Tab');
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('hex');
     for (let i = 0; i < 21; i++) await p.keyboard.press('ArrowRight');
+    // byte 21 is in the name attribute's header: its nla_len field (opened to show it)
+    expect(await selectedLabel()).toBe('nla_len');
+    for (let i = 0; i < 3; i++) await p.keyboard.press('ArrowRight');
     expect(await selectedLabel()).toBe('CTA_TIMEOUT_NAME');
     // / edits the input, Escape leaves it
     await p.keyboard.press('/');

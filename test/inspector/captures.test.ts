@@ -43,6 +43,9 @@ describe('PROTOCOL.md §7 captures in the inspector', () => {
 
       for (let k = 0; k < expectedRows; k++) {
         await selectRow(o.page, k);
+        // '*' expands every node (attribute header fields start collapsed)
+        await o.page.focus('#tree');
+        await o.page.keyboard.press('*');
         const want = flatten(rowNodes(b, k));
         expect(await treeNodes(o.page)).toEqual(want);
 

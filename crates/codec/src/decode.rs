@@ -177,12 +177,17 @@ pub enum Value<'a> {
     Str(&'a [u8]),
     Bytes(&'a [u8]),
     MsgType(u16),
-    Flags { msg_type: u16, flags: u16 },
+    Flags {
+        msg_type: u16,
+        flags: u16,
+    },
     Family(u16),
     Protocol(u8),
     Seconds(u32),
     Errno(i32),
     PolicyType(u64),
+    /// A raw `nla_type`: the type and its NESTED / NET_BYTEORDER flags.
+    AttrType(u16),
 }
 
 /// Sees every field the decoder reads, with its byte span. The decoder is generic over it, so
@@ -191,6 +196,14 @@ pub trait Tracer {
     fn enter(&mut self, _label: Label, _offset: usize, _len: usize, _value: Value<'_>) {}
     fn leaf(&mut self, _label: Label, _offset: usize, _len: usize, _value: Value<'_>) {}
     fn exit(&mut self) {}
+    /// An attribute (its header and value); the default reports it as a leaf.
+    fn attr(&mut self, label: Label, a: &Attr<'_>, value: Value<'_>) {
+        self.leaf(label, a.offset, a.len.into(), value);
+    }
+    /// An attribute whose nested attributes follow, until `exit`.
+    fn enter_attr(&mut self, label: Label, a: &Attr<'_>, value: Value<'_>) {
+        self.enter(label, a.offset, a.len.into(), value);
+    }
     /// The request echoed in an NLMSG_ERROR (header, and payload unless capped).
     fn echoed(&mut self, _header: &Header, _payload: &[u8], _offset: usize) {}
 }
@@ -209,7 +222,19 @@ pub fn decode(buf: &[u8]) -> Datagram<'_> {
 pub fn decode_traced<'a, T: Tracer>(buf: &'a [u8], tr: &mut T) -> Datagram<'a> {
     let mut out = Datagram::default();
     for raw in messages(buf) {
-        match raw.and_then(|raw| decode_message(raw, tr)) {
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(e) => {
+                // A header whose length is wrong is still shown before the error.
+                if let Ok(h) = Header::parse(&buf[e.offset.min(buf.len())..], e.offset, "nlmsghdr") {
+                    tr.enter(Label::Message(h.ty), e.offset, buf.len() - e.offset, Value::None);
+                    trace_header(tr, &h, e.offset, "nlmsghdr");
+                }
+                out.error = Some(e);
+                break;
+            }
+        };
+        match decode_message(raw, tr) {
             Ok(m) => out.messages.push(m),
             Err(e) => {
                 out.error = Some(e);
@@ -218,6 +243,20 @@ pub fn decode_traced<'a, T: Tracer>(buf: &'a [u8], tr: &mut T) -> Datagram<'a> {
         }
     }
     out
+}
+
+/// `r`, after reporting the attribute (without a value) when reading its value failed, so the
+/// attribute is shown before the error.
+fn shown<T: Tracer, V>(
+    tr: &mut T,
+    label: &'static str,
+    a: &Attr<'_>,
+    r: Result<V, DecodeError>,
+) -> Result<V, DecodeError> {
+    if r.is_err() {
+        tr.attr(Label::Static(label), a, Value::None);
+    }
+    r
 }
 
 pub(crate) fn trace_header<T: Tracer>(tr: &mut T, h: &Header, o: usize, label: &'static str) {
@@ -255,7 +294,7 @@ pub fn decode_message<'a, T: Tracer>(raw: RawMessage<'a>, tr: &mut T) -> Result<
 }
 
 fn trace_unknown<T: Tracer>(tr: &mut T, a: &Attr<'_>) {
-    tr.leaf(Label::UnknownAttr(a.raw_type), a.offset, a.len.into(), Value::Bytes(a.payload));
+    tr.attr(Label::UnknownAttr(a.raw_type), a, Value::Bytes(a.payload));
 }
 
 /// Decodes the payload of a cttimeout message (nfgenmsg + attributes) at datagram `offset`.
@@ -292,26 +331,25 @@ pub fn decode_timeout<'a, T: Tracer>(
     let mut data = None;
     for a in attrs(&payload[NFGENMSG_LEN..], offset + NFGENMSG_LEN) {
         let a = a?;
-        let (o, l) = (a.offset, usize::from(a.len));
         match a.kind() {
             CTA_TIMEOUT_NAME => {
-                let n = a.get_name()?;
-                tr.leaf(Label::Static("CTA_TIMEOUT_NAME"), o, l, Value::Str(n));
+                let n = shown(tr, "CTA_TIMEOUT_NAME", &a, a.get_name())?;
+                tr.attr(Label::Static("CTA_TIMEOUT_NAME"), &a, Value::Str(n));
                 t.name = Some(n);
             }
             CTA_TIMEOUT_L3PROTO => {
-                let v = a.get_be16("CTA_TIMEOUT_L3PROTO")?;
-                tr.leaf(Label::Static("CTA_TIMEOUT_L3PROTO"), o, l, Value::Family(v));
+                let v = shown(tr, "CTA_TIMEOUT_L3PROTO", &a, a.get_be16("CTA_TIMEOUT_L3PROTO"))?;
+                tr.attr(Label::Static("CTA_TIMEOUT_L3PROTO"), &a, Value::Family(v));
                 t.l3proto = Some(v);
             }
             CTA_TIMEOUT_L4PROTO => {
-                let v = a.get_u8("CTA_TIMEOUT_L4PROTO")?;
-                tr.leaf(Label::Static("CTA_TIMEOUT_L4PROTO"), o, l, Value::Protocol(v));
+                let v = shown(tr, "CTA_TIMEOUT_L4PROTO", &a, a.get_u8("CTA_TIMEOUT_L4PROTO"))?;
+                tr.attr(Label::Static("CTA_TIMEOUT_L4PROTO"), &a, Value::Protocol(v));
                 t.l4proto = Some(v);
             }
             CTA_TIMEOUT_USE => {
-                let v = a.get_be32("CTA_TIMEOUT_USE")?;
-                tr.leaf(Label::Static("CTA_TIMEOUT_USE"), o, l, Value::Num(v.into()));
+                let v = shown(tr, "CTA_TIMEOUT_USE", &a, a.get_be32("CTA_TIMEOUT_USE"))?;
+                tr.attr(Label::Static("CTA_TIMEOUT_USE"), &a, Value::Num(v.into()));
                 t.use_count = Some(v);
             }
             CTA_TIMEOUT_DATA => data = Some(a),
@@ -324,15 +362,20 @@ pub fn decode_timeout<'a, T: Tracer>(
     // DATA is read after the other attributes: its meaning depends on L4PROTO, wherever
     // that came.
     if let Some(d) = data {
-        let proto = t.protocol().ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: t.l4proto }))?;
-        tr.enter(Label::Static("CTA_TIMEOUT_DATA"), d.offset, d.len.into(), Value::Protocol(proto.number));
+        let proto = shown(
+            tr,
+            "CTA_TIMEOUT_DATA",
+            &d,
+            t.protocol().ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: t.l4proto })),
+        )?;
+        tr.enter_attr(Label::Static("CTA_TIMEOUT_DATA"), &d, Value::Protocol(proto.number));
         let mut ts = Timeouts::new(proto);
         for n in d.nested() {
             let n = n?;
             match proto.state(n.kind()) {
                 Some(state) => {
-                    let v = n.get_be32(state.kernel)?;
-                    tr.leaf(Label::Static(state.kernel), n.offset, n.len.into(), Value::Seconds(v));
+                    let v = shown(tr, state.kernel, &n, n.get_be32(state.kernel))?;
+                    tr.attr(Label::Static(state.kernel), &n, Value::Seconds(v));
                     ts.set(state, v);
                 }
                 None => {
@@ -409,34 +452,33 @@ fn decode_ext_ack<'a, T: Tracer>(buf: &'a [u8], offset: usize, tr: &mut T) -> Re
     tr.enter(Label::Static("extended ACK"), offset, buf.len(), Value::None);
     for a in attrs(buf, offset) {
         let a = a?;
-        let (o, l) = (a.offset, usize::from(a.len));
         match a.kind() {
             NLMSGERR_ATTR_MSG => {
                 let end = a.payload.iter().position(|&b| b == 0).unwrap_or(a.payload.len());
-                tr.leaf(Label::Static("NLMSGERR_ATTR_MSG"), o, l, Value::Str(&a.payload[..end]));
+                tr.attr(Label::Static("NLMSGERR_ATTR_MSG"), &a, Value::Str(&a.payload[..end]));
                 x.msg = Some(a.payload);
             }
             NLMSGERR_ATTR_OFFS => {
-                let v = a.get_ne32("NLMSGERR_ATTR_OFFS")?;
-                tr.leaf(Label::Static("NLMSGERR_ATTR_OFFS"), o, l, Value::Num(v.into()));
+                let v = shown(tr, "NLMSGERR_ATTR_OFFS", &a, a.get_ne32("NLMSGERR_ATTR_OFFS"))?;
+                tr.attr(Label::Static("NLMSGERR_ATTR_OFFS"), &a, Value::Num(v.into()));
                 x.offset = Some(v);
             }
             NLMSGERR_ATTR_COOKIE => {
-                tr.leaf(Label::Static("NLMSGERR_ATTR_COOKIE"), o, l, Value::Bytes(a.payload));
+                tr.attr(Label::Static("NLMSGERR_ATTR_COOKIE"), &a, Value::Bytes(a.payload));
                 x.cookie = Some(a.payload);
             }
             NLMSGERR_ATTR_MISS_TYPE => {
-                let v = a.get_ne32("NLMSGERR_ATTR_MISS_TYPE")?;
-                tr.leaf(Label::Static("NLMSGERR_ATTR_MISS_TYPE"), o, l, Value::Num(v.into()));
+                let v = shown(tr, "NLMSGERR_ATTR_MISS_TYPE", &a, a.get_ne32("NLMSGERR_ATTR_MISS_TYPE"))?;
+                tr.attr(Label::Static("NLMSGERR_ATTR_MISS_TYPE"), &a, Value::Num(v.into()));
                 x.missing_type = Some(v);
             }
             NLMSGERR_ATTR_MISS_NEST => {
-                let v = a.get_ne32("NLMSGERR_ATTR_MISS_NEST")?;
-                tr.leaf(Label::Static("NLMSGERR_ATTR_MISS_NEST"), o, l, Value::Num(v.into()));
+                let v = shown(tr, "NLMSGERR_ATTR_MISS_NEST", &a, a.get_ne32("NLMSGERR_ATTR_MISS_NEST"))?;
+                tr.attr(Label::Static("NLMSGERR_ATTR_MISS_NEST"), &a, Value::Num(v.into()));
                 x.missing_nest = Some(v);
             }
             NLMSGERR_ATTR_POLICY => {
-                tr.enter(Label::Static("NLMSGERR_ATTR_POLICY"), o, l, Value::None);
+                tr.enter_attr(Label::Static("NLMSGERR_ATTR_POLICY"), &a, Value::None);
                 let mut entries = Vec::new();
                 for p in a.nested() {
                     let p = p?;
@@ -449,8 +491,8 @@ fn decode_ext_ack<'a, T: Tracer>(buf: &'a [u8], offset: usize, tr: &mut T) -> Re
                             continue;
                         }
                     };
-                    let shown = if p.kind() == 1 { Value::PolicyType(value) } else { Value::Num(value) };
-                    tr.leaf(Label::PolicyAttr(p.kind()), p.offset, p.len.into(), shown);
+                    let value_shown = if p.kind() == 1 { Value::PolicyType(value) } else { Value::Num(value) };
+                    tr.attr(Label::PolicyAttr(p.kind()), &p, value_shown);
                     entries.push(PolicyEntry { attr: p.kind(), value });
                 }
                 tr.exit();

@@ -5,7 +5,7 @@
 use crate::consts::{self, NLMSG_HDRLEN, POLICY_ATTRS, POLICY_TYPES};
 use crate::decode::{self, decode_timeout, trace_header, Label, Tracer, Value};
 use crate::error::DecodeError;
-use crate::framing::Header;
+use crate::framing::{Attr, Header};
 use crate::json::hex;
 use crate::{errno, protocol};
 use serde::Serialize;
@@ -94,6 +94,16 @@ fn value_text(v: Value<'_>) -> Option<String> {
             let n = e.unsigned_abs();
             format!("{e} ({}: {})", errno::name(n).unwrap_or("?"), errno::message(n))
         }
+        Value::AttrType(t) => {
+            let mut s = format!("0x{t:04x} type {}", t & consts::NLA_TYPE_MASK);
+            if t & consts::NLA_F_NESTED != 0 {
+                s.push_str(" | NLA_F_NESTED");
+            }
+            if t & consts::NLA_F_NET_BYTEORDER != 0 {
+                s.push_str(" | NLA_F_NET_BYTEORDER");
+            }
+            s
+        }
         Value::PolicyType(t) => match POLICY_TYPES.get(t as usize) {
             Some(n) => format!("{t} ({n})"),
             None => t.to_string(),
@@ -128,9 +138,22 @@ impl Tracer for TreeTracer {
 
     fn exit(&mut self) {
         if self.stack.len() > 1 {
-            let n = self.stack.pop().expect("checked above");
+            let mut n = self.stack.pop().expect("checked above");
+            // The decoder reads DATA last (its meaning depends on L4PROTO); show byte order.
+            n.children.sort_by_key(|c| c.offset);
             self.top().children.push(n);
         }
+    }
+
+    fn attr(&mut self, label: Label, a: &Attr<'_>, value: Value<'_>) {
+        self.enter_attr(label, a, value);
+        self.exit();
+    }
+
+    fn enter_attr(&mut self, label: Label, a: &Attr<'_>, value: Value<'_>) {
+        self.enter(label, a.offset, a.len.into(), value);
+        self.leaf(Label::Static("nla_len"), a.offset, 2, Value::Num(a.len.into()));
+        self.leaf(Label::Static("nla_type"), a.offset + 2, 2, Value::AttrType(a.raw_type));
     }
 
     fn echoed(&mut self, header: &Header, payload: &[u8], offset: usize) {
@@ -166,6 +189,11 @@ pub fn inspect(buf: &[u8]) -> Tree {
         messages: root.children,
         error: d.error.map(|e| TreeError { code: e.code(), offset: e.offset, message: e.to_string() }),
     }
+}
+
+/// The names of a message type and its flags, as the tree shows them: `(type, flags)`.
+pub fn header_names(msg_type: u16, flags: u16) -> (String, Vec<&'static str>) {
+    (consts::msg_type_name(msg_type), consts::flag_names(msg_type, flags))
 }
 
 /// [`inspect`] as JSON text.

@@ -105,6 +105,13 @@ pub fn inspect_json(bytes: &[u8]) -> String {
     inspect::inspect_json(bytes)
 }
 
+/// `{type, flags}`: the names the inspector tree gives a message type and its flags.
+#[wasm_bindgen(js_name = headerNames)]
+pub fn header_names(msg_type: u16, flags: u16) -> String {
+    let (ty, flags) = inspect::header_names(msg_type, flags);
+    serde_json::json!({ "type": ty, "flags": flags }).to_string()
+}
+
 /// nfct's text for every policy or defaults message of a datagram, as JSON text
 /// `{blocks: string[], error?}` (one block per message, without the newline nfct adds).
 #[wasm_bindgen(js_name = formatNfct)]

@@ -10,13 +10,19 @@ export interface FlatNode {
   parent: number;
   path: string;
   hasChildren: boolean;
+  /** An attribute whose only children are its nla_len / nla_type header fields. */
+  headerOnly: boolean;
 }
+
+const HEADER_FIELDS = new Set(['nla_len', 'nla_type']);
 
 export class TreeView {
   flat: FlatNode[] = [];
   private visible: number[] = [];
   selected = -1;
   private collapsed = new Set<string>(['echoed request']);
+  /** Header-only attributes start collapsed; these are the ones opened since. */
+  private opened = new Set<string>();
   private selectedPath: string | undefined;
   private els = new Map<number, HTMLElement>();
 
@@ -45,7 +51,9 @@ export class TreeView {
       sib.set(n.label, k + 1);
       const path = `${prefix}/${n.label}${k ? `#${k}` : ''}`;
       const i = this.flat.length;
-      this.flat.push({ node: n, depth, parent, path, hasChildren: !!n.children?.length });
+      const hasChildren = !!n.children?.length;
+      const headerOnly = hasChildren && n.children!.every((c) => HEADER_FIELDS.has(c.label));
+      this.flat.push({ node: n, depth, parent, path, hasChildren, headerOnly });
       const s = new Map<string, number>();
       for (const c of n.children ?? []) walk(c, depth + 1, i, path, s);
     };
@@ -67,7 +75,7 @@ export class TreeView {
 
   private isCollapsed(i: number): boolean {
     const f = this.flat[i]!;
-    return f.hasChildren && (this.collapsed.has(f.path) || this.collapsed.has(f.node.label));
+    return f.hasChildren && (this.collapsed.has(f.path) || this.collapsed.has(f.node.label) || (f.headerOnly && !this.opened.has(f.path)));
   }
 
   private render(placeholder?: string): void {
@@ -146,6 +154,7 @@ export class TreeView {
       if (this.isCollapsed(p)) {
         this.collapsed.delete(this.flat[p]!.path);
         this.collapsed.delete(this.flat[p]!.node.label);
+        this.opened.add(this.flat[p]!.path);
         changed = true;
       }
     }
@@ -166,7 +175,11 @@ export class TreeView {
     if (want) {
       this.collapsed.delete(f.path);
       this.collapsed.delete(f.node.label);
-    } else this.collapsed.add(f.path);
+      this.opened.add(f.path);
+    } else {
+      this.collapsed.add(f.path);
+      this.opened.delete(f.path);
+    }
     this.render();
     this.els.get(this.selected)?.scrollIntoView({ block: 'nearest' });
   }
@@ -224,6 +237,7 @@ export class TreeView {
         break;
       case '*':
         this.collapsed.clear();
+        for (const f of this.flat) if (f.headerOnly) this.opened.add(f.path);
         this.render();
         break;
       default:

@@ -38,6 +38,15 @@ export function inspect(bytes: Uint8Array): InspectTree {
 }
 
 /**
+ * The names the inspector tree gives a message type and its flags, e.g.
+ * `headerNames(0x0800, 0x0405)` → `{ type: 'IPCTNL_MSG_TIMEOUT_NEW', flags: ['REQUEST', 'ACK', 'CREATE'] }`.
+ * Flag names depend on the type (GET requests: ROOT/MATCH; NEW: REPLACE/EXCL/CREATE; errors: CAPPED/ACK_TLVS).
+ */
+export function headerNames(type: number, flags: number): { type: string; flags: string[] } {
+  return JSON.parse(binding().glue.headerNames(type, flags)) as { type: string; flags: string[] };
+}
+
+/**
  * nfct's text for every policy or defaults message in the datagram, one block each, byte for
  * byte as `nfct` prints them (without the newline nfct adds after each).
  */

@@ -5,7 +5,7 @@ import type * as Glue from '../../wasm/cttimeout_codec.js';
 export interface WasmBinding {
   glue: Pick<
     typeof Glue,
-    'inputBuffer' | 'specBuffer' | 'decodeInput' | 'encodeInput' | 'outputPtr' | 'lastError' | 'decodeJson' | 'inspectJson' | 'formatNfct'
+    'inputBuffer' | 'specBuffer' | 'decodeInput' | 'encodeInput' | 'outputPtr' | 'lastError' | 'decodeJson' | 'inspectJson' | 'formatNfct' | 'headerNames'
   >;
   memory: WebAssembly.Memory;
 }
