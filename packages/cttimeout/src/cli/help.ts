@@ -206,9 +206,10 @@ Reads captured netlink traffic and prints it: hex text (continuous, spaced or he
 -e write=3 -e read=3 ...), or a pcap/pcapng file with LINKTYPE_NETLINK (what --capture writes).
 Without FILE, or with "-", it reads standard input.
 
-Text output is nfct's text of every policy or defaults message (requests and replies), byte
-for byte as nfct prints it; --json prints every datagram with every message decoded (headers,
-ACKs, errors and extended ACKs included). A malformed datagram is reported on standard error
+Text output is nfct's text, byte for byte, of every message that carries timeouts (policies
+and defaults, requests and replies), so a captured "nfct list timeout" decodes to what nfct
+printed; --json prints every datagram with every message decoded (headers, name-only
+requests, ACKs, errors and extended ACKs included). A malformed datagram is reported on standard error
 with the byte where decoding stopped, and the exit status is 1.
 
 Options:

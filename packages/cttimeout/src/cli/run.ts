@@ -395,9 +395,15 @@ async function decodeCommand(file: string | undefined, options: Options, io: Cli
     });
     io.out(json({ format: capture.format, datagrams }));
   } else {
+    // nfct's text for each message that carries timeouts (policies and defaults, requests
+    // and replies); name-only requests, dump requests, ACKs and errors have no nfct text, so
+    // the text of a captured `nfct list/get/default-get` session is exactly what nfct printed.
     for (const d of capture.datagrams) {
-      const r = formatNfct(d.bytes);
-      for (const block of r.blocks) io.out(block + '\n');
+      const r = decode(d.bytes);
+      for (const m of r.messages) {
+        if (m.kind !== 'timeout' || m.timeouts === undefined) continue;
+        for (const block of formatNfct(d.bytes.subarray(m.offset, m.offset + m.header.len)).blocks) io.out(block + '\n');
+      }
       if (r.error) problems.push(`${d.source ?? 'datagram'}: byte ${r.error.offset}: ${r.error.message} (${r.error.code})`);
     }
   }

@@ -1,0 +1,54 @@
+// Runs Debian's nfct and our built CLI side by side, each INSIDE a private network namespace
+// (nsenter --net=/proc/PID/ns/net): never in the machine's own.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { privateNetns, type Netns } from '../helpers/netns.js';
+
+export { privateNetns, type Netns };
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built CLI (npx tsc -p packages/cttimeout/tsconfig.build.json). */
+export const CLI = `${ROOT}packages/cttimeout/dist/cli/main.js`;
+export const NFCT = '/usr/sbin/nfct';
+
+export interface Run {
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+/** Fails the test file early, with the reason, when the CLI has not been built. */
+export function requireBuiltCli(): void {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build with "npx tsc -p packages/cttimeout/tsconfig.build.json" (or npm run build)`);
+  const src = `${ROOT}packages/cttimeout/src/cli/run.ts`;
+  if (statSync(src).mtimeMs > statSync(`${ROOT}packages/cttimeout/dist/cli/run.js`).mtimeMs) {
+    throw new Error(`${CLI} is older than src/cli/run.ts: rebuild before testing`);
+  }
+}
+
+/** Runs a command inside the namespace. */
+export function runIn(ns: Netns, cmd: string, args: readonly string[], opts: { input?: string | Uint8Array; env?: NodeJS.ProcessEnv; prefix?: string[] } = {}): Run {
+  const r = spawnSync('nsenter', [`--net=${ns.path}`, ...(opts.prefix ?? []), cmd, ...args], {
+    input: opts.input,
+    env: opts.env ?? process.env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), status: r.status ?? 128 + (r.signal ? 1 : 0) };
+}
+
+export const nfct = (ns: Netns, args: readonly string[], opts?: Parameters<typeof runIn>[3]): Run => runIn(ns, NFCT, args, opts);
+export const ours = (ns: Netns, args: readonly string[], opts?: Parameters<typeof runIn>[3]): Run => runIn(ns, process.execPath, [CLI, ...args], opts);
+
+/** A command line as the tests write it: words split on spaces, '' for an empty word. */
+export function words(line: string): string[] {
+  return line === '' ? [] : line.split(' ').map((w) => (w === "''" ? '' : w));
+}
+
+/** The HZ our CLI and the kernel use, from the kernel config (as the CLI reads it). */
+export async function kernelMaxSeconds(): Promise<{ hz: number; maxSeconds: number }> {
+  const { detectHz, maxSecondsFor } = await import('../../packages/cttimeout/src/kernel-hz.js');
+  const { hz } = await detectHz();
+  return { hz, maxSeconds: maxSecondsFor(hz) };
+}
