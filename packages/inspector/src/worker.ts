@@ -2,7 +2,7 @@
 // (readCapture), decodes every datagram with the WebAssembly codec in time-boxed slices, and
 // streams message-list rows to the page with progress. It keeps the bytes; the page asks for
 // one message's field tree (inspect) when it is selected. Nothing heavy runs on the page.
-import { decode, init, inspect, readCapture, type Datagram, type DecodedMessage, type InspectNode, type InspectTree } from 'cttimeout/codec';
+import { decode, headerNames, init, inspect, readCapture, type Datagram, type DecodedMessage, type InspectNode, type InspectTree } from 'cttimeout/codec';
 import { Dir, Status, type Detail, type FromWorker, type LoadSummary, type RowChunk, type ToWorker } from './protocol.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -43,15 +43,15 @@ function child(n: InspectNode | undefined, l: string): InspectNode | undefined {
   return n?.children?.find((c) => c.label === l);
 }
 
-/** Learns flag and echoed-request names from the codec's tree of this datagram. */
-function learn(tree: InspectTree, i: number, m: DecodedMessage): void {
-  const node = tree.messages[i];
-  const flags = child(child(node, 'nlmsghdr'), 'nlmsg_flags')?.value;
-  const names = flags?.replace(/^0x[0-9a-f]+\s*/i, '') ?? '';
-  flagNames.set(`${m.header.type}:${m.header.flags}`, names || `0x${m.header.flags.toString(16).padStart(4, '0')}`);
-  if (m.kind === 'ack' || m.kind === 'error') {
-    const echoed = child(node, 'echoed request');
-    echoNames.set(m.request.type, (echoed?.value ?? `0x${m.request.type.toString(16).padStart(4, '0')}`).replace(/^IPCTNL_MSG_TIMEOUT_/, ''));
+/** Learns the flag and echoed-request names of a message from the codec (once per pair). */
+function learn(m: DecodedMessage): void {
+  const key = `${m.header.type}:${m.header.flags}`;
+  if (!flagNames.has(key)) {
+    const names = headerNames(m.header.type, m.header.flags).flags.join('|');
+    flagNames.set(key, names || `0x${m.header.flags.toString(16).padStart(4, '0')}`);
+  }
+  if ((m.kind === 'ack' || m.kind === 'error') && !echoNames.has(m.request.type)) {
+    echoNames.set(m.request.type, headerNames(m.request.type, 0).type.replace(/^IPCTNL_MSG_TIMEOUT_/, ''));
   }
 }
 
@@ -263,14 +263,8 @@ async function load(id: number, input: { text: string } | { file: Blob }, name?:
     const dir = d.direction === 'sent' ? Dir.Sent : d.direction === 'received' ? Dir.Received : Dir.Unknown;
     const time = d.time ?? Number.NaN;
     let tree: InspectTree | undefined;
-    const names = (i: number, m: DecodedMessage) => {
-      if (!flagNames.has(`${m.header.type}:${m.header.flags}`) || ((m.kind === 'ack' || m.kind === 'error') && !echoNames.has(m.request.type))) {
-        tree ??= inspect(d.bytes);
-        learn(tree, i, m);
-      }
-    };
     r.messages.forEach((m, i) => {
-      names(i, m);
+      learn(m);
       const len = Math.min(m.header.len, d.bytes.length - m.offset);
       rows.push({ dgram: di, off: m.offset, len, node: i, malformed: false });
       const status = m.kind === 'error' ? Status.KernelError : m.kind === 'ack' ? Status.Ok : Status.Neutral;
