@@ -1,0 +1,116 @@
+// The nfct grammar (nfct.ts), our option extraction (options.ts) and our strict checks
+// (strict.ts), without a kernel: pure functions.
+import { describe, expect, it } from 'vitest';
+import { parseNfct, prefixMatch, NFCT_COMMANDS, NFCT_SUBSYSTEMS, type NfctParse } from '../../packages/cttimeout/src/cli/nfct.js';
+import { extractOptions } from '../../packages/cttimeout/src/cli/options.js';
+import { checkName, parseSeconds, pairsToTimeouts } from '../../packages/cttimeout/src/cli/strict.js';
+
+const parse = (line: string): NfctParse => parseNfct(line === '' ? [] : line.split(' ').map((w) => (w === "''" ? '' : w)));
+const code = (line: string) => {
+  const r = parse(line);
+  return r.kind === 'error' ? r.error.code : r.kind;
+};
+const command = (line: string) => {
+  const r = parse(line);
+  if (r.kind !== 'timeout') throw new Error(`${line}: ${JSON.stringify(r)}`);
+  return r.command;
+};
+
+describe('nfct prefix matching', () => {
+  it('takes the first entry the word is a prefix of, in nfct order', () => {
+    const cases: Array<[string, string | undefined]> = [
+      ['', 'list'], ['l', 'list'], ['a', 'add'], ['d', 'delete'], ['de', 'delete'], ['del', 'delete'], ['def', 'default-set'],
+      ['default-', 'default-set'], ['default-g', 'default-get'], ['g', 'get'], ['f', 'flush'], ['di', 'disable'],
+      ['lists', undefined], ['List', undefined], ['update', undefined], ['x', undefined],
+    ];
+    for (const [w, c] of cases) expect(prefixMatch(NFCT_COMMANDS, w), w).toBe(c);
+    expect(prefixMatch(NFCT_SUBSYSTEMS, 'help')).toBe('helper');
+    expect(prefixMatch(NFCT_SUBSYSTEMS, 'h')).toBe('helper');
+    expect(prefixMatch(NFCT_SUBSYSTEMS, 'v')).toBe('version');
+    expect(prefixMatch(NFCT_SUBSYSTEMS, '')).toBe('timeout');
+  });
+
+  it('accepts COMMAND SUBSYSTEM and the legacy SUBSYSTEM COMMAND', () => {
+    expect(command('list timeout')).toEqual({ command: 'list' });
+    expect(command('timeout list')).toEqual({ command: 'list' });
+    expect(command('t l')).toEqual({ command: 'list' });
+    expect(command("'' ''")).toEqual({ command: 'list' });
+    expect(command('d t x')).toEqual({ command: 'delete', name: 'x' });
+    expect(command('timeout update x inet tcp close 1')).toMatchObject({ command: 'update', name: 'x', protocol: 'tcp' });
+    expect(code('list version')).toBe('version');
+    expect(code('version get')).toBe('version');
+    expect(code('list helper')).toBe('subsystem-unsupported');
+    expect(code('list help')).toBe('subsystem-unsupported');
+  });
+
+  it('reports what nfct reports, in nfct order', () => {
+    expect(code('')).toBe('USAGE');
+    expect(code('list')).toBe('USAGE');
+    expect(code('foo timeout')).toBe('UNKNOWN_SUBSYSTEM');
+    expect(code('list foo')).toBe('UNKNOWN_SUBSYSTEM');
+    expect(code('timeout foo')).toBe('UNKNOWN_COMMAND');
+    expect(code('version foo')).toBe('UNKNOWN_COMMAND');
+    expect(code('disable timeout')).toBe('NO_SUCH_COMMAND');
+    expect(code('list timeout x')).toBe('TOO_MANY_ARGUMENTS');
+    expect(code('flush timeout x')).toBe('TOO_MANY_ARGUMENTS');
+    expect(code('get timeout')).toBe('MISSING_NAME');
+    expect(code('delete timeout a b')).toBe('TOO_MANY_ARGUMENTS');
+    expect(code('add timeout x inet')).toBe('MISSING_PARAMETERS');
+    expect(code('default-set timeout inet tcp')).toBe('MISSING_PARAMETERS');
+    expect(code('default-get timeout inet')).toBe('MISSING_PARAMETERS');
+    expect(code('add timeout x ip tcp close 1')).toBe('UNKNOWN_FAMILY');
+    expect(code('add timeout x inet 6 close 1')).toBe('UNKNOWN_PROTOCOL');
+    expect(code('add timeout x inet Tcp close 1')).toBe('UNKNOWN_PROTOCOL');
+    expect(code('add timeout x inet mptcp close 1')).toBe('UNKNOWN_PROTOCOL');
+    // A wrong state is found before a missing value; a trailing odd word is never looked up.
+    expect(code('add timeout x inet tcp bogus 1 close')).toBe('WRONG_STATE');
+    expect(code('add timeout x inet tcp close 1 bogus')).toBe('MISSING_VALUE');
+    expect(code('add timeout x inet sctp heartbeat_sent 1')).toBe('WRONG_STATE');
+    expect(code('update timeout x inet sctp heartbeat_sent 1')).toBe('timeout');
+  });
+
+  it('reads FAMILY, PROTO and case-insensitive STATE VALUE pairs, keeping values as typed', () => {
+    expect(command('add timeout x inet6 ipv6-icmp TimeOut 5')).toEqual({
+      command: 'add', name: 'x', family: 'inet6', protocol: 'icmpv6', protocolWord: 'ipv6-icmp', pairs: [{ state: 'TIMEOUT', typed: 'TimeOut', value: '5' }],
+    });
+    expect(command('add timeout x inet UDPLite replied -1').pairs).toEqual([{ state: 'REPLIED', typed: 'replied', value: '-1' }]);
+    expect(command('add timeout x inet tcp')).toMatchObject({ pairs: [] });
+    expect(command('default-get timeout inet generic a b')).toEqual({ command: 'default-get', family: 'inet', protocol: 'generic', protocolWord: 'generic', ignored: ['a', 'b'] });
+    // strcasecmp folds ASCII only: a dotless ı is not an i.
+    expect(code('add timeout x inet tcp establıshed 1')).toBe('WRONG_STATE');
+  });
+});
+
+describe('our options', () => {
+  it('are taken from anywhere; nfct words pass through, "-1" included; "--" ends them', () => {
+    const { options, words } = extractOptions(['--json', 'add', 'timeout', 'x', '--netns=blue', 'inet', 'tcp', 'close', '-1', '--capture', 'f.pcap', '--', '--json', '-h']);
+    expect(words).toEqual(['add', 'timeout', 'x', 'inet', 'tcp', 'close', '-1', '--json', '-h']);
+    expect(options).toMatchObject({ json: true, netns: 'blue', capture: 'f.pcap', help: false });
+    expect(extractOptions(['-f', '-', 'apply']).options.file).toBe('-');
+    expect(() => extractOptions(['--jason'])).toThrow(/unknown option --jason/);
+    expect(() => extractOptions(['--netns'])).toThrow(/--netns needs a value/);
+    expect(() => extractOptions(['--json=1'])).toThrow(/takes no value/);
+    expect(() => extractOptions(['--netns', 'a', '--netns', 'b'])).toThrow(/given twice/);
+  });
+});
+
+describe('strict names and numbers', () => {
+  it('names: at most 31 bytes of UTF-8', () => {
+    expect(checkName('x'.repeat(31))).toBe('x'.repeat(31));
+    expect(checkName('é'.repeat(15))).toBe('é'.repeat(15)); // 30 bytes
+    expect(() => checkName('é'.repeat(16))).toThrow(/32 bytes.*cut it to "ééééééééééééééé"/);
+    expect(checkName('')).toBe('');
+  });
+
+  it('seconds: digits only, at most the HZ limit, with what atoi would have made of it', () => {
+    expect(parseSeconds('0', 'v', 100, 250)).toBe(0);
+    expect(parseSeconds('007', 'v', 100, 250)).toBe(7);
+    expect(parseSeconds('100', 'v', 100, 250)).toBe(100);
+    expect(() => parseSeconds('101', 'v', 100, 250)).toThrow(/at most 100 .*HZ=250/);
+    expect(() => parseSeconds('abc', 'v', 100, 250)).toThrow(/atoi would read it as 0/);
+    expect(() => parseSeconds('-1', 'v', 100, 250)).toThrow(/negative.*4294967295/);
+    expect(() => parseSeconds('10s', 'v', 100, 250)).toThrow(/atoi would read it as 10/);
+    for (const bad of ['', ' 5', '5 ', '+5', '1e3', '0x10', '5.0']) expect(() => parseSeconds(bad, 'v', 1e6, 250), bad).toThrow();
+    expect(pairsToTimeouts([{ state: 'CLOSE', typed: 'close', value: '1' }, { state: 'CLOSE', typed: 'CLOSE', value: '2' }], 100, 250)).toEqual({ CLOSE: 2 });
+  });
+});
