@@ -73,7 +73,7 @@ describe('nfct prefix matching', () => {
     expect(command('add timeout x inet6 ipv6-icmp TimeOut 5')).toEqual({
       command: 'add', name: 'x', family: 'inet6', protocol: 'icmpv6', protocolWord: 'ipv6-icmp', pairs: [{ state: 'TIMEOUT', typed: 'TimeOut', value: '5' }],
     });
-    expect(command('add timeout x inet UDPLite replied -1').pairs).toEqual([{ state: 'REPLIED', typed: 'replied', value: '-1' }]);
+    expect(command('add timeout x inet UDPLite replied -1')).toMatchObject({ pairs: [{ state: 'REPLIED', typed: 'replied', value: '-1' }] });
     expect(command('add timeout x inet tcp')).toMatchObject({ pairs: [] });
     expect(command('default-get timeout inet generic a b')).toEqual({ command: 'default-get', family: 'inet', protocol: 'generic', protocolWord: 'generic', ignored: ['a', 'b'] });
     // strcasecmp folds ASCII only: a dotless ı is not an i.
