@@ -174,6 +174,13 @@ const scenarios: Record<string, () => Step[]> = {
     'default-get timeout inet udp',
   ],
   'a state given twice: the last value wins': () => ['add timeout tw inet tcp established 5 ESTABLISHED 6', 'get timeout tw'],
+  'a dump of 600 policies over many datagrams (made by nfct in both namespaces)': () => [
+    { sh: ['sh', '-c', 'for i in $(seq 1 600); do /usr/sbin/nfct add timeout "policy-$i" inet$([ $((i % 2)) = 0 ] && echo 6) udp replied $i || exit 1; done'] },
+    'list timeout',
+    'get timeout policy-600',
+    'flush timeout',
+    'list timeout',
+  ],
   'many policies: list order is creation order': () => [
     'add timeout p1 inet tcp established 1',
     'add timeout p2 inet6 udp replied 2',
