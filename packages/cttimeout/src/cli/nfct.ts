@@ -83,6 +83,7 @@ function commandOf(word: string): CommandWord | undefined {
 }
 
 const USAGE = 'usage: cttimeout COMMAND timeout [PARAMETERS...] (see cttimeout --help)';
+const COMMAND_LIST = 'list, add, delete, get, flush, default-set, default-get, update, apply, decode';
 
 /**
  * Parses positional words (argv without the program name and without our --options) the way
@@ -101,10 +102,10 @@ export function parseNfct(words: readonly string[]): NfctParse {
     // Legacy order, SUBSYSTEM COMMAND (nfct before 2015).
     subsystem = prefixMatch(NFCT_SUBSYSTEMS, first);
     if (subsystem === undefined) {
-      return fail('UNKNOWN_SUBSYSTEM', `"${first}" is neither a command (${NFCT_COMMANDS.join(', ')}, ${EXTENSION_COMMANDS.join(', ')}) nor a subsystem (timeout); ${USAGE}`);
+      return fail('UNKNOWN_SUBSYSTEM', `"${first}" is neither a command (${COMMAND_LIST}) nor a subsystem (timeout); ${USAGE}`);
     }
     command = commandOf(second);
-    if (command === undefined) return fail('UNKNOWN_COMMAND', `unknown command "${second}" after "${first}" (commands: ${NFCT_COMMANDS.join(', ')}, ${EXTENSION_COMMANDS.join(', ')})`);
+    if (command === undefined) return fail('UNKNOWN_COMMAND', `unknown command "${second}" after "${first}" (commands: ${COMMAND_LIST})`);
     commandWord = second;
     subsystemWord = first;
   } else {
@@ -158,7 +159,7 @@ export function parseTimeout(command: CommandWord, args: readonly string[]): Res
       return { command, family, protocol, protocolWord: args[1]!, ignored: args.slice(2) };
     }
     case 'disable':
-      return err('NO_SUCH_COMMAND', 'the timeout subsystem has no "disable" command; commands: list, add, delete, get, flush, default-set, default-get, update, apply, decode');
+      return err('NO_SUCH_COMMAND', `the timeout subsystem has no "disable" command; commands: ${COMMAND_LIST}`);
   }
 }
 
