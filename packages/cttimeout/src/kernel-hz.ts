@@ -1,7 +1,7 @@
 // The kernel stores `seconds * HZ` in 32 bits without an overflow check (PROTOCOL.md §2.1),
 // so the largest safe timeout depends on CONFIG_HZ. Read it from the kernel's config when it
 // is published; otherwise assume HZ=1000, the highest Linux offers, which is safe everywhere.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 
@@ -15,8 +15,10 @@ function parse(config: string): number | undefined {
 /** CONFIG_HZ of the running kernel, and where it was found. */
 export async function detectHz(): Promise<{ hz: number; source: string }> {
   const sources: Array<[string, () => Promise<string>]> = [
-    ['/proc/config.gz', async () => gunzipSync(await readFile('/proc/config.gz')).toString('latin1')],
-    [`/boot/config-${release()}`, () => readFile(`/boot/config-${release()}`, 'latin1')],
+    // Small files read synchronously: this runs once per open, and the promise machinery of
+    // fs/promises costs more than the read.
+    ['/proc/config.gz', async () => gunzipSync(readFileSync('/proc/config.gz')).toString('latin1')],
+    [`/boot/config-${release()}`, async () => readFileSync(`/boot/config-${release()}`, 'latin1')],
   ];
   for (const [source, read] of sources) {
     try {

@@ -13,7 +13,6 @@ import { toKernelPolicy, type Policy } from '../policy.js';
 import { commandHelp } from './help.js';
 import { NFCT_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
 import { extractOptions, type Options } from './options.js';
-import { readPolicyFile } from './policy-file.js';
 import { checkName, CliError, pairsToTimeouts } from './strict.js';
 
 export interface CliIo {
@@ -301,6 +300,8 @@ async function apply(options: Options, io: CliIo): Promise<number> {
   } catch (e) {
     throw new CliError(`cannot read ${fileName}: ${(e as Error).message}`, 'ERR_READ');
   }
+  // Loaded here, not at start-up: the YAML parser is most of the CLI's import time.
+  const { readPolicyFile } = await import('./policy-file.js');
   const policies = readPolicyFile(Buffer.from(bytes).toString('utf8'), fileName, hz.maxSeconds, hz.hz);
   let result: ApplyResult;
   try {

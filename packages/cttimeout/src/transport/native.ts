@@ -12,20 +12,17 @@ export type { NativeEvent, NativeOpenError, NativeOpenOptions, NativeSocket } fr
 const require = createRequire(import.meta.url);
 let cached: NativeBinding | undefined;
 
-/** 'x64-gnu', 'arm64-musl', ...: the suffix napi-rs gives the .node file. */
-function triple(): string {
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  const libc = report?.header?.glibcVersionRuntime ? 'gnu' : 'musl';
-  return `${process.arch}-${libc}`;
-}
-
 /** Where the addon is looked for, in order. */
 export function addonPaths(): string[] {
-  const file = `cttimeout-socket.linux-${triple()}.node`;
   const paths: string[] = [];
   if (process.env.CTTIMEOUT_NATIVE_PATH) paths.push(process.env.CTTIMEOUT_NATIVE_PATH);
-  // src/transport/ and dist/transport/ both sit two levels below the package root.
-  paths.push(fileURLToPath(new URL(`../../native/${file}`, import.meta.url)));
+  // napi-rs names the file by platform, arch and libc. Both libc builds are tried (a musl
+  // build does not load on glibc and vice versa), which is cheaper than asking
+  // process.report which libc this is. src/transport/ and dist/transport/ both sit two
+  // levels below the package root.
+  for (const libc of ['gnu', 'musl']) {
+    paths.push(fileURLToPath(new URL(`../../native/cttimeout-socket.linux-${process.arch}-${libc}.node`, import.meta.url)));
+  }
   return paths;
 }
 
