@@ -1,7 +1,8 @@
 // `npm run bench:nfct`: the same jobs done by Debian's nfct and by cttimeout, side by side in
 // one run, inside a private network namespace (never the machine's own):
-//   create N policies: nfct add × N processes, cttimeout add × N processes, one
-//                      `cttimeout apply -f` process, CtTimeout.apply in-process (batched)
+//   create policies:   nfct add × P processes vs cttimeout add × P processes (start-up cost);
+//                      nfct add × N vs one `cttimeout apply -f` process, and vs
+//                      CtTimeout.apply in-process (batched)
 //   list N policies:   nfct list, cttimeout list (processes), CtTimeout.list() in-process
 //   get one policy:    nfct get, cttimeout get (processes): mostly process start-up
 // Each figure is the median of ROUNDS runs. Ratios are nfct's time / ours (> 1: we are faster).
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { CtTimeout } from '../../packages/cttimeout/dist/index.js';
 
 const N = Number(process.env.POLICIES ?? 1000);
+// One process per policy measures start-up more than work: 100 are enough to show it.
+const P = Math.min(N, Number(process.env.PROCESSES ?? 100));
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const cli = new URL('../../packages/cttimeout/dist/cli/main.js', import.meta.url).pathname;
 
@@ -42,13 +45,15 @@ const rows = [];
 const row = (job, nfct, ours, how) => rows.push({ job, nfct, ours, how });
 
 // create
-const create = { nfct: [], cliAdd: [], cliApply: [], api: [] };
+const create = { nfctP: [], nfct: [], cliAdd: [], cliApply: [], api: [] };
 const ct = await CtTimeout.open();
 for (let r = 0; r < ROUNDS; r++) {
   flush();
   create.nfct.push(ms(() => names.forEach((n) => sh('nfct', ['add', 'timeout', n, 'inet', 'tcp', 'established', '3000', 'close', '10']))));
   flush();
-  create.cliAdd.push(ms(() => names.forEach((n) => sh(process.execPath, [cli, 'add', 'timeout', n, 'inet', 'tcp', 'established', '3000', 'close', '10']))));
+  create.nfctP.push(ms(() => names.slice(0, P).forEach((n) => sh('nfct', ['add', 'timeout', `${n}x`, 'inet', 'tcp', 'established', '3000', 'close', '10']))));
+  flush();
+  create.cliAdd.push(ms(() => names.slice(0, P).forEach((n) => sh(process.execPath, [cli, 'add', 'timeout', n, 'inet', 'tcp', 'established', '3000', 'close', '10']))));
   flush();
   create.cliApply.push(ms(() => sh(process.execPath, [cli, 'apply', '-f', file])));
   flush();
@@ -56,9 +61,9 @@ for (let r = 0; r < ROUNDS; r++) {
   await ct.apply(policies);
   create.api.push(performance.now() - t0);
 }
-row(`create ${N} policies`, median(create.nfct), median(create.cliAdd), `nfct add × ${N} vs cttimeout add × ${N} (processes)`);
-row(`create ${N} policies`, median(create.nfct), median(create.cliApply), 'nfct add × N vs one cttimeout apply -f');
-row(`create ${N} policies`, median(create.nfct), median(create.api), 'nfct add × N vs CtTimeout.apply (in-process)');
+row(`create ${P} policies, a process each`, median(create.nfctP), median(create.cliAdd), `nfct add × ${P} vs cttimeout add × ${P}`);
+row(`create ${N} policies`, median(create.nfct), median(create.cliApply), `nfct add × ${N} vs one cttimeout apply -f`);
+row(`create ${N} policies`, median(create.nfct), median(create.api), `nfct add × ${N} vs CtTimeout.apply (in-process)`);
 
 // list and get (the table now holds N policies)
 const list = { nfct: [], cli: [], api: [] };
