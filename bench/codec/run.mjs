@@ -5,7 +5,7 @@
 //           datagrams like the kernel's) into policy objects
 // Each figure is the median of ROUNDS rounds, after a warm-up.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { decode, encodeBatch, encodeRequest } from '../../packages/cttimeout/dist/codec/node.js';
@@ -14,6 +14,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const POLICIES = 10_000;
 const here = new URL('.', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cttimeout-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 // A kernel-shaped dump: the captured reply B.policy with a distinct 8-character name each.
 const caps = JSON.parse(readFileSync(new URL('../../test/fixtures/protocol-md-captures.json', import.meta.url), 'utf8'));

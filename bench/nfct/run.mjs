@@ -7,7 +7,7 @@
 //   get one policy:    nfct get, cttimeout get (processes): mostly process start-up
 // Each figure is the median of ROUNDS runs. Ratios are nfct's time / ours (> 1: we are faster).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CtTimeout } from '../../packages/cttimeout/dist/index.js';
@@ -37,6 +37,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const names = Array.from({ length: N }, (_, i) => `p${String(i).padStart(6, '0')}`);
 const policies = names.map((name) => ({ name, family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 3000, CLOSE: 10 } }));
 const dir = mkdtempSync(join(tmpdir(), 'cttimeout-bench-nfct-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'policies.json');
 writeFileSync(file, JSON.stringify(policies));
 const flush = () => sh('nfct', ['flush', 'timeout']);
