@@ -5,7 +5,7 @@ import { decodeStrict, encodeBatch, encodeRequest } from './codec/api.js';
 import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from './codec/types.js';
 import { detectHz, maxSecondsFor } from './kernel-hz.js';
 import { checkPolicy, policySpec, toKernelPolicy, usage, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
-import { NetlinkTransport } from './transport/index.js';
+import { NetlinkTransport } from './transport/transport.js';
 
 export interface OpenOptions {
   /** Network namespace: a path (/proc/PID/ns/net, /run/netns/NAME) or a name under /run/netns. */

@@ -1,0 +1,168 @@
+// The package as users get it: `npm pack` of packages/cttimeout (with its built WebAssembly and
+// addon), installed into a fresh Node ESM project, into a workspace of a fresh npm monorepo and
+// into a Vite browser app, and used for real in each; plus publint and are-the-types-wrong.
+// Kernel work runs under `unshare -n`, in a namespace of its own.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decode, encodeRequest } from '../../packages/cttimeout/src/codec/node.js';
+import { launchChromium, serveStatic } from '../helpers/browser.js';
+import { bytes, toHex } from '../helpers/fixtures.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+let dir: string;
+let tarball: string;
+
+const npm = (cwd: string, args: string[]) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+function project(name: string, files: Record<string, string>): string {
+  const p = join(dir, name);
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(p, f, '..'), { recursive: true });
+    writeFileSync(join(p, f), text);
+  }
+  return p;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cttimeout-packaging-'));
+  const out = execFileSync('npm', ['pack', '--pack-destination', dir, '--json', '--loglevel=error'], { cwd: join(root, 'packages/cttimeout') }).toString();
+  tarball = join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
+}, 120_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the build output, the WebAssembly, the addon and the bin, and nothing else', () => {
+    const files = execFileSync('tar', ['tzf', tarball]).toString().trim().split('\n');
+    for (const f of ['package/dist/index.js', 'package/dist/codec/index.js', 'package/dist/codec/node.d.ts', 'package/wasm/cttimeout_codec_bg.wasm', 'package/native/cttimeout-socket.linux-x64-gnu.node', 'package/bin/cttimeout.js', 'package/LICENSE', 'package/README.md']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.startsWith('package/src/') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'))).toEqual([]);
+  });
+
+  it('passes publint and are-the-types-wrong (ESM only)', () => {
+    expect(execFileSync(bin('publint'), [join(root, 'packages/cttimeout')]).toString()).toContain('All good');
+    // --profile esm-only: no CommonJS entry, by design. ./codec.wasm is an asset, not a module.
+    const r = spawnSync(bin('attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './codec.wasm', '--format', 'ascii'], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+});
+
+describe('installed into a fresh Node ESM project', () => {
+  it('encodes, decodes, talks to the kernel in a private namespace, and runs the bin', () => {
+    const p = project('esm-app', {
+      'package.json': JSON.stringify({ name: 'esm-app', private: true, type: 'module' }),
+      'app.mjs': `
+        import { CtTimeout, decode, encodeRequest, formatNfct } from 'cttimeout';
+        import * as codec from 'cttimeout/codec';
+        const ct = await CtTimeout.open();
+        await ct.add({ name: 'web', family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 3000 } });
+        const got = await ct.get('web');
+        await ct.delete('web');
+        const after = await ct.list().toArray();
+        await ct.close();
+        const bytes = encodeRequest({ op: 'GET', name: 'web', seq: 7 });
+        console.log(JSON.stringify({
+          established: got.timeouts.ESTABLISHED, use: got.use, after: after.length,
+          same: codec.decode === decode, seq: decode(bytes).messages[0].header.seq,
+        }));
+      `,
+    });
+    npm(p, ['install', tarball]);
+    const r = spawnSync('unshare', ['-n', process.execPath, 'app.mjs'], { cwd: p, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ established: 3000, use: 1, after: 0, same: true, seq: 7 });
+    const cli = spawnSync('unshare', ['-n', 'sh', '-c', 'npx cttimeout add timeout t inet udp replied 9 && npx cttimeout get timeout t'], { cwd: p, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toBe('.t = {\n\t.l3proto = 2,\n\t.l4proto = 17,\n\t.policy = {\n\t\t.UNREPLIED = 30,\n\t\t.REPLIED = 9,\n\t},\n};\n');
+  });
+});
+
+describe('installed into a workspace of a fresh npm monorepo', () => {
+  it('resolves through the hoisted node_modules, type-checks with NodeNext, and runs', () => {
+    const p = project('mono', {
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+      'packages/edge/package.json': JSON.stringify({ name: '@mono/edge', private: true, type: 'module', dependencies: { cttimeout: `file:${tarball}` } }),
+      'packages/edge/tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, outDir: 'dist', skipLibCheck: false, types: [] }, include: ['src'] }),
+      'packages/edge/src/index.ts': `
+        import { CtTimeout, type Policy } from 'cttimeout';
+        import { decode, type DecodedMessage } from 'cttimeout/codec';
+        export const policies: Policy[] = [{ name: 'dns', family: 'inet', protocol: 'udp', timeouts: { UNREPLIED: 5 } }];
+        export async function sync(): Promise<number> {
+          const ct = await CtTimeout.open();
+          try {
+            await ct.apply(policies);
+            return (await ct.list().toArray()).length;
+          } finally {
+            await ct.close();
+          }
+        }
+        export const kinds = (b: Uint8Array): DecodedMessage['kind'][] => decode(b).messages.map((m) => m.kind);
+      `,
+      'packages/edge/bad.ts': `
+        import type { Policy } from 'cttimeout';
+        export const p: Policy = { name: 'x', family: 'inet', protocol: 'udp', timeouts: { ESTABLISHED: 5 } };
+      `,
+    });
+    npm(p, ['install']);
+    // hoisted to the monorepo root, not nested in the workspace
+    expect(execFileSync('node', ['-p', "require.resolve('cttimeout/package.json')"], { cwd: join(p, 'packages/edge') }).toString().trim()).toBe(join(p, 'node_modules/cttimeout/package.json'));
+    execFileSync(bin('tsc'), ['-p', 'packages/edge/tsconfig.json'], { cwd: p });
+    // the literal types reach the consumer: a TCP state on a UDP policy does not compile
+    const bad = spawnSync(bin('tsc'), ['--noEmit', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--strict', 'packages/edge/bad.ts'], { cwd: p, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toContain('ESTABLISHED');
+    const r = spawnSync('unshare', ['-n', process.execPath, '--input-type=module', '-e', `import('@mono/edge/dist/index.js').catch(() => import('./packages/edge/dist/index.js')).then(async (m) => console.log(await m.sync(), JSON.stringify(m.kinds(Uint8Array.from(Buffer.from('${toHex(bytes('C.done'))}', 'hex'))))))`], { cwd: p, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('1 ["done"]');
+  });
+});
+
+describe('installed into a Vite browser app (codec only)', () => {
+  it('bundles the WebAssembly and decodes and encodes in Chromium like Node', async () => {
+    const hex = toHex(bytes('B.policy'));
+    const p = project('vite-app', {
+      'package.json': JSON.stringify({ name: 'vite-app', private: true, type: 'module' }),
+      'index.html': '<!doctype html><html><body><pre id="out">loading</pre><script type="module" src="/main.js"></script></body></html>',
+      // 'cttimeout' itself must resolve to the codec in the browser.
+      'main.js': `
+        import { init, decode, encodeRequest } from 'cttimeout';
+        import { formatNfct } from 'cttimeout/codec';
+        await init();
+        const b = new Uint8Array('${hex}'.match(/../g).map((h) => parseInt(h, 16)));
+        const enc = encodeRequest({ op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3000 } });
+        document.getElementById('out').textContent = JSON.stringify({ decoded: decode(b), text: formatNfct(b).blocks, encoded: Array.from(enc) });
+      `,
+    });
+    npm(p, ['install', tarball]);
+    // The repo's vite (its node_modules are not needed by the app itself).
+    execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: p });
+    const assets = execFileSync('ls', [join(p, 'dist/assets')]).toString();
+    expect(assets).toMatch(/\.wasm/);
+    const server = await serveStatic(join(p, 'dist'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.getElementById('out')?.textContent !== 'loading', undefined, { timeout: 20_000 });
+      const got = JSON.parse((await page.textContent('#out'))!);
+      expect(errors).toEqual([]);
+      expect(got.decoded).toStrictEqual(decode(bytes('B.policy')));
+      expect(got.decoded.messages[0].timeouts.ESTABLISHED).toBe(100);
+      expect(got.text[0]).toMatch(/^\.test-tcp = \{\n/);
+      expect(got.encoded).toEqual(Array.from(encodeRequest({ op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3000 } })));
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
