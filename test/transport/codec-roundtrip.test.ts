@@ -1,21 +1,16 @@
 // Every operation of PROTOCOL.md §2 with request bytes from the codec (encodeRequest /
 // encodeBatch) and every reply chunk decoded by the codec in one call, against the real
 // kernel in a private network namespace.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOLS, decode, encodeBatch, encodeRequest, type DecodedMessage, type RequestSpec } from '../../packages/cttimeout/src/codec/node.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { type Netns, privateNetns } from './helpers.js';
+import { type Netns, useTransport } from './helpers.js';
 
 let ns: Netns;
 let t: NetlinkTransport;
-
-beforeAll(async () => {
-  ns = await privateNetns();
-  t = await NetlinkTransport.open({ netns: ns.path });
-});
-afterAll(async () => {
-  await t?.close();
-  ns?.dispose();
+useTransport((n, tr) => {
+  ns = n;
+  t = tr;
 });
 
 /** Sends a codec-built request; decodes each chunk with one codec call. */

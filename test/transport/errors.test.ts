@@ -1,24 +1,19 @@
 // Every error the transport promises, as a typed CtTimeoutError with a distinct code, against
 // the real kernel in a private network namespace.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { loadNative } from '../../packages/cttimeout/src/transport/native.js';
 import {
   type Netns, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, TCP,
-  captured, defaultGet, deletePolicy, dumpPolicies, getPolicy, messages, nameOf, newPolicy, privateNetns,
+  captured, defaultGet, deletePolicy, dumpPolicies, getPolicy, messages, nameOf, newPolicy, useTransport,
 } from './helpers.js';
 
 let ns: Netns;
 let t: NetlinkTransport;
-
-beforeAll(async () => {
-  ns = await privateNetns();
-  t = await NetlinkTransport.open({ netns: ns.path });
-});
-afterAll(async () => {
-  await t?.close();
-  ns?.dispose();
+useTransport((n, tr) => {
+  ns = n;
+  t = tr;
 });
 
 const open = (extra: Record<string, unknown>) => NetlinkTransport.open({ netns: ns.path, ...extra } as never);

@@ -5,7 +5,29 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { captures } from '../helpers/fixtures.js';
 
-export { privateNetns, type Netns } from '../helpers/netns.js';
+import { afterAll, beforeAll } from 'vitest';
+import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
+import { privateNetns, type Netns } from '../helpers/netns.js';
+
+export { privateNetns, type Netns };
+
+/**
+ * A private network namespace and a transport opened in it, for a whole test file: registers
+ * the vitest hooks and hands both to `use` once they exist; closes and removes them after.
+ */
+export function useTransport(use: (ns: Netns, t: NetlinkTransport) => void): void {
+  let ns: Netns | undefined;
+  let t: NetlinkTransport | undefined;
+  beforeAll(async () => {
+    ns = await privateNetns();
+    t = await NetlinkTransport.open({ netns: ns.path });
+    use(ns, t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    ns?.dispose();
+  });
+}
 
 export const NLM_F_REQUEST = 0x01;
 export const NLM_F_MULTI = 0x02;

@@ -2,23 +2,18 @@
 // private network namespace. Requests are the captured nfct bytes of PROTOCOL.md §7 (the
 // codec's golden bytes) and bytes built here; the transport assigns the sequence numbers.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import {
   type Netns, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE, NLM_F_REQUEST, TCP, UDP,
-  captured, defaultGet, defaultSet, deletePolicy, dumpPolicies, flushPolicies, getPolicy, messages, nameOf, newPolicy, privateNetns, timeouts, attrs,
+  captured, defaultGet, defaultSet, deletePolicy, dumpPolicies, flushPolicies, getPolicy, messages, nameOf, newPolicy, useTransport, timeouts, attrs,
 } from './helpers.js';
 
 let ns: Netns;
 let t: NetlinkTransport;
-
-beforeAll(async () => {
-  ns = await privateNetns();
-  t = await NetlinkTransport.open({ netns: ns.path });
-});
-afterAll(async () => {
-  await t?.close();
-  ns?.dispose();
+useTransport((n, tr) => {
+  ns = n;
+  t = tr;
 });
 
 describe('PROTOCOL.md §2 operations round-trip', () => {
