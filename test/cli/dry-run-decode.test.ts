@@ -2,23 +2,17 @@
 // decode (strace, hex, pcap in; nfct's text or JSON out), --help, --version and the npm bin.
 // Every CLI run happens inside a private network namespace, dry runs included.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../packages/cttimeout/src/codec/node.js';
-import { nfct, ours, privateNetns, requireBuiltCli, ROOT, runIn, words, type Netns } from './helpers.js';
+import { nfct, ours, useNetnsAndDir, ROOT, runIn, words, type Netns } from './helpers.js';
 
 let ns: Netns;
 let dir: string;
-beforeAll(async () => {
-  requireBuiltCli();
-  ns = await privateNetns();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-cli-'));
-});
-afterAll(() => {
-  ns?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+useNetnsAndDir((n, d) => {
+  ns = n;
+  dir = d;
 });
 
 /** Runs nfct under strace in the namespace; returns strace's text (hexdumps of fd 3). */

@@ -2,22 +2,16 @@
 // file in its own private network namespace (state is checked through Debian's nfct where it
 // can be, so the checks do not depend on our own output).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, runIn, words, type Netns } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { kernelMaxSeconds, nfct, ours, privateNetns, useNetnsAndDir, runIn, words, type Netns } from './helpers.js';
 
 let ns: Netns;
 let dir: string;
-beforeAll(async () => {
-  requireBuiltCli();
-  ns = await privateNetns();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-cli-'));
-});
-afterAll(() => {
-  ns?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+useNetnsAndDir((n, d) => {
+  ns = n;
+  dir = d;
 });
 beforeEach(() => {
   runIn(ns, 'iptables', ['-t', 'raw', '-F']);

@@ -1,7 +1,10 @@
 // Runs Debian's nfct and our built CLI side by side, each INSIDE a private network namespace
 // (nsenter --net=/proc/PID/ns/net): never in the machine's own.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { privateNetns, type Netns } from '../helpers/netns.js';
 
@@ -51,4 +54,23 @@ export async function kernelMaxSeconds(): Promise<{ hz: number; maxSeconds: numb
   const { detectHz, maxSecondsFor } = await import('../../packages/cttimeout/src/kernel-hz.js');
   const { hz } = await detectHz();
   return { hz, maxSeconds: maxSecondsFor(hz) };
+}
+
+/**
+ * For a whole test file: checks the CLI is built, makes a private network namespace and a temp
+ * dir, hands both to `use`, and removes them after.
+ */
+export function useNetnsAndDir(use: (ns: Netns, dir: string) => void): void {
+  let ns: Netns | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    requireBuiltCli();
+    ns = await privateNetns();
+    dir = mkdtempSync(join(tmpdir(), 'cttimeout-cli-'));
+    use(ns, dir);
+  });
+  afterAll(() => {
+    ns?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 }

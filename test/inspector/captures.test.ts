@@ -1,20 +1,16 @@
 // Every capture of PROTOCOL.md §7, pasted into the built inspector: one row per message, the
 // field tree is exactly the codec's inspect() tree (labels, values, spans), selecting any field
 // highlights exactly its bytes, and clicking any byte selects the deepest field holding it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode, inspect } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes, captures } from '../helpers/fixtures.js';
-import { deepestAt, expectClean, flatten, open, paste, rows, selectRow, shot, startApp, treeNodes, type App, type Opened } from './helpers.js';
+import { deepestAt, expectClean, flatten, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
 
 let app: App;
 let o: Opened;
-
-beforeAll(async () => {
-  app = await startApp();
-  o = await open(app);
-});
-afterAll(async () => {
-  await app?.close();
+useApp((a, opened) => {
+  app = a;
+  o = opened;
 });
 
 /** The top-level inspect() nodes that make up row `k` of a datagram. */

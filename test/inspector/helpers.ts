@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { InspectNode } from '../../packages/cttimeout/src/codec/node.js';
 import { launchChromium, serveStatic } from '../helpers/browser.js';
 
@@ -196,3 +196,18 @@ export async function expectClean(o: Opened): Promise<void> {
 }
 
 export const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/**
+ * The built app served and opened in Chromium for a whole test file: registers the vitest
+ * hooks and hands the app and its page to `use` once they exist; closes them after.
+ */
+export function useApp(use: (app: App, o: Opened) => void): void {
+  let app: App | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+    use(app, await open(app));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+}

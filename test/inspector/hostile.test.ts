@@ -2,23 +2,19 @@
 // markup are shown literally and nothing runs. The built page has a Content-Security-Policy
 // without 'unsafe-inline' scripts and no inline script at all, and the policy is in force.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeRequest, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
-import { DIST, expectClean, hexOf, open, openFile, paste, rows, selectRow, shot, startApp, treeNodes, type App, type Opened } from './helpers.js';
+import { DIST, expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS2 = '<script>__pwned=1</script>';
 
 let app: App;
 let o: Opened;
-
-beforeAll(async () => {
-  app = await startApp();
-  o = await open(app);
-});
-afterAll(async () => {
-  await app?.close();
+useApp((a, opened) => {
+  app = a;
+  o = opened;
 });
 
 async function nothingRan(page: Opened['page']) {

@@ -1,19 +1,15 @@
 // Malformed input is shown, not hidden: the decoded part, then the exact byte where decoding
 // stopped and why; input that is not a capture says what and where.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode, inspect, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
-import { expectClean, hexOf, open, openFile, paste, rows, selectRow, shot, startApp, treeNodes, type App, type Opened } from './helpers.js';
+import { expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
 
 let app: App;
 let o: Opened;
-
-beforeAll(async () => {
-  app = await startApp();
-  o = await open(app);
-});
-afterAll(async () => {
-  await app?.close();
+useApp((a, opened) => {
+  app = a;
+  o = opened;
 });
 
 /** The bytes marked in the hex pane: the stop byte and the hatched ones after it. */
