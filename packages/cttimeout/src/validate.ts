@@ -1,0 +1,292 @@
+// The one set of rules for what a policy may hold: names, families, protocols, states, values,
+// HZ, whole policies and policy lists. Every entry point (client, object API, CLI, policy files,
+// the inspector's builder) calls these, so they all give the same answer. Pure functions over
+// the generated protocol table: no I/O, safe in a browser.
+import { CtTimeoutError } from './errors.js';
+import { FAMILY_BY_NUMBER, familyNumber, findProtocol, STATE_ATTRS, STATE_NAMES } from './codec/tables.js';
+import type { Family, ProtocolName } from './codec/types.js';
+
+/** The kernel's name limit: CTNL_TIMEOUT_NAME_MAX (32) including the NUL. */
+export const MAX_NAME_BYTES = 31;
+
+/**
+ * Every CONFIG_HZ some Linux architecture offers: 100, 250, 300, 1000 (kernel/Kconfig.hz) and
+ * 24, 32, 48, 64, 128, 256, 512, 1024, 1200 (alpha, arm, mips, sh and others).
+ */
+export const HZ_VALUES: readonly number[] = [24, 32, 48, 64, 100, 128, 250, 256, 300, 512, 1000, 1024, 1200];
+
+/** A policy name as the API takes it: a string (encoded as UTF-8) or the exact bytes. */
+export type PolicyName = string | Uint8Array;
+
+/** A name checked against the kernel's rules. */
+export interface CheckedName {
+  /** A string when the bytes are UTF-8, else a copy of the bytes (as decoded policies carry it). */
+  name: PolicyName;
+  bytes: Uint8Array;
+  /** One string per distinct byte sequence: compare and key names by this, never by `name`. */
+  key: string;
+}
+
+function invalid(code: string, field: string, message: string): CtTimeoutError {
+  return new CtTimeoutError(code, `${field}: ${message}`, { source: 'usage', field });
+}
+
+/** A CtTimeoutError for a wrong argument: ERR_INVALID_ARGUMENT naming the field. */
+export function invalidArgument(field: string, message: string): CtTimeoutError {
+  return invalid('ERR_INVALID_ARGUMENT', field, message);
+}
+
+/** What a value is, for messages: never throws (BigInt, symbols, cycles). */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v);
+  if (v instanceof Uint8Array) return `bytes ${hex(v)}`;
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+const utf8 = new TextEncoder();
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The key of a name's bytes (one char per byte). */
+function bytesKey(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return s;
+}
+
+/**
+ * Checks a policy name: a well-formed UTF-16 string (a lone surrogate is ERR_INVALID_NAME,
+ * never a silent U+FFFD) or a Uint8Array; at most 31 bytes of UTF-8; no NUL byte.
+ */
+export function checkName(v: unknown, field = 'name'): CheckedName {
+  let bytes: Uint8Array;
+  if (typeof v === 'string') {
+    const lone = LONE_SURROGATE.exec(v);
+    if (lone) {
+      throw invalid('ERR_INVALID_NAME', field, `${JSON.stringify(v)} has a lone surrogate at index ${lone.index}; a name must be well-formed Unicode (or pass its bytes as a Uint8Array)`);
+    }
+    bytes = utf8.encode(v);
+  } else if (v instanceof Uint8Array) {
+    bytes = v.slice();
+  } else {
+    throw invalidArgument(field, `a policy name must be a string or a Uint8Array, got ${describeValue(v)}`);
+  }
+  if (bytes.length > MAX_NAME_BYTES) throw invalid('ERR_NAME_TOO_LONG', field, `name is ${bytes.length} bytes; the kernel allows at most ${MAX_NAME_BYTES}`);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw invalid('ERR_NAME_NUL', field, `name contains a NUL byte at index ${nul}`);
+  return { name: nameFromBytes(bytes), bytes, key: bytesKey(bytes) };
+}
+
+/** A name as decoded policies carry it: a string when the bytes are UTF-8, else the bytes. */
+export function nameFromBytes(bytes: Uint8Array): PolicyName {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return bytes.slice();
+  }
+}
+
+/** The comparison key of a name already known to be valid (e.g. decoded from the kernel). */
+export function nameKey(name: PolicyName): string {
+  return bytesKey(typeof name === 'string' ? utf8.encode(name) : name);
+}
+
+/** A name for messages: the string in quotes, or `bytes ff fe` for a name that is not UTF-8. */
+export function displayName(name: PolicyName): string {
+  return typeof name === 'string' ? JSON.stringify(name) : `bytes ${hex(name)}`;
+}
+
+/** 'inet' / 'inet6', or the l3proto number 2 / 10 → the family name. */
+export function checkFamily(v: unknown, field = 'family'): Family {
+  const f = typeof v === 'string' ? (familyNumber(v) !== undefined ? (v as Family) : undefined) : typeof v === 'number' ? FAMILY_BY_NUMBER.get(v) : undefined;
+  if (f === undefined) throw invalid('ERR_UNKNOWN_FAMILY', field, `family must be 'inet' or 'inet6' (or 2 / 10), got ${describeValue(v)}`);
+  return f;
+}
+
+/** A protocol name, /etc/protocols alias ('TCP', 'ipv6-icmp') or number → the table's name. */
+export function checkProtocol(v: unknown, field = 'protocol'): ProtocolName {
+  const row = typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? findProtocol(v) : undefined;
+  if (row === undefined) {
+    const known = STATE_NAMES.flatMap((s, n) => (s ? [findProtocol(n)!.name] : [])).join(', ');
+    throw invalid('ERR_UNKNOWN_PROTOCOL', field, `${describeValue(v)} has no conntrack timeout table (known: ${known})`);
+  }
+  return row.name;
+}
+
+/** A state name in any case ('established') → the canonical one ('ESTABLISHED'). */
+export function checkState(protocol: ProtocolName, v: unknown, field = 'timeouts'): string {
+  const number = findProtocol(protocol)!.number;
+  const canonical = typeof v === 'string' ? v.toUpperCase() : undefined;
+  if (canonical === undefined || !STATE_ATTRS[number]!.has(canonical)) {
+    throw invalid('ERR_UNKNOWN_STATE', typeof v === 'string' ? `${field}.${v}` : field, `${describeValue(v)} is not a state of ${protocol} (valid: ${STATE_NAMES[number]!.join(', ')})`);
+  }
+  return canonical;
+}
+
+/** A CONFIG_HZ value: one of {@link HZ_VALUES}. */
+export function checkHz(v: unknown, field = 'hz'): number {
+  if (typeof v !== 'number' || !HZ_VALUES.includes(v)) {
+    throw invalid('ERR_VALUE_RANGE', field, `${describeValue(v)} is not a CONFIG_HZ Linux offers (${HZ_VALUES.join(', ')})`);
+  }
+  return v;
+}
+
+/** The largest timeout in seconds the kernel stores exactly: ⌊(2³²−1)/HZ⌋. */
+export function maxSecondsFor(hz: number): number {
+  return Math.floor(0xffffffff / hz);
+}
+
+/** The value limit: HZ known, or not (then the limit of the largest HZ, and the error says so). */
+export interface Limits {
+  /** CONFIG_HZ of the target kernel; undefined when it is not known. */
+  hz?: number;
+  /** An explicit limit instead (the object API encodes the C library's plain u32). */
+  maxSeconds?: number;
+}
+
+/** The largest value accepted under these limits. */
+export function limitOf(limits: Limits): number {
+  return limits.maxSeconds ?? maxSecondsFor(limits.hz ?? Math.max(...HZ_VALUES));
+}
+
+/** Seconds: an integer 0..⌊(2³²−1)/HZ⌋ (a number; BigInt, NaN, fractions and strings refused). */
+export function checkSeconds(v: unknown, limits: Limits, field: string): number {
+  if (typeof v !== 'number') throw invalidArgument(field, `seconds must be a number, got ${describeValue(v)}`);
+  const max = limitOf(limits);
+  if (!Number.isInteger(v) || v < 0 || v > max) {
+    const why =
+      limits.maxSeconds !== undefined
+        ? 'the value is a u32'
+        : limits.hz !== undefined
+        ? `the kernel stores seconds × HZ in 32 bits (HZ ${limits.hz})`
+        : `this kernel's CONFIG_HZ is unknown, so only values safe at every HZ are accepted; set the hz option or CTTIMEOUT_HZ (or the CLI's --hz) to allow up to ⌊(2³²−1)/HZ⌋`;
+    throw invalid('ERR_VALUE_RANGE', field, `${v} is not an integer in 0..${max}: ${why}`);
+  }
+  return v;
+}
+
+/** Seconds from text: plain decimal digits only (no sign, space, 0x, exponent or fraction). */
+export function parseSeconds(text: string, limits: Limits, field: string): number {
+  if (!/^[0-9]+$/.test(text)) throw invalid('ERR_VALUE_RANGE', field, `${JSON.stringify(text)} is not a number of seconds (plain decimal digits)`);
+  return checkSeconds(Number(text), limits, field);
+}
+
+/**
+ * A timeouts object: state (any case) → seconds, canonical names out. Two spellings of one
+ * state ('ESTABLISHED' and 'established') are ERR_DUPLICATE_STATE.
+ */
+export function checkTimeouts(protocol: ProtocolName, v: unknown, limits: Limits, field = 'timeouts'): Record<string, number> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) {
+    throw invalidArgument(field, `timeouts must be an object of state: seconds, got ${describeValue(v)}`);
+  }
+  const out: Record<string, number> = {};
+  for (const [k, value] of Object.entries(v)) {
+    const state = checkState(protocol, k, field);
+    if (state in out) throw invalid('ERR_DUPLICATE_STATE', `${field}.${state}`, `${state} is given twice (as ${JSON.stringify(k)} and another spelling)`);
+    out[state] = checkSeconds(value, limits, `${field}.${state}`);
+  }
+  // Attribute order, so a plan or JSON output does not depend on how the input was written.
+  const order = STATE_NAMES[findProtocol(protocol)!.number]!;
+  return Object.fromEntries(order.filter((s) => s in out).map((s) => [s, out[s]!]));
+}
+
+/** A policy after checking: canonical family, protocol and state names, the name's bytes. */
+export interface CheckedPolicy {
+  name: PolicyName;
+  family: Family;
+  protocol: ProtocolName;
+  timeouts: Record<string, number>;
+  /** The name's comparison key (see {@link CheckedName}). */
+  key: string;
+}
+
+/** Checks one policy object; errors name the field ('name', 'timeouts.ESTABLISHED', ...). */
+export function checkPolicy(p: unknown, limits: Limits): CheckedPolicy {
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw invalidArgument('policy', `a policy must be an object { name, family, protocol, timeouts }, got ${describeValue(p)}`);
+  const x = p as Record<string, unknown>;
+  const { name, key } = checkName(x.name);
+  const family = checkFamily(x.family);
+  const protocol = checkProtocol(x.protocol);
+  return { name, key, family, protocol, timeouts: checkTimeouts(protocol, x.timeouts, limits) };
+}
+
+/** One bad entry of a policy list. */
+export interface PolicyProblem {
+  index: number;
+  /** The entry's name when it had a valid one. */
+  name?: PolicyName;
+  code: string;
+  field: string;
+  message: string;
+}
+
+/**
+ * A policy list with bad entries. `code` and `field` are the first problem's; `problems` lists
+ * every bad entry (the first error of each), with its index and name.
+ */
+export class PolicyListError extends CtTimeoutError {
+  override name = 'PolicyListError';
+  readonly problems: PolicyProblem[];
+  readonly index: number;
+  readonly policyName?: PolicyName;
+
+  constructor(problems: PolicyProblem[], operation?: string) {
+    const first = problems[0]!;
+    const shown = problems.slice(0, 10).map(where).join('; ');
+    const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
+    super(first.code, `${operation ? operation + ': ' : ''}${problems.length === 1 ? 'a policy is' : `${problems.length} policies are`} invalid: ${shown}${more}`, {
+      source: 'usage',
+      field: first.field,
+      ...(operation !== undefined ? { operation } : {}),
+    });
+    this.problems = problems;
+    this.index = first.index;
+    if (first.name !== undefined) this.policyName = first.name;
+  }
+}
+
+function where(p: PolicyProblem): string {
+  return `policy ${p.index}${p.name !== undefined ? ` (${displayName(p.name)})` : ''}: ${p.message}`;
+}
+
+/**
+ * Checks a whole list before anything is sent: every entry, and that no name (compared by
+ * bytes) appears twice. Throws one PolicyListError listing every bad entry.
+ */
+export function checkPolicyList(list: unknown, limits: Limits, operation?: string): CheckedPolicy[] {
+  if (!Array.isArray(list)) throw invalidArgument('policies', `expected an array of policies, got ${describeValue(list)}`);
+  const problems: PolicyProblem[] = [];
+  const out: CheckedPolicy[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((p, index) => {
+    let name: PolicyName | undefined;
+    try {
+      name = checkName((p as { name?: unknown } | null)?.name).name;
+    } catch {
+      // reported by checkPolicy below
+    }
+    try {
+      const c = checkPolicy(p, limits);
+      const first = seen.get(c.key);
+      if (first !== undefined) {
+        problems.push({ index, name: c.name, code: 'ERR_DUPLICATE_NAME', field: 'name', message: `name: ${displayName(c.name)} is also policy ${first}` });
+      } else seen.set(c.key, index);
+      out.push(c);
+    } catch (e) {
+      if (!(e instanceof CtTimeoutError)) throw e;
+      problems.push({ index, ...(name !== undefined ? { name } : {}), code: e.code, field: e.field ?? 'policy', message: e.message });
+    }
+  });
+  if (problems.length > 0) throw new PolicyListError(problems, operation);
+  return out;
+}
