@@ -15,14 +15,26 @@ export interface Options {
   netns?: string;
   capture?: string;
   file?: string;
+  // Operations (ops commands): apply --check/--watch/--config-dir/--owner-prefix, --netns-all.
+  check: boolean;
+  watch: boolean;
+  interval?: string;
+  configDir?: string;
+  ownerPrefix?: string;
+  /** --netns-all: every namespace under /run/netns; =processes adds those of running processes. */
+  netnsAll?: string;
+  /** --hz: the kernel's CONFIG_HZ, when it cannot be read from the kernel config. */
+  hz?: string;
   /** Options given, for "does not apply to this command" checks. */
   given: string[];
 }
 
 interface Spec {
-  key: 'json' | 'dryRun' | 'help' | 'version' | 'merge' | 'prune' | 'netns' | 'capture' | 'file';
+  key: 'json' | 'dryRun' | 'help' | 'version' | 'merge' | 'prune' | 'netns' | 'capture' | 'file' | 'check' | 'watch' | 'interval' | 'configDir' | 'ownerPrefix' | 'netnsAll' | 'hz';
   names: string[];
   value?: string;
+  /** The value is optional and only given as --name=VALUE (bare --name means `optionalValue`). */
+  optionalValue?: string;
   help: string;
 }
 
@@ -34,6 +46,13 @@ export const OPTION_SPECS: readonly Spec[] = [
   { key: 'merge', names: ['--merge'], help: 'update: keep the current values of the states not given (default: they go back to the defaults)' },
   { key: 'file', names: ['-f', '--file'], value: 'FILE', help: 'apply: the JSON or YAML list of policies ("-" reads standard input)' },
   { key: 'prune', names: ['--prune'], help: 'apply: also delete the policies the file does not list (policies in use are kept and reported)' },
+  { key: 'check', names: ['--check'], help: 'apply: change nothing; exit 0 when the kernel already matches, 2 when apply would change something (the plan on stdout)' },
+  { key: 'configDir', names: ['--config-dir'], value: 'DIR', help: 'apply, validate: the desired state of DIR/policies.yaml and DIR/policies.d/*.yaml, merged (a name in two files is an error); the boot unit uses /etc/cttimeout' },
+  { key: 'ownerPrefix', names: ['--owner-prefix'], value: 'PREFIX', help: 'apply --prune: only delete policies whose name starts with PREFIX (also "owner: {prefix: ...}" in the file); ovs_tp_* are never pruned' },
+  { key: 'watch', names: ['--watch'], help: 'apply: keep running; re-apply when the file changes or the kernel drifts, one JSON line per change on stdout; SIGTERM/SIGINT stop it' },
+  { key: 'interval', names: ['--interval'], value: 'SECONDS', help: 'apply --watch: how often to compare the file and the kernel (default 10; decimals allowed)' },
+  { key: 'netnsAll', names: ['--netns-all'], optionalValue: 'named', value: '[=processes]', help: 'apply (--check, --dry-run) and list: run in every namespace under /run/netns (CTTIMEOUT_NETNS_DIR); =processes adds every distinct namespace of running processes; worst exit status wins' },
+  { key: 'hz', names: ['--hz'], value: 'N', help: "the kernel's CONFIG_HZ (seconds × HZ must fit 32 bits); validate checks for another machine's HZ" },
   { key: 'help', names: ['-h', '--help'], help: 'show help for the command' },
   { key: 'version', names: ['--version'], help: 'print the version' },
 ];
@@ -42,7 +61,7 @@ const BY_NAME = new Map(OPTION_SPECS.flatMap((s) => s.names.map((n) => [n, s] as
 
 /** Splits argv into our options and the positional words (in order). */
 export function extractOptions(argv: readonly string[]): { options: Options; words: string[] } {
-  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, prune: false, given: [] };
+  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, prune: false, check: false, watch: false, given: [] };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -59,6 +78,11 @@ export function extractOptions(argv: readonly string[]): { options: Options; wor
       continue;
     }
     options.given.push(spec.names[spec.names.length - 1]!);
+    if (spec.optionalValue !== undefined) {
+      if ((options as unknown as Record<string, unknown>)[spec.key] !== undefined) throw new CliError(`${name} given twice`);
+      (options as unknown as Record<string, string>)[spec.key] = eq > 0 ? arg.slice(eq + 1) : spec.optionalValue;
+      continue;
+    }
     if (spec.value === undefined) {
       if (eq > 0) throw new CliError(`${name} takes no value`);
       (options as unknown as Record<string, boolean>)[spec.key] = true;

@@ -12,7 +12,12 @@ import { detectHz, maxSecondsFor } from '../kernel-hz.js';
 import { toKernelPolicy, type Policy } from '../policy.js';
 import { commandHelp } from './help.js';
 import { NFCT_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
+import { completionCommand } from './completion.js';
+import { loadDesired } from './desired.js';
+import { netnsAll } from './netns-all.js';
 import { extractOptions, type Options } from './options.js';
+import { validateCommand } from './validate.js';
+import { watchApply } from './watch.js';
 import { checkName, CliError, pairsToTimeouts } from './strict.js';
 
 export interface CliIo {
@@ -48,8 +53,17 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.out(`cttimeout ${io.version}\n`);
     return 0;
   }
+  if (options.netnsAll !== undefined) return netnsAll(argv, options, words, io, runCli);
+  if (words[0] === 'validate') {
+    only(options, 'validate', ['--json', '--file', '--config-dir', '--hz']);
+    return validateCommand(words, options, io);
+  }
+  if (words[0] === 'completion') {
+    only(options, 'completion', []);
+    return completionCommand(words, io);
+  }
   if (words[0] === 'apply') {
-    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune']);
+    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune', '--check', '--config-dir', '--owner-prefix', '--watch', '--interval']);
     const rest = words.slice(1);
     if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'timeout')) throw new CliError(`apply takes no arguments but -f FILE (got ${rest.map((w) => JSON.stringify(w)).join(' ')})`);
     return apply(options, io);
@@ -79,7 +93,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 /** The command --help is about, from the words as typed (prefixes as nfct matches them). */
 function helpTopic(words: readonly string[]): string | undefined {
   for (const w of words.slice(0, 2)) {
-    if (w === 'apply' || w === 'decode' || w === 'update') return w;
+    if (w === 'apply' || w === 'decode' || w === 'update' || w === 'validate' || w === 'completion') return w;
     if (w === 'timeout' || w === '') continue;
     const c = prefixMatch(NFCT_COMMANDS, w);
     if (c !== undefined) return c;
@@ -291,21 +305,15 @@ export function describe(e: unknown, ctx?: Context): string {
 // ---- apply ----
 
 async function apply(options: Options, io: CliIo): Promise<number> {
-  if (options.file === undefined) throw new CliError('apply needs -f FILE (a JSON or YAML list of policies; "-" reads standard input)');
   const hz = await kernelHz();
-  const fileName = options.file === '-' ? '<stdin>' : options.file;
-  let bytes: Uint8Array;
-  try {
-    bytes = options.file === '-' ? await io.readStdin() : await readFile(options.file);
-  } catch (e) {
-    throw new CliError(`cannot read ${fileName}: ${(e as Error).message}`, 'ERR_READ');
-  }
-  // Loaded here, not at start-up: the YAML parser is most of the CLI's import time.
-  const { readPolicyFile } = await import('./policy-file.js');
-  const policies = readPolicyFile(Buffer.from(bytes).toString('utf8'), fileName, hz.maxSeconds, hz.hz);
+  if (options.watch) return watchApply(options, io, hz, {});
+  if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
+  const { policies } = await loadDesired(options, () => io.readStdin(), hz.maxSeconds, hz.hz, 'apply');
+  // --check is a dry run whose exit status says whether the kernel matches.
+  const dryRun = options.dryRun || options.check;
   let result: ApplyResult;
   try {
-    result = await withClient(options, hz.hz, (ct) => ct.apply(policies, { prune: options.prune, dryRun: options.dryRun }));
+    result = await withClient(options, hz.hz, (ct) => ct.apply(policies, { prune: options.prune, dryRun }));
   } catch (e) {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));
@@ -314,9 +322,9 @@ async function apply(options: Options, io: CliIo): Promise<number> {
     }
     throw new CliError(`apply: ${describe(e)}`, e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL');
   }
-  if (options.json) io.out(json({ ...result, dryRun: options.dryRun, steps: result.steps.map(stepJson) }));
-  else io.out(planText(result.steps, result.inSync, result.keptInUse, options.dryRun));
-  return 0;
+  if (options.json) io.out(json({ ...result, dryRun, steps: result.steps.map(stepJson) }));
+  else io.out(planText(result.steps, result.inSync, result.keptInUse, dryRun));
+  return options.check && !result.unchanged ? 2 : 0;
 }
 
 function errorJson(e: CtTimeoutError | undefined): unknown {
