@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Policy } from '../policy.js';
+import { displayName, nameKey } from '../validate.js';
 import type { Options } from './options.js';
 import { CliError } from './strict.js';
 
@@ -63,14 +64,6 @@ function isDir(path: string): boolean {
   }
 }
 
-function nameKey(name: string | Uint8Array): string {
-  return Buffer.from(typeof name === 'string' ? Buffer.from(name, 'utf8') : name).toString('hex');
-}
-
-function shown(name: string | Uint8Array): string {
-  return typeof name === 'string' ? JSON.stringify(name) : `{"hex": "${nameKey(name)}"}`;
-}
-
 /** True when the options name a desired state (-f or --config-dir). */
 export function hasDesired(options: Options): boolean {
   return options.file !== undefined || options.configDir !== undefined;
@@ -101,7 +94,7 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
     for (const p of readPolicyFile(Buffer.from(bytes).toString('utf8'), file, maxSeconds, hz)) {
       const key = nameKey(p.name);
       const first = from.get(key);
-      if (first !== undefined) throw new CliError(`${file}: policy ${shown(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');
+      if (first !== undefined) throw new CliError(`${file}: policy ${displayName(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');
       from.set(key, file);
       policies.push(p);
     }

@@ -4,6 +4,7 @@
 // namespace's defaults may have been changed with default-set; apply uses those).
 import { findProtocol } from '../codec/tables.js';
 import { detectHz, maxSecondsFor } from '../kernel-hz.js';
+import { checkHz } from '../validate.js';
 import { loadDesired } from './desired.js';
 import type { Options } from './options.js';
 import { CliError } from './strict.js';
@@ -18,8 +19,8 @@ export interface ValidateIo {
 export async function offlineHz(options: Options): Promise<{ hz: number; source: string }> {
   const given = options.hz;
   if (given !== undefined) {
-    if (!/^[1-9]\d{0,4}$/.test(given)) throw new CliError(`--hz ${given}: a kernel CONFIG_HZ is a whole number such as 100, 250, 300 or 1000`, 'ERR_INVALID_ARGUMENT');
-    return { hz: Number(given), source: '--hz' };
+    // checkHz: one of the CONFIG_HZ values Linux offers (its error lists them).
+    return { hz: checkHz(/^\d+$/.test(given) ? Number(given) : given, '--hz'), source: '--hz' };
   }
   return detectHz();
 }
