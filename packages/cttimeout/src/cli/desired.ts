@@ -64,6 +64,14 @@ function isDir(path: string): boolean {
   }
 }
 
+/**
+ * apply's ownership option from --owner-prefix: with --prune, only policies whose name starts
+ * with the prefix are deleted (apply never prunes Open vSwitch's ovs_tp_* either).
+ */
+export function ownerOption(options: Options): { owner?: { prefix: string } } {
+  return options.ownerPrefix === undefined ? {} : { owner: { prefix: options.ownerPrefix } };
+}
+
 /** True when the options name a desired state (-f or --config-dir). */
 export function hasDesired(options: Options): boolean {
   return options.file !== undefined || options.configDir !== undefined;

@@ -13,7 +13,7 @@ import { toKernelPolicy, type Policy } from '../policy.js';
 import { commandHelp } from './help.js';
 import { NFCT_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
 import { completionCommand } from './completion.js';
-import { loadDesired } from './desired.js';
+import { loadDesired, ownerOption } from './desired.js';
 import { netnsAll } from './netns-all.js';
 import { extractOptions, type Options } from './options.js';
 import { validateCommand } from './validate.js';
@@ -306,14 +306,16 @@ export function describe(e: unknown, ctx?: Context): string {
 
 async function apply(options: Options, io: CliIo): Promise<number> {
   const hz = await kernelHz();
-  if (options.watch) return watchApply(options, io, hz, {});
+  if (options.watch) return watchApply(options, io, hz, ownerOption(options));
   if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
   const { policies } = await loadDesired(options, () => io.readStdin(), hz.maxSeconds, hz.hz, 'apply');
   // --check is a dry run whose exit status says whether the kernel matches.
   const dryRun = options.dryRun || options.check;
   let result: ApplyResult;
   try {
-    result = await withClient(options, hz.hz, (ct) => ct.apply(policies, { prune: options.prune, dryRun }));
+    // (owner: typed loosely until the client's apply takes it)
+    const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, ...ownerOption(options) };
+    result = await withClient(options, hz.hz, (ct) => ct.apply(policies, applyOptions));
   } catch (e) {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));
