@@ -42,7 +42,7 @@ pub fn open(path: &Path) -> io::Result<Arc<Capture>> {
     if let Some(c) = reg.get(&key).and_then(Weak::upgrade) {
         return Ok(c);
     }
-    let mut w = BufWriter::new(File::create(&key)?);
+    let mut w = BufWriter::new(crate::sys::open_capture(&key)?);
     let mut h = Vec::with_capacity(24);
     h.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // microsecond timestamps
     h.extend_from_slice(&2u16.to_le_bytes());

@@ -49,7 +49,9 @@ pub struct OpenError {
 
 impl OpenError {
     fn new(code: &'static str, what: &str, e: io::Error) -> Self {
-        OpenError { code, message: format!("{what}: {e}"), errno: e.raw_os_error() }
+        // Our own refusals (not a namespace, not a regular file) are EINVAL for the caller.
+        let errno = e.raw_os_error().or((e.kind() == io::ErrorKind::InvalidInput).then_some(libc::EINVAL));
+        OpenError { code, message: format!("{what}: {e}"), errno }
     }
 }
 
@@ -253,11 +255,6 @@ impl Conn {
             let _ = t.join();
         }
     }
-
-    /// The I/O thread's handle, for a caller that joins it elsewhere (off the JS thread).
-    pub fn take_thread(&mut self) -> Option<JoinHandle<()>> {
-        self.thread.take()
-    }
 }
 
 impl Drop for Conn {
@@ -441,5 +438,51 @@ mod tests {
         .err()
         .unwrap();
         assert_eq!((e.code, e.errno), ("ERR_NETNS", Some(libc::ENOENT)));
+    }
+
+    fn fifo(name: &str) -> std::path::PathBuf {
+        let p = std::env::temp_dir().join(format!("cttimeout-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_file(&p);
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        p
+    }
+
+    fn open_err(opts: OpenOptions) -> OpenError {
+        let (tx, rx) = mpsc::channel();
+        // A FIFO used to block open() for ever: run it on a thread and bound the wait.
+        std::thread::spawn(move || {
+            let _ = tx.send(Conn::open(&opts, Box::new(|_| true)).err().unwrap());
+        });
+        rx.recv_timeout(Duration::from_secs(5)).expect("open must not block")
+    }
+
+    #[test]
+    fn a_fifo_as_namespace_or_capture_is_refused_without_blocking() {
+        let f = fifo("fifo-ns");
+        let e = open_err(OpenOptions { netns: Some(f.to_str().unwrap().into()), ..Default::default() });
+        assert_eq!((e.code, e.errno), ("ERR_NETNS", Some(libc::EINVAL)));
+        assert!(e.message.contains("not a namespace file"), "{}", e.message);
+        let e = open_err(OpenOptions {
+            protocol: Some(NETLINK_USERSOCK),
+            capture: Some(f.to_str().unwrap().into()),
+            ..Default::default()
+        });
+        // No reader on the FIFO: ENXIO from the non-blocking open; with one it is "not a
+        // regular file". Either way it is refused at once.
+        assert_eq!(e.code, "ERR_CAPTURE");
+        assert!(matches!(e.errno, Some(libc::ENXIO | libc::EINVAL)), "{e:?}");
+        std::fs::remove_file(&f).unwrap();
+    }
+
+    #[test]
+    fn namespace_specs_other_than_names_and_absolute_paths_are_refused() {
+        for spec in ["", ".", "..", "../../proc/self/ns/net", "a/b"] {
+            let e = open_err(OpenOptions { netns: Some(spec.into()), ..Default::default() });
+            assert_eq!((e.code, e.errno), ("ERR_NETNS", Some(libc::EINVAL)), "{spec}");
+        }
+        assert_eq!(sys::netns_path("blue").unwrap(), "/run/netns/blue");
+        assert_eq!(sys::netns_path("/proc/1/ns/net").unwrap(), "/proc/1/ns/net");
     }
 }

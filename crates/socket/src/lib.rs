@@ -54,71 +54,49 @@ mod node {
         pub errno: Option<i32>,
     }
 
-    /// One thing the I/O thread saw. `kind` says which fields are set.
-    #[napi(object)]
-    pub struct NativeEvent {
-        /// 'chunk' | 'overrun' | 'truncated' | 'send-failed' | 'dropped' | 'fatal'
-        pub kind: String,
-        pub seq: Option<u32>,
-        /// chunk: one or more whole messages of one request.
-        pub data: Option<Buffer>,
-        /// chunk: ends with the request's ACK, error or DONE; truncated: the cut message was one.
-        pub terminal: Option<bool>,
-        /// chunk: positive errno of the terminal message (0 = success); send-failed, fatal.
-        pub errno: Option<i32>,
-        pub ext_ack_message: Option<String>,
-        pub ext_ack_offset: Option<u32>,
-        /// send-failed: every request of the failed sendmsg.
-        pub seqs: Option<Vec<u32>>,
-        /// truncated: bytes kept / bytes the datagram had.
-        pub length: Option<u32>,
-        pub real_length: Option<u32>,
-        /// dropped, fatal: what happened.
-        pub message: Option<String>,
-    }
-
-    fn empty(kind: &str) -> NativeEvent {
-        NativeEvent {
-            kind: kind.into(),
-            seq: None,
-            data: None,
-            terminal: None,
-            errno: None,
-            ext_ack_message: None,
-            ext_ack_offset: None,
-            seqs: None,
-            length: None,
-            real_length: None,
-            message: None,
-        }
+    /// One thing the I/O thread saw, tagged by `kind`.
+    #[napi(discriminant = "kind", discriminant_case = "kebab-case")]
+    pub enum NativeEvent {
+        /// One or more whole messages of one request; `terminal` when it ends with the
+        /// request's ACK, error or DONE, whose positive errno (0 = success) is `errno`.
+        Chunk {
+            seq: u32,
+            data: Buffer,
+            terminal: bool,
+            errno: i32,
+            ext_ack_message: Option<String>,
+            ext_ack_offset: Option<u32>,
+        },
+        /// recvmsg said ENOBUFS: the kernel dropped replies.
+        Overrun,
+        /// A datagram cut to `length` of its `real_length` bytes; `seq` of its first message if
+        /// readable; `terminal` when that message was an ACK, error or DONE.
+        Truncated { seq: Option<u32>, terminal: bool, length: u32, real_length: u32 },
+        /// A sendmsg failed: none of the requests `seqs` reached the kernel.
+        SendFailed { seqs: Vec<u32>, errno: i32 },
+        /// A datagram or message that was not a reply for this socket.
+        Dropped { message: String },
+        /// The socket is unusable; the I/O thread has stopped.
+        Fatal { errno: i32, message: String },
     }
 
     fn to_js(e: Event) -> NativeEvent {
         match e {
-            Event::Chunk(c) => NativeEvent {
-                seq: Some(c.seq),
-                data: Some(c.data.into()),
-                terminal: Some(c.terminal),
-                errno: Some(c.errno),
+            Event::Chunk(c) => NativeEvent::Chunk {
+                seq: c.seq,
+                data: c.data.into(),
+                terminal: c.terminal,
+                errno: c.errno,
                 ext_ack_message: c.ext_ack_message,
                 ext_ack_offset: c.ext_ack_offset,
-                ..empty("chunk")
             },
-            Event::Overrun => empty("overrun"),
-            Event::Truncated { seq, terminal, len, real_len } => NativeEvent {
-                seq,
-                terminal: Some(terminal),
-                length: Some(len as u32),
-                real_length: Some(real_len as u32),
-                ..empty("truncated")
-            },
-            Event::SendFailed { seqs, errno } => {
-                NativeEvent { seqs: Some(seqs), errno: Some(errno), ..empty("send-failed") }
+            Event::Overrun => NativeEvent::Overrun,
+            Event::Truncated { seq, terminal, len, real_len } => {
+                NativeEvent::Truncated { seq, terminal, length: len as u32, real_length: real_len as u32 }
             }
-            Event::Dropped { reason } => NativeEvent { message: Some(reason), ..empty("dropped") },
-            Event::Fatal { errno, message } => {
-                NativeEvent { errno: Some(errno), message: Some(message), ..empty("fatal") }
-            }
+            Event::SendFailed { seqs, errno } => NativeEvent::SendFailed { seqs, errno },
+            Event::Dropped { reason } => NativeEvent::Dropped { message: reason },
+            Event::Fatal { errno, message } => NativeEvent::Fatal { errno, message },
         }
     }
 

@@ -5,6 +5,8 @@ use std::ffi::CString;
 use std::io;
 use std::mem::{size_of, zeroed};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
 pub const SOL_NETLINK: libc::c_int = 270;
 pub const NETLINK_CAP_ACK: libc::c_int = 10;
@@ -182,14 +184,73 @@ pub fn recv(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<Received>> {
     }
 }
 
-/// Opens a network namespace file (a path, or a name under /run/netns).
-pub fn open_netns(spec: &str) -> io::Result<OwnedFd> {
-    let path = if spec.contains('/') { spec.to_string() } else { format!("/run/netns/{spec}") };
-    let c = CString::new(path).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+/// Where a namespace spec points: a bare name (no '/', not '.' or '..') is /run/netns/NAME, an
+/// absolute path is itself; anything else (empty, relative, `../x`) is refused rather than
+/// guessed, so `../../proc/self/ns/net` never lands under /run/netns.
+pub fn netns_path(spec: &str) -> io::Result<String> {
+    if spec.starts_with('/') {
+        Ok(spec.to_string())
+    } else if !spec.is_empty() && !spec.contains('/') && spec != "." && spec != ".." {
+        Ok(format!("/run/netns/{spec}"))
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a namespace is a name under /run/netns (no '/') or an absolute path",
+        ))
+    }
+}
+
+/// `open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)`, plus `flags`: O_NONBLOCK so that a FIFO
+/// (or a device) never blocks the opener; the caller checks what it got.
+fn open_nonblocking(path: &Path, flags: libc::c_int, mode: libc::mode_t) -> io::Result<OwnedFd> {
+    let c = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "the path holds a NUL byte"))?;
     // SAFETY: c is a valid NUL-terminated path.
-    let fd = check(unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) })?;
+    let fd =
+        check(unsafe { libc::open(c.as_ptr(), flags | libc::O_NONBLOCK | libc::O_CLOEXEC, mode as libc::c_uint) })?;
     // SAFETY: fd was just opened and is owned here.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// The st_mode file type bits of an open fd.
+fn file_type(fd: &OwnedFd) -> io::Result<libc::mode_t> {
+    // SAFETY: all-zero is a valid stat; fstat fills it.
+    let mut st: libc::stat = unsafe { zeroed() };
+    check(unsafe { libc::fstat(fd.as_raw_fd(), &mut st) })?;
+    Ok(st.st_mode & libc::S_IFMT)
+}
+
+const NSFS_MAGIC: i64 = 0x6e73_6673;
+
+/// Opens a network namespace file (see [`netns_path`]) without ever blocking, and checks that
+/// it is a namespace (a file on nsfs): anything else is EINVAL before setns sees it.
+pub fn open_netns(spec: &str) -> io::Result<OwnedFd> {
+    let fd = open_nonblocking(Path::new(&netns_path(spec)?), libc::O_RDONLY, 0)?;
+    // SAFETY: all-zero is a valid statfs; fstatfs fills it.
+    let mut fs: libc::statfs = unsafe { zeroed() };
+    check(unsafe { libc::fstatfs(fd.as_raw_fd(), &mut fs) })?;
+    if fs.f_type as i64 != NSFS_MAGIC {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a namespace file (expected /run/netns/NAME or /proc/PID/ns/net)",
+        ));
+    }
+    Ok(fd)
+}
+
+/// Opens (creating or truncating) a capture file without ever blocking: a FIFO, device or
+/// directory is refused; only a regular file is written.
+pub fn open_capture(path: &Path) -> io::Result<std::fs::File> {
+    // No O_TRUNC yet: a FIFO or device must be refused before anything is done to it.
+    let fd = open_nonblocking(path, libc::O_WRONLY | libc::O_CREAT, 0o666)?;
+    if file_type(&fd)? != libc::S_IFREG {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    // SAFETY: fd is a valid open fd; ftruncate and fcntl only change its file and flags.
+    check(unsafe { libc::ftruncate(fd.as_raw_fd(), 0) })?;
+    let fl = check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) })?;
+    check(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, fl & !libc::O_NONBLOCK) })?;
+    Ok(std::fs::File::from(fd))
 }
 
 /// Moves the calling thread into the network namespace `ns`.

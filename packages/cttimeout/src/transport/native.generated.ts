@@ -23,27 +23,14 @@ export declare class NativeSocket {
   close(): Promise<unknown>
 }
 
-/** One thing the I/O thread saw. `kind` says which fields are set. */
-export interface NativeEvent {
-  /** 'chunk' | 'overrun' | 'truncated' | 'send-failed' | 'dropped' | 'fatal' */
-  kind: string
-  seq?: number
-  /** chunk: one or more whole messages of one request. */
-  data?: Buffer
-  /** chunk: ends with the request's ACK, error or DONE; truncated: the cut message was one. */
-  terminal?: boolean
-  /** chunk: positive errno of the terminal message (0 = success); send-failed, fatal. */
-  errno?: number
-  extAckMessage?: string
-  extAckOffset?: number
-  /** send-failed: every request of the failed sendmsg. */
-  seqs?: Array<number>
-  /** truncated: bytes kept / bytes the datagram had. */
-  length?: number
-  realLength?: number
-  /** dropped, fatal: what happened. */
-  message?: string
-}
+/** One thing the I/O thread saw, tagged by `kind`. */
+export type NativeEvent =
+  | { kind: 'chunk'; seq: number; data: Buffer; terminal: boolean; errno: number; extAckMessage?: string; extAckOffset?: number }
+  | { kind: 'overrun' }
+  | { kind: 'truncated'; seq?: number; terminal: boolean; length: number; realLength: number }
+  | { kind: 'send-failed'; seqs: Array<number>; errno: number }
+  | { kind: 'dropped'; message: string }
+  | { kind: 'fatal'; errno: number; message: string }
 
 /** Why open failed. */
 export interface NativeOpenError {
