@@ -26,6 +26,11 @@ export class CtTimeoutError extends Error {
   readonly offset?: number;
   /** The input field at fault ('name', 'timeouts.ESTABLISHED', ...). */
   readonly field?: string;
+  /**
+   * Transport errors that end a request early (abort, timeout, ENOBUFS, close): whether the
+   * request had been handed to the kernel. true = it may have been executed; false = it was not.
+   */
+  readonly sent?: boolean;
 
   constructor(
     code: string,
@@ -39,13 +44,14 @@ export class CtTimeoutError extends Error {
       extAckOffset?: number;
       offset?: number;
       field?: string;
+      sent?: boolean;
       cause?: unknown;
     },
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.source = details.source;
-    for (const k of ['errno', 'operation', 'seq', 'extAckMessage', 'extAckOffset', 'offset', 'field'] as const) {
+    for (const k of ['errno', 'operation', 'seq', 'extAckMessage', 'extAckOffset', 'offset', 'field', 'sent'] as const) {
       if (details[k] !== undefined) (this as Record<string, unknown>)[k] = details[k];
     }
   }
