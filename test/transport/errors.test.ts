@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { loadNative } from '../../packages/cttimeout/src/transport/native.js';
+import { nativeSocket } from '../../packages/cttimeout/src/transport/socket.js';
 import {
   type Netns, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, TCP,
   captured, defaultGet, deletePolicy, dumpPolicies, getPolicy, messages, nameOf, newPolicy, useTransport,
@@ -60,10 +61,10 @@ describe('kernel errors arrive as typed errors', () => {
   });
 
   it('EPERM: a socket opened by an unprivileged user (uid 65534); open probes and says so', async () => {
-    const e = await open({ _unprivileged: { uid: 65534, gid: 65534 } }).catch((x) => x);
+    const e = await open({ socket: nativeSocket({ unprivileged: { uid: 65534, gid: 65534 } }) }).catch((x) => x);
     expect(e).toMatchObject({ code: 'EPERM', errno: 1, source: 'kernel', operation: 'open' });
     expect(e.message).toContain('CAP_NET_ADMIN');
-    const u = await open({ _unprivileged: { uid: 65534, gid: 65534 }, probe: false });
+    const u = await open({ socket: nativeSocket({ unprivileged: { uid: 65534, gid: 65534 } }), probe: false });
     try {
       await expect(u.request(dumpPolicies(), { operation: 'list' })).rejects.toMatchObject({ code: 'EPERM', operation: 'list' });
       await expect(u.request(captured('A.request'))).rejects.toMatchObject({ code: 'EPERM' });
@@ -96,7 +97,7 @@ describe('transport errors', () => {
   });
 
   it('ERR_UNSUPPORTED_PLATFORM off Linux, ERR_ADDON_MISSING without the addon', async () => {
-    await expect(NetlinkTransport.open({ _platform: 'darwin' } as never)).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_PLATFORM' });
+    await expect(NetlinkTransport.open({ socket: nativeSocket({ platform: 'darwin' }) })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_PLATFORM' });
     const e = (() => {
       try {
         loadNative({ paths: ['/nonexistent/cttimeout-socket.node'] });
@@ -111,7 +112,7 @@ describe('transport errors', () => {
 
   it('ERR_TRUNCATED: a reply longer than the read buffer is reported, never cut silently', async () => {
     await t.request(newPolicy('long-enough-name-for-152-bytes', TCP));
-    const small = await open({ _readBufferBytes: 64 });
+    const small = await open({ socket: nativeSocket({ readBufferBytes: 64 }) });
     try {
       const e = await small.request(getPolicy('long-enough-name-for-152-bytes'), { operation: 'get' }).catch((x) => x);
       expect(e).toMatchObject({ code: 'ERR_TRUNCATED', operation: 'get' });

@@ -5,4 +5,5 @@
  */
 export { NetlinkTransport } from './transport.js';
 export type { RequestOptions, StreamOptions, TransportOptions, TransportStats } from './transport.js';
+export type { NetlinkSocket, OpenSocket, SocketEvent, SocketOpenOptions } from './socket.js';
 export { addonPaths, loadNative } from './native.js';

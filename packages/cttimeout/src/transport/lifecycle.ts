@@ -1,0 +1,177 @@
+// The life of a request: sequence number, timer, abort, and how it ends — with its last reply,
+// an error, or abandoned by its caller (its sequence number then stays reserved while a late
+// reply may still come, so that reply is never taken for another request's).
+import { CtTimeoutError } from '../errors.js';
+import { FlowControl, type Outgoing } from './flow.js';
+
+/** How many abandoned sequence numbers are remembered while a late reply may still come. */
+const MAX_ZOMBIES = 65_536;
+
+export interface Req extends Outgoing {
+  seq: number;
+  operation: string;
+  /** Reply chunks delivered so far. */
+  received: number;
+  timeoutMs: number;
+  timer?: ReturnType<typeof setTimeout>;
+  signal?: AbortSignal;
+  /** Receives each chunk; settle() ends the request (error, or undefined for success). */
+  onChunk: (chunk: Uint8Array) => void;
+  settle: (error: CtTimeoutError | undefined) => void;
+}
+
+export function transportError(code: string, message: string, extra: { operation?: string; seq?: number; errno?: number; sent?: boolean; cause?: unknown } = {}): CtTimeoutError {
+  return new CtTimeoutError(code, message, { source: 'transport', ...extra });
+}
+
+/** "may have run" / "never sent" for messages of errors that end a request early. */
+export const sentWords = (r: Req): string => (r.state === 'sent' ? 'the request was sent and may have been executed' : 'the request was never sent');
+
+/** One abort listener per signal, fanned out to its requests (no MaxListenersExceededWarning). */
+class AbortFanOut {
+  readonly #bySignal = new Map<AbortSignal, { reqs: Set<Req>; onAbort: () => void }>();
+  constructor(private readonly onAbort: (r: Req, reason: unknown) => void) {}
+
+  add(r: Req, signal: AbortSignal): void {
+    let entry = this.#bySignal.get(signal);
+    if (!entry) {
+      const reqs = new Set<Req>();
+      const onAbort = () => {
+        this.#bySignal.delete(signal);
+        for (const x of reqs) this.onAbort(x, signal.reason);
+      };
+      entry = { reqs, onAbort };
+      this.#bySignal.set(signal, entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    entry.reqs.add(r);
+    r.signal = signal;
+  }
+
+  remove(r: Req): void {
+    const signal = r.signal;
+    if (!signal) return;
+    r.signal = undefined;
+    const entry = this.#bySignal.get(signal);
+    if (!entry) return;
+    entry.reqs.delete(r);
+    if (entry.reqs.size === 0) {
+      this.#bySignal.delete(signal);
+      signal.removeEventListener('abort', entry.onAbort);
+    }
+  }
+}
+
+export class Lifecycle {
+  readonly pending = new Map<number, Req>();
+  /** Abandoned sent requests whose last reply may still come: seq -> was a dump. */
+  readonly zombies = new Map<number, boolean>();
+  #nextSeq = 1 + Math.floor(Math.random() * 0x7fffffff);
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
+  readonly #aborts = new AbortFanOut((r, reason) =>
+    this.abandon(r, transportError('ERR_ABORTED', `${r.operation}: aborted; ${sentWords(r)}`, { operation: r.operation, seq: r.seq, sent: r.state === 'sent', cause: reason })),
+  );
+
+  constructor(readonly flow: FlowControl<Req>) {}
+
+  allocSeq(): number {
+    for (;;) {
+      const s = this.#nextSeq;
+      this.#nextSeq = this.#nextSeq >= 0xffffffff ? 1 : this.#nextSeq + 1;
+      if (!this.pending.has(s) && !this.zombies.has(s)) return s;
+    }
+  }
+
+  /** Registers a new request and queues it. */
+  start(r: Req, signal: AbortSignal | undefined): void {
+    if (signal) this.#aborts.add(r, signal);
+    this.pending.set(r.seq, r);
+    this.#updateKeepAlive();
+    this.flow.push(r);
+  }
+
+  /** Is `r` still waiting for its replies? */
+  live(r: Req): boolean {
+    return this.pending.get(r.seq) === r;
+  }
+
+  armTimer(r: Req): void {
+    if (r.timer || !(r.timeoutMs > 0) || !this.live(r)) return;
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      this.abandon(r, this.#timeoutError(r));
+    }, r.timeoutMs);
+  }
+
+  disarmTimer(r: Req): void {
+    if (r.timer) clearTimeout(r.timer);
+    r.timer = undefined;
+  }
+
+  #timeoutError(r: Req): CtTimeoutError {
+    const message =
+      r.state === 'queued'
+        ? `${r.operation}: not sent: still queued after ${r.timeoutMs} ms (waiting behind a running dump or for room in the receive buffer); the kernel never saw it`
+        : `${r.operation}: no reply from the kernel within ${r.timeoutMs} ms; ${sentWords(r)}`;
+    return transportError('ERR_TIMEOUT', message, { operation: r.operation, seq: r.seq, sent: r.state === 'sent' });
+  }
+
+  /** The caller gives up (timeout, abort, stream closed). A sent request's seq stays reserved. */
+  abandon(r: Req, err: CtTimeoutError | undefined): void {
+    if (!this.live(r)) return;
+    if (r.state === 'queued') {
+      this.flow.queue.remove(r);
+    } else {
+      this.zombies.set(r.seq, r.dump);
+      if (this.zombies.size > MAX_ZOMBIES) {
+        // Forget the oldest: its reply is long lost. Keep the counters honest.
+        const [seq, dump] = this.zombies.entries().next().value as [number, boolean];
+        this.zombies.delete(seq);
+        this.flow.ended(dump);
+      }
+    }
+    this.#end(r, err);
+    this.flow.schedule();
+  }
+
+  /** The request's last reply came, or it failed for good. */
+  finish(r: Req, err: CtTimeoutError | undefined): void {
+    if (!this.live(r)) return;
+    if (r.state === 'sent') this.flow.ended(r.dump);
+    this.#end(r, err);
+  }
+
+  /** A late reply ended a zombie: true if `seq` was one. */
+  buryZombie(seq: number): boolean {
+    const dump = this.zombies.get(seq);
+    if (dump === undefined) return false;
+    this.zombies.delete(seq);
+    this.flow.ended(dump);
+    return true;
+  }
+
+  /** Ends every request with the error `make` builds for it (close, fatal socket error). */
+  failAll(make: (r: Req) => CtTimeoutError): void {
+    this.flow.stop();
+    for (const r of [...this.pending.values()]) this.finish(r, make(r));
+    this.zombies.clear();
+  }
+
+  #end(r: Req, err: CtTimeoutError | undefined): void {
+    this.pending.delete(r.seq);
+    this.disarmTimer(r);
+    this.#aborts.remove(r);
+    this.#updateKeepAlive();
+    r.settle(err);
+  }
+
+  /** Keeps Node running while requests are pending (the native callback alone does not). */
+  #updateKeepAlive(): void {
+    const busy = this.pending.size > 0;
+    if (busy && !this.#keepAlive) this.#keepAlive = setInterval(() => {}, 1 << 30);
+    else if (!busy && this.#keepAlive) {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
+    }
+  }
+}

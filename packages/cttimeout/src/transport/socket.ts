@@ -1,0 +1,88 @@
+// The seam between the transport and a netlink socket. The native addon (crates/socket) is one
+// implementation; cttimeout/testing provides a scripted fake kernel and a fault-injecting
+// decorator over either. The transport sees only this interface.
+import { CtTimeoutError } from '../errors.js';
+import { loadNative, type NativeEvent } from './native.js';
+
+/** What a socket reports, in batches, on the JS thread. */
+export type SocketEvent =
+  /** One or more whole reply messages of request `seq`; `terminal` when the last one is its ACK, error or DONE (errno 0 = success). */
+  | { kind: 'chunk'; seq: number; data: Uint8Array; terminal: boolean; errno: number; extAckMessage?: string; extAckOffset?: number }
+  /** The kernel dropped replies (ENOBUFS): the receive buffer was full. */
+  | { kind: 'overrun' }
+  /** A datagram was cut to `length` of `realLength` bytes (MSG_TRUNC) and dropped. */
+  | { kind: 'truncated'; seq?: number; terminal: boolean; length: number; realLength: number }
+  /** A sendmsg failed: none of the requests `seqs` reached the kernel. */
+  | { kind: 'send-failed'; seqs: number[]; errno: number }
+  /** A datagram or message that was not a reply for this socket; dropped. */
+  | { kind: 'dropped'; message: string }
+  /** The socket is unusable. */
+  | { kind: 'fatal'; errno: number; message: string };
+
+// The addon's events must fit the seam (a compile-time check, no runtime cost).
+const _nativeFits = (e: NativeEvent): SocketEvent => e;
+void _nativeFits;
+
+/** An open netlink socket. */
+export interface NetlinkSocket {
+  /** The netlink port id replies are addressed to. */
+  readonly portId: number;
+  /** Hands one sendmsg (one or more whole requests) to the socket; returns at once. */
+  send(data: Uint8Array): void;
+  /** Stops (true) or restarts (false) delivering replies: a paused reader stops a dump. */
+  setPaused(paused: boolean): void;
+  /** Asks for SO_RCVBUF = bytes; returns what getsockopt then reports (twice the usable size). */
+  setReceiveBuffer(bytes: number): number;
+  /** SO_RCVBUF as getsockopt reports it. */
+  receiveBuffer(): number;
+  /** [datagrams sent, datagrams received]. */
+  counters(): number[];
+  close(): Promise<unknown>;
+}
+
+export interface SocketOpenOptions {
+  /** An absolute path to a network namespace file (the transport has resolved names). */
+  netns?: string;
+  receiveBufferBytes?: number;
+  /** pcap file that receives every datagram. */
+  capture?: string;
+}
+
+/**
+ * Opens a socket whose events go to `onEvents`. Rejects with a CtTimeoutError (ERR_NETNS,
+ * ERR_CAPTURE, ERR_SOCKET, ...) when it cannot.
+ */
+export type OpenSocket = (options: SocketOpenOptions, onEvents: (events: SocketEvent[]) => void) => Promise<NetlinkSocket>;
+
+/** Knobs of the native socket that only tests need. */
+export interface NativeSocketOptions {
+  /** Create the socket as this uid/gid (helper thread only): the kernel then answers EPERM. */
+  unprivileged?: { uid: number; gid: number };
+  /** User-space read buffer size (tiny values provoke MSG_TRUNC). */
+  readBufferBytes?: number;
+  /** A netlink protocol other than NETLINK_NETFILTER. */
+  protocol?: number;
+  /** As if on this platform (tests of the off-Linux error). */
+  platform?: string;
+  /** Where to look for the addon. */
+  addonPaths?: string[];
+}
+
+/** The native addon as an OpenSocket. */
+export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
+  return async (options, onEvents) => {
+    const native = loadNative({ platform: o.platform, paths: o.addonPaths });
+    const result = await native.open(
+      {
+        ...options,
+        readBufferBytes: o.readBufferBytes,
+        unprivilegedUid: o.unprivileged?.uid,
+        unprivilegedGid: o.unprivileged?.gid,
+        protocol: o.protocol,
+      },
+      onEvents,
+    );
+    if ('portId' in result) return result;
+    throw new CtTimeoutError(result.code, `open: ${result.message}`, { source: 'transport', operation: 'open', errno: result.errno ?? undefined });
+  };
+}
