@@ -1,0 +1,221 @@
+// A scripted fake kernel behind the transport's socket seam, in the spirit of mdlayher/netlink's
+// nltest: each request message goes to a handler, whose answer the fake frames as the kernel
+// does (seq and port id filled in, NLMSG_ERROR with the echoed header, NLMSG_DONE for dumps,
+// NLM_F_MULTI on dump parts) and delivers asynchronously, honouring pause (a paused reader
+// stops a dump). No root, no kernel state.
+import { concatBytes, isDump, splitMessages } from '../transport/framing.js';
+import type { NetlinkSocket, OpenSocket, SocketEvent, SocketOpenOptions } from '../transport/socket.js';
+
+const NLMSG_NOOP = 1;
+const NLMSG_ERROR = 2;
+const NLMSG_DONE = 3;
+const NLM_F_MULTI = 0x02;
+const NLM_F_ACK = 0x04;
+/** NETLINK_CAP_ACK is on: errors echo only the request's header. */
+const NLM_F_CAPPED = 0x100;
+const NLM_F_ACK_TLVS = 0x200;
+const NLMSGERR_ATTR_MSG = 1;
+
+/** A request as the fake kernel received it (seq and flags as the transport set them). */
+export interface FakeRequest {
+  bytes: Uint8Array;
+  type: number;
+  flags: number;
+  seq: number;
+  /** The socket's port id. */
+  portId: number;
+}
+
+/** A reply message: nlmsg_type and payload; the fake writes the header. */
+export interface FakeMessage {
+  type: number;
+  payload: Uint8Array;
+}
+
+/** What the kernel answers one request with. */
+export interface FakeReply {
+  /** Objects sent before the end (a GET's policy, a dump's policies). */
+  messages?: FakeMessage[];
+  /** Positive errno of the NLMSG_ERROR that ends the request (0 = ACK, when asked for). */
+  errno?: number;
+  /** Extended-ACK text on an error. */
+  extAckMessage?: string;
+}
+
+/** Answers one request; undefined = the kernel never answers it. */
+export type FakeHandler = (request: FakeRequest) => FakeReply | undefined;
+
+export interface FakeKernelOptions {
+  handler: FakeHandler;
+  /** Messages per dump datagram (default 16; the kernel fills ~32 KiB). */
+  dumpBatch?: number;
+}
+
+export interface FakeKernel {
+  /** Pass as `socket` to NetlinkTransport.open or CtTimeout.open. */
+  readonly socket: OpenSocket;
+  /** Every request received, in order, over all sockets. */
+  readonly requests: FakeRequest[];
+  /** Sockets open now. */
+  readonly openSockets: number;
+}
+
+function header(len: number, type: number, flags: number, seq: number, pid: number): Uint8Array {
+  const out = new Uint8Array((len + 3) & ~3);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, len, true);
+  v.setUint16(4, type, true);
+  v.setUint16(6, flags, true);
+  v.setUint32(8, seq, true);
+  v.setUint32(12, pid, true);
+  return out;
+}
+
+function frame(m: FakeMessage, flags: number, seq: number, pid: number): Uint8Array {
+  const out = header(16 + m.payload.length, m.type, flags, seq, pid);
+  out.set(m.payload, 16);
+  return out;
+}
+
+/** NLMSG_ERROR: -errno, the request's header, and the extended-ACK text if any. */
+function errorMessage(req: FakeRequest, errno: number, extAck: string | undefined): Uint8Array {
+  const text = extAck === undefined ? undefined : new TextEncoder().encode(`${extAck}\0`);
+  const tlv = text ? (4 + text.length + 3) & ~3 : 0;
+  const out = header(16 + 4 + 16 + tlv, NLMSG_ERROR, NLM_F_CAPPED | (text ? NLM_F_ACK_TLVS : 0), req.seq, req.portId);
+  const v = new DataView(out.buffer);
+  v.setInt32(16, -errno, true);
+  out.set(req.bytes.subarray(0, 16), 20);
+  if (text) {
+    v.setUint16(36, 4 + text.length, true);
+    v.setUint16(38, NLMSGERR_ATTR_MSG, true);
+    out.set(text, 40);
+  }
+  return out;
+}
+
+function doneMessage(req: FakeRequest, errno: number): Uint8Array {
+  const out = header(20, NLMSG_DONE, NLM_F_MULTI, req.seq, req.portId);
+  new DataView(out.buffer).setInt32(16, -errno, true);
+  return out;
+}
+
+/** The chunk events for one request's reply, one per datagram, as the native socket makes them. */
+function replyEvents(req: FakeRequest, reply: FakeReply, dumpBatch: number): SocketEvent[] {
+  const dump = isDump(req.bytes);
+  const errno = reply.errno ?? 0;
+  const objects = (reply.messages ?? []).map((m) => frame(m, NLM_F_MULTI, req.seq, req.portId));
+  const datagrams: Uint8Array[][] = [];
+  for (let i = 0; i < objects.length; i += dump ? dumpBatch : 1) datagrams.push(objects.slice(i, i + (dump ? dumpBatch : 1)));
+  const chunk = (parts: Uint8Array[], terminal: boolean, extAckMessage?: string): SocketEvent => ({
+    kind: 'chunk',
+    seq: req.seq,
+    data: concatBytes(parts),
+    terminal,
+    errno: terminal ? errno : 0,
+    ...(extAckMessage !== undefined ? { extAckMessage } : {}),
+  });
+  const events = datagrams.map((d) => chunk(d, false));
+  // A dump ends with DONE (errors too, as DONE's status, unless it failed before starting);
+  // anything else with NLMSG_ERROR when it failed or asked for an ACK.
+  if (dump && (errno === 0 || objects.length > 0)) events.push(chunk([doneMessage(req, errno)], true));
+  else if (errno !== 0 || req.flags & NLM_F_ACK) events.push(chunk([errorMessage(req, errno, reply.extAckMessage)], true, reply.extAckMessage));
+  return events;
+}
+
+class FakeSocket implements NetlinkSocket {
+  readonly portId: number;
+  #paused = false;
+  #closed = false;
+  #scheduled = false;
+  #receiveBuffer = 2 * 1024 * 1024;
+  readonly #outbox: SocketEvent[] = [];
+  #sent = 0;
+  #received = 0;
+
+  constructor(
+    portId: number,
+    private readonly kernel: { handle(r: FakeRequest): FakeReply | undefined; dumpBatch: number; log: FakeRequest[]; closed(): void },
+    private readonly onEvents: (events: SocketEvent[]) => void,
+  ) {
+    this.portId = portId;
+  }
+
+  send(data: Uint8Array): void {
+    if (this.#closed) throw new Error('the netlink socket is closed');
+    this.#sent++;
+    for (const bytes of splitMessages(data.slice())) {
+      const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (bytes.length < 16) break; // the kernel stops at a malformed header
+      const req: FakeRequest = { bytes, type: v.getUint16(4, true), flags: v.getUint16(6, true), seq: v.getUint32(8, true), portId: this.portId };
+      this.kernel.log.push(req);
+      const reply = req.type === NLMSG_NOOP ? {} : this.kernel.handle(req);
+      if (reply) this.#outbox.push(...replyEvents(req, reply, this.kernel.dumpBatch));
+    }
+    this.#schedule();
+  }
+
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    this.#schedule();
+  }
+
+  setReceiveBuffer(bytes: number): number {
+    this.#receiveBuffer = Math.min(2 * bytes, 2 ** 31 - 1);
+    return this.#receiveBuffer;
+  }
+
+  receiveBuffer(): number {
+    return this.#receiveBuffer;
+  }
+
+  counters(): number[] {
+    return [this.#sent, this.#received];
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#outbox.length = 0;
+    this.kernel.closed();
+  }
+
+  /** Delivers what is queued on a later turn, a few datagrams at a time, while not paused. */
+  #schedule(): void {
+    if (this.#scheduled || this.#closed || this.#paused || this.#outbox.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#closed || this.#paused) return;
+      // One datagram at a time, as a reader would take them: a pause stops the very next one.
+      for (let n = 0; n < 64 && this.#outbox.length > 0 && !this.#paused && !this.#closed; n++) {
+        this.#received++;
+        this.onEvents([this.#outbox.shift()!]);
+      }
+      this.#schedule();
+    });
+  }
+}
+
+/** A fake kernel answering with `handler`. */
+export function fakeKernel(options: FakeKernelOptions): FakeKernel {
+  const log: FakeRequest[] = [];
+  let open = 0;
+  let nextPort = 1_000_000;
+  const state = {
+    handle: options.handler,
+    dumpBatch: Math.max(1, options.dumpBatch ?? 16),
+    log,
+    closed: () => void open--,
+  };
+  const socket: OpenSocket = async (_options: SocketOpenOptions, onEvents) => {
+    open++;
+    return new FakeSocket(nextPort++, state, onEvents);
+  };
+  return {
+    socket,
+    requests: log,
+    get openSockets() {
+      return open;
+    },
+  };
+}

@@ -1,0 +1,180 @@
+// Fault injection as a socket decorator: wraps any OpenSocket (the fake kernel or the native
+// addon) and damages what passes through, at a chosen reply chunk or sendmsg. The faults are
+// what a netlink client must survive: lost, cut, repeated, reordered and late replies, replies
+// for someone else, ENOBUFS, failed and partial sends, a socket dying mid-dump, and a kernel
+// that never answers.
+import { concatBytes, splitMessages } from '../transport/framing.js';
+import type { NetlinkSocket, OpenSocket, SocketEvent } from '../transport/socket.js';
+
+/** Faults that hit the `at`-th reply chunk (0-based, counted over the socket's life). */
+export type ReplyFault =
+  /** The chunk never arrives. */
+  | 'drop'
+  /** The chunk's datagram arrives cut (MSG_TRUNC). */
+  | 'truncate'
+  /** The chunk arrives twice. */
+  | 'duplicate'
+  /** The chunk arrives after the next one. */
+  | 'reorder'
+  /** The chunk and everything after it arrive `delayMs` late. */
+  | 'delay'
+  /** A copy of the chunk addressed to another sequence number and port id arrives first. */
+  | 'foreign'
+  /** The kernel reports ENOBUFS and drops the chunk. */
+  | 'enobufs'
+  /** The socket fails (recvmsg error) instead of delivering the chunk; nothing more arrives. */
+  | 'socket-error';
+
+/** Faults that hit the `at`-th sendmsg (0-based). */
+export type SendFault =
+  /** The sendmsg fails with EINTR: none of its requests reaches the kernel. */
+  | 'eintr'
+  /** Only the first half of the sendmsg's messages reach the kernel; the rest vanish. */
+  | 'partial-send'
+  /** From this sendmsg on the kernel never answers. */
+  | 'silent';
+
+export type FaultKind = ReplyFault | SendFault;
+
+export const REPLY_FAULTS: readonly ReplyFault[] = ['drop', 'truncate', 'duplicate', 'reorder', 'delay', 'foreign', 'enobufs', 'socket-error'];
+export const SEND_FAULTS: readonly SendFault[] = ['eintr', 'partial-send', 'silent'];
+
+export interface Fault {
+  kind: FaultKind;
+  /** Which reply chunk (reply faults) or sendmsg (send faults), 0-based. Default 0. */
+  at?: number;
+  /** For 'delay' (default 20). */
+  delayMs?: number;
+}
+
+export interface FaultLog {
+  /** Faults that fired, in order. */
+  readonly fired: FaultKind[];
+  /** Reply chunks and sendmsgs seen so far (fault positions count these). */
+  readonly chunks: number;
+  readonly sends: number;
+}
+
+const EINTR = 4;
+const EIO = 5;
+const isSendFault = (k: FaultKind): k is SendFault => (SEND_FAULTS as readonly string[]).includes(k);
+
+function seqsOf(data: Uint8Array): number[] {
+  return splitMessages(data).map((m) => (m.length >= 12 ? new DataView(m.buffer, m.byteOffset, m.byteLength).getUint32(8, true) : 0));
+}
+
+/** `open` with `faults` injected. The returned log tells which fired. */
+export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): { socket: OpenSocket; log: FaultLog } {
+  const list = Array.isArray(faults) ? faults : [faults as Fault];
+  const fired: FaultKind[] = [];
+  let chunks = 0;
+  let sends = 0;
+  const log: FaultLog = {
+    fired,
+    get chunks() {
+      return chunks;
+    },
+    get sends() {
+      return sends;
+    },
+  };
+  const socket: OpenSocket = async (options, onEvents) => {
+    let silent = false;
+    let dead = false;
+    let held: SocketEvent | undefined;
+    let delayMs = 0;
+    const deliver = (events: SocketEvent[]) => {
+      if (events.length === 0 || dead) return;
+      if (delayMs > 0) setTimeout(() => !dead && onEvents(events), delayMs);
+      else onEvents(events);
+    };
+    /** What one chunk becomes under fault `f`. */
+    const apply = (f: Fault, e: Extract<SocketEvent, { kind: 'chunk' }>): SocketEvent[] => {
+      fired.push(f.kind);
+      switch (f.kind as ReplyFault) {
+        case 'drop':
+          return [];
+        case 'truncate':
+          return [{ kind: 'truncated', seq: e.seq, terminal: e.terminal, length: Math.min(16, e.data.length), realLength: e.data.length }];
+        case 'duplicate':
+          return [e, e];
+        case 'reorder':
+          held = e;
+          // If nothing follows, it still comes, late.
+          setTimeout(() => {
+            if (held !== e) return;
+            held = undefined;
+            deliver([e]);
+          }, 10);
+          return [];
+        case 'delay':
+          delayMs = f.delayMs ?? 20;
+          return [e];
+        case 'foreign':
+          return [{ kind: 'dropped', message: '1 message(s) for another port id' }, { ...e, seq: (e.seq ^ 0x8000_0000) >>> 0 }, e];
+        case 'enobufs':
+          return [{ kind: 'overrun' }];
+        case 'socket-error':
+          dead = true;
+          return [{ kind: 'fatal', errno: EIO, message: 'recvmsg: Input/output error (os error 5) [injected]' }];
+      }
+    };
+    const damage = (e: SocketEvent, out: SocketEvent[]) => {
+      if (e.kind !== 'chunk') return void out.push(e);
+      const f = list.find((x) => !isSendFault(x.kind) && (x.at ?? 0) === chunks);
+      chunks++;
+      const before = held;
+      held = undefined;
+      out.push(...(f ? apply(f, e) : [e]));
+      if (before && !dead) out.push(before); // the held one arrives after this one
+    };
+    const inner: NetlinkSocket = await open(options, (events) => {
+      if (silent || dead) return;
+      const out: SocketEvent[] = [];
+      for (const e of events) if (!dead) damage(e, out);
+      if (dead) {
+        // The fatal event goes out; nothing after it.
+        const i = out.findIndex((x) => x.kind === 'fatal');
+        onEvents(out.slice(0, i + 1));
+        return;
+      }
+      deliver(out);
+    });
+    const send = (data: Uint8Array) => {
+      const f = list.find((x) => isSendFault(x.kind) && (x.at ?? 0) === sends);
+      sends++;
+      if (silent) return;
+      if (!f) return inner.send(data);
+      fired.push(f.kind);
+      switch (f.kind as SendFault) {
+        case 'eintr':
+          return void setImmediate(() => !dead && onEvents([{ kind: 'send-failed', seqs: seqsOf(data), errno: EINTR }]));
+        case 'partial-send': {
+          const msgs = splitMessages(data);
+          const keep = msgs.slice(0, msgs.length >> 1);
+          if (keep.length > 0) inner.send(concatBytes(keep));
+          return;
+        }
+        case 'silent':
+          silent = true;
+          return;
+      }
+    };
+    return {
+      get portId() {
+        return inner.portId;
+      },
+      send,
+      setPaused: (p) => inner.setPaused(p),
+      setReceiveBuffer: (b) => inner.setReceiveBuffer(b),
+      receiveBuffer: () => inner.receiveBuffer(),
+      counters: () => inner.counters(),
+      close: () => {
+        dead = true;
+        return inner.close();
+      },
+    };
+  };
+  return { socket, log };
+}
+
