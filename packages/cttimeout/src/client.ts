@@ -140,6 +140,7 @@ export class CtTimeout {
   async replace(policy: Policy, opts: CallOptions & { merge?: boolean } = {}): Promise<void> {
     let p = checkPolicy(policy, 'replace');
     if (opts.merge) {
+      this.#encode(policySpec(p, 'NEW_REPLACE'), 'replace'); // bad values fail before the GET
       const cur = await this.get(p.name, opts);
       if (cur.family !== p.family || cur.protocol !== p.protocol) {
         throw usage('EINVAL', 'replace', `${p.name} is ${cur.family}/${cur.protocol}; replace cannot change it to ${p.family}/${p.protocol} (delete and add instead)`);
