@@ -1,14 +1,15 @@
 // Generated requests of every protocol and op: encode → decode gives them back.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROTOCOLS, decode, encodeBatch, encodeRequest, type RequestSpec } from '../../packages/cttimeout/src/codec/node.js';
+import { OPERATIONS, PROTOCOLS, decode, encodeBatch, encodeRequest, isDump } from '../../packages/cttimeout/src/codec/node.js';
 
 const protocolArb = fc.constantFrom(...PROTOCOLS);
-const requestArb = protocolArb.chain((p) =>
+// Every op of the operations table; a name only where the op takes one.
+const requestArb = fc.tuple(protocolArb, fc.constantFrom(...OPERATIONS)).chain(([p, o]) =>
   fc.record({
-    op: fc.constantFrom('NEW', 'NEW_EXCLUSIVE', 'NEW_REPLACE', 'GET', 'DELETE', 'DEFAULT_SET', 'DEFAULT_GET') as fc.Arbitrary<RequestSpec['op']>,
+    op: fc.constant(o.op),
     seq: fc.nat({ max: 0xffffffff }),
-    name: fc.string({ minLength: 0, maxLength: 10, unit: 'grapheme' }).filter((s) => !s.includes('\0') && Buffer.byteLength(s) <= 31),
+    name: o.name === 'no' ? fc.constant(undefined) : fc.string({ minLength: 0, maxLength: 10, unit: 'grapheme' }).filter((s) => !s.includes('\0') && Buffer.byteLength(s) <= 31),
     l3proto: fc.constantFrom('inet', 'inet6') as fc.Arbitrary<'inet' | 'inet6'>,
     l4proto: fc.constant(p.name),
     timeouts: fc.subarray(p.states.map((s) => s.name)).chain((names) =>
@@ -24,6 +25,9 @@ describe('encode → decode', () => {
         const [m] = decode(encodeRequest(r)).messages;
         if (m?.kind !== 'timeout') throw new Error('not a timeout message');
         expect(m.header.seq).toBe(r.seq);
+        const o = OPERATIONS.find((x) => x.op === r.op)!;
+        expect(m.header.type).toBe(o.type);
+        expect(isDump(m.header.type, m.header.flags)).toBe(o.dump);
         expect(m.name).toBe(r.name);
         expect(m.family).toBe(r.l3proto);
         expect(m.protocol).toBe(r.l4proto);
@@ -50,5 +54,12 @@ describe('encode → decode', () => {
     }
     expect(() => encodeRequest({ op: 'GET', name: 'x', seq: -5 })).toThrow(/seq/);
     expect(() => encodeRequest({ op: 'NEW', name: 'x', l3proto: 'inet', l4proto: 'udp', timeouts: { ESTABLISHED: 1 } })).toThrow(/not a state of udp/);
+  });
+
+  it('refuses a name on the ops that act on every policy', () => {
+    expect(() => encodeRequest({ op: 'DUMP', name: 'x' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', field: 'name' }));
+    expect(() => encodeRequest({ op: 'FLUSH', name: '' })).toThrow(/FLUSH takes no name/);
+    expect(encodeRequest({ op: 'DUMP' })).toStrictEqual(encodeRequest({ op: 'GET' }));
+    expect(encodeRequest({ op: 'FLUSH' })).toStrictEqual(encodeRequest({ op: 'DELETE' }));
   });
 });

@@ -5,6 +5,7 @@
 use crate::consts::*;
 use crate::error::EncodeError;
 use crate::framing::{AttrWriter, Header};
+use crate::ops;
 use crate::protocol::{self, Protocol, MAX_STATES};
 
 /// How a NEW request treats an existing policy of the same name.
@@ -45,18 +46,11 @@ pub struct Request<'a> {
     pub timeouts: Option<&'a [(u16, u32)]>,
 }
 
-const ACK: u16 = NLM_F_REQUEST | NLM_F_ACK;
-
-/// The flags nfct sends for a command: ACK everywhere, CREATE for NEW (plus EXCL or REPLACE
-/// for the other modes), and a GET without a name is the dump (no ACK: it ends with DONE).
+/// The flags nfct sends for a command (the operations table's): ACK everywhere, CREATE for NEW
+/// (plus EXCL or REPLACE for the other modes), and a GET without a name is the dump (no ACK:
+/// it ends with DONE).
 pub fn nfct_flags(command: Command, has_name: bool, mode: Option<NewMode>) -> u16 {
-    match (command, mode) {
-        (Command::New, Some(NewMode::Exclusive)) => ACK | NLM_F_CREATE | NLM_F_EXCL,
-        (Command::New, Some(NewMode::Replace)) => ACK | NLM_F_REPLACE,
-        (Command::New, _) => ACK | NLM_F_CREATE,
-        (Command::Get, _) if !has_name => NLM_F_REQUEST | NLM_F_DUMP,
-        _ => ACK,
-    }
+    ops::lookup(command, has_name, mode).flags
 }
 
 impl<'a> Request<'a> {
@@ -88,22 +82,24 @@ impl<'a> Request<'a> {
 
     /// DELETE one policy by name.
     pub fn delete(name: &'a [u8]) -> Self {
-        Request { name: Some(name), ..Self::bare(Command::Delete, ACK) }
+        Request { name: Some(name), ..Self::bare(Command::Delete, nfct_flags(Command::Delete, true, None)) }
     }
 
     /// DELETE without a name: deletes every policy not in use.
     pub fn flush() -> Self {
-        Self::bare(Command::Delete, ACK)
+        Self::bare(Command::Delete, nfct_flags(Command::Delete, false, None))
     }
 
     /// DEFAULT_SET. `l3proto` is optional since Linux 6.11; older kernels need it.
     pub fn default_set(l3proto: Option<u16>, l4proto: u8, timeouts: &'a [(u16, u32)]) -> Self {
-        Request { l3proto, l4proto: Some(l4proto), timeouts: Some(timeouts), ..Self::bare(Command::DefaultSet, ACK) }
+        let flags = nfct_flags(Command::DefaultSet, false, None);
+        Request { l3proto, l4proto: Some(l4proto), timeouts: Some(timeouts), ..Self::bare(Command::DefaultSet, flags) }
     }
 
     /// DEFAULT_GET (the kernel needs both protocols).
     pub fn default_get(l3proto: u16, l4proto: u8) -> Self {
-        Request { l3proto: Some(l3proto), l4proto: Some(l4proto), ..Self::bare(Command::DefaultGet, ACK) }
+        let flags = nfct_flags(Command::DefaultGet, false, None);
+        Request { l3proto: Some(l3proto), l4proto: Some(l4proto), ..Self::bare(Command::DefaultGet, flags) }
     }
 
     /// The same request with other flags.
@@ -130,7 +126,9 @@ impl Default for EncodeOptions {
 /// Timeouts sorted into attribute order after validation.
 type Slots = [Option<u32>; MAX_STATES];
 
-fn check_name(name: &[u8]) -> Result<(), EncodeError> {
+/// A policy name's rules: at most 31 bytes, no NUL (any other bytes are allowed: names are
+/// bytes, not text).
+pub fn check_name(name: &[u8]) -> Result<(), EncodeError> {
     if name.len() > NAME_MAX_CHARS {
         return Err(EncodeError::new(
             "ERR_NAME_TOO_LONG",

@@ -20,6 +20,8 @@ pub enum DecodeErrorKind {
     LengthTooShort { what: &'static str, len: usize, min: usize },
     /// A length field runs past the end of its container.
     LengthPastEnd { what: &'static str, len: usize, available: usize },
+    /// A buffer that must be exactly one message holds more (or less) than its `nlmsg_len`.
+    NotOneMessage { len: usize, total: usize },
     /// A message length or an attribute's padding breaks the 4-byte alignment.
     BadAlignment { what: &'static str, len: usize, available: usize },
     /// A typed attribute has the wrong payload size.
@@ -37,7 +39,9 @@ impl DecodeErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             DecodeErrorKind::Truncated { .. } => "ERR_TRUNCATED",
-            DecodeErrorKind::LengthTooShort { .. } | DecodeErrorKind::LengthPastEnd { .. } => "ERR_LENGTH",
+            DecodeErrorKind::LengthTooShort { .. }
+            | DecodeErrorKind::LengthPastEnd { .. }
+            | DecodeErrorKind::NotOneMessage { .. } => "ERR_LENGTH",
             DecodeErrorKind::BadAlignment { .. } => "ERR_ALIGNMENT",
             DecodeErrorKind::AttrSize { .. } => "ERR_ATTR_SIZE",
             DecodeErrorKind::NameTooLong { .. } => "ERR_NAME_TOO_LONG",
@@ -68,6 +72,9 @@ impl DecodeError {
             }
             LengthPastEnd { what, len, available } => {
                 format!("{what} is {len} but only {available} bytes are left")
+            }
+            NotOneMessage { len, total } => {
+                format!("expected exactly one netlink message: nlmsg_len is {len} but the buffer has {total} bytes")
             }
             BadAlignment { what, len, available } => {
                 format!("{what} is {len}, which is not padded to a multiple of 4 within the {available} bytes left")

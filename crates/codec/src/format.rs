@@ -6,13 +6,32 @@ use crate::protocol::GENERIC;
 use std::fmt::Write;
 
 /// The nfct block for a decoded policy or default-timeouts message, without a trailing
-/// newline (nfct adds one). Lines appear only for attributes the message carries; the policy
-/// lists every state the C library knows, with 0 for states the message lacks, as nfct does.
+/// newline (nfct adds one), as bytes: the name is written as its raw bytes, as nfct's `%s`
+/// does, so a name that is not UTF-8 comes out exactly as nfct prints it. Lines appear only
+/// for attributes the message carries; the policy lists every state the C library knows,
+/// with 0 for states the message lacks, as nfct does.
+pub fn nfct_bytes(t: &Timeout<'_>) -> Vec<u8> {
+    let rest = nfct_text_after_name(t);
+    let Some(name) = t.name else { return rest.into_bytes() };
+    let mut out = Vec::with_capacity(name.len() + 5 + rest.len());
+    out.push(b'.');
+    out.extend_from_slice(name);
+    out.extend_from_slice(b" = {\n");
+    out.extend_from_slice(rest.as_bytes());
+    out
+}
+
+/// [`nfct_bytes`] as text; a name that is not UTF-8 is shown with U+FFFD (display only).
 pub fn nfct_text(t: &Timeout<'_>) -> String {
-    let mut s = String::with_capacity(400);
-    if let Some(name) = t.name {
-        let _ = writeln!(s, ".{} = {{", String::from_utf8_lossy(name));
+    match t.name {
+        Some(name) => format!(".{} = {{\n{}", String::from_utf8_lossy(name), nfct_text_after_name(t)),
+        None => nfct_text_after_name(t),
     }
+}
+
+/// Every line after the name's.
+fn nfct_text_after_name(t: &Timeout<'_>) -> String {
+    let mut s = String::with_capacity(400);
     if let Some(l3) = t.l3proto {
         let _ = writeln!(s, "\t.l3proto = {l3},");
     }

@@ -87,14 +87,45 @@ impl Serialize for TimeoutsJson<'_, '_> {
     }
 }
 
-/// Extra fields of a timeout message that the fast path does not carry in its fixed record:
-/// unknown attributes and names that are not valid UTF-8.
-pub(crate) fn timeout_extras<M: SerializeMap>(m: &mut M, t: &Timeout<'_>) -> Result<(), M::Error> {
-    if let Some(name) = t.name {
-        if std::str::from_utf8(name).is_err() {
-            m.serialize_entry("nameHex", &hex(name))?;
+/// A policy name: a string when the bytes are valid UTF-8, else `{"hex": "ff"}` (the one
+/// lossless JSON form of a name, which policy files and `--json` use too).
+pub struct NameJson<'a>(pub &'a [u8]);
+
+impl Serialize for NameJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(self.0) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("hex", &hex(self.0))?;
+                m.end()
+            }
         }
     }
+}
+
+/// The bytes of a name in its JSON form (a string, or `{"hex": "..."}`); None for anything else.
+pub fn name_from_json(v: &serde_json::Value) -> Option<Vec<u8>> {
+    match v {
+        serde_json::Value::String(s) => Some(s.as_bytes().to_vec()),
+        serde_json::Value::Object(o) if o.len() == 1 => unhex(o.get("hex")?.as_str()?),
+        _ => None,
+    }
+}
+
+/// Lower-case or upper-case hex without separators to bytes; None if malformed.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    b.chunks(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
+}
+
+/// Extra fields of a timeout message that the fast path does not carry in its fixed record:
+/// unknown attributes.
+pub(crate) fn timeout_extras<M: SerializeMap>(m: &mut M, t: &Timeout<'_>) -> Result<(), M::Error> {
     if let Some(ts) = t.timeouts.as_ref().filter(|ts| !ts.unknown.is_empty()) {
         m.serialize_entry("unknownTimeouts", &Attrs(&ts.unknown))?;
     }
@@ -106,9 +137,7 @@ pub(crate) fn timeout_extras<M: SerializeMap>(m: &mut M, t: &Timeout<'_>) -> Res
 
 /// Whether [`timeout_extras`] writes anything.
 pub(crate) fn has_timeout_extras(t: &Timeout<'_>) -> bool {
-    !t.unknown.is_empty()
-        || t.timeouts.as_ref().is_some_and(|ts| !ts.unknown.is_empty())
-        || t.name.is_some_and(|n| std::str::from_utf8(n).is_err())
+    !t.unknown.is_empty() || t.timeouts.as_ref().is_some_and(|ts| !ts.unknown.is_empty())
 }
 
 /// The timeout-message extras alone, as a JSON object.
@@ -189,7 +218,7 @@ impl Serialize for Message<'_> {
                 m.serialize_entry("command", &t.command().map(|c| c.name()))?;
                 m.serialize_entry("nfgen", &NfGenJson(t))?;
                 if let Some(name) = t.name {
-                    m.serialize_entry("name", &String::from_utf8_lossy(name))?;
+                    m.serialize_entry("name", &NameJson(name))?;
                 }
                 if let Some(l3) = t.l3proto {
                     m.serialize_entry("l3proto", &l3)?;

@@ -30,9 +30,11 @@ pub mod format;
 pub mod framing;
 pub mod inspect;
 pub mod json;
+pub mod ops;
 pub mod protocol;
 pub mod tape;
 pub mod typescript;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

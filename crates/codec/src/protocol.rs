@@ -198,14 +198,31 @@ pub fn by_name(name: &str) -> Option<&'static Protocol> {
 /// Address families cttimeout policies carry in `CTA_TIMEOUT_L3PROTO`.
 pub static FAMILIES: &[(u16, &str)] = &[(2, "inet"), (10, "inet6")];
 
+/// The protocols as help and messages list them: `tcp udp ... icmpv6 (or ipv6-icmp) ...`,
+/// with the lower-case aliases that are more than another spelling of the name.
+pub fn known_text() -> String {
+    let words: Vec<String> = PROTOCOLS
+        .iter()
+        .map(|p| {
+            let other: Vec<&str> = p
+                .aliases
+                .iter()
+                .copied()
+                .filter(|a| !a.eq_ignore_ascii_case(p.name) && *a == a.to_lowercase())
+                .collect();
+            if other.is_empty() {
+                p.name.to_string()
+            } else {
+                format!("{} (or {})", p.name, other.join(", "))
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
 /// Family name for an l3proto number.
 pub fn family_name(l3proto: u16) -> Option<&'static str> {
     FAMILIES.iter().find(|(n, _)| *n == l3proto).map(|(_, s)| *s)
-}
-
-/// The l3proto number for a family name.
-pub fn family_by_name(name: &str) -> Option<u16> {
-    FAMILIES.iter().find(|(_, s)| *s == name).map(|(n, _)| *n)
 }
 
 #[cfg(test)]

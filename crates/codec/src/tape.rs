@@ -21,7 +21,7 @@
 //! `present` bits are the `PRESENT_*` constants; the name is read by the TS side straight
 //! from the datagram it already holds (`name_offset` is absolute). Bit i of `state_mask` is
 //! state attribute i + 1. `extras` is a JSON object merged into the message (unknown
-//! attributes, non-UTF-8 names), empty when there are none.
+//! attributes), empty when there are none.
 //!
 //! Encoding: [`encode_batch`] reads requests from one u32 array and names from one byte
 //! array, and returns the messages back to back, ready for one sendmsg:
@@ -30,28 +30,19 @@
 //!  op, present, flags, seq, name_offset, name_len, l3proto, l4proto, n_states,
 //!  (attr, seconds) × n_states]
 //! ```
-//! `op` is one of [`OPS`] (the command, and for NEW how it treats an existing name);
+//! `op` is the index of a row of [`OPERATIONS`] (the command, and for NEW how it treats an
+//! existing name);
 //! `present` has an `ENC_*` bit for each of flags, name, l3proto, l4proto and DATA that the
 //! request carries (absent words are 0 and ignored; without ENC_FLAGS nfct's flags for the op
 //! are used). The JS side only checks that its numbers are u32s; every other check (ranges,
 //! names, protocols, states, the HZ limit) happens here.
 use crate::consts::Command;
 use crate::decode::{decode_message, Body, Message, NoTrace, Timeout};
-use crate::encode::{encode_into, nfct_flags, EncodeOptions, NewMode, Request};
+use crate::encode::{encode_into, nfct_flags, EncodeOptions, Request};
 use crate::error::EncodeError;
 use crate::framing::messages;
 use crate::json::{ErrorJson, ExtrasJson};
-
-/// Encode ops: index = op number.
-pub const OPS: [(&str, Command, Option<NewMode>); 7] = [
-    ("NEW", Command::New, Some(NewMode::Create)),
-    ("GET", Command::Get, None),
-    ("DELETE", Command::Delete, None),
-    ("DEFAULT_SET", Command::DefaultSet, None),
-    ("DEFAULT_GET", Command::DefaultGet, None),
-    ("NEW_EXCLUSIVE", Command::New, Some(NewMode::Exclusive)),
-    ("NEW_REPLACE", Command::New, Some(NewMode::Replace)),
-];
+use crate::ops::{Use, OPERATIONS};
 
 pub const KIND_TIMEOUT: u32 = 1;
 pub const KIND_JSON: u32 = 2;
@@ -64,9 +55,62 @@ pub const PRESENT_USE: u32 = 8;
 pub const PRESENT_DATA: u32 = 16;
 /// The name is plain ASCII (the reader may skip UTF-8 decoding).
 pub const PRESENT_NAME_ASCII: u32 = 32;
+/// The name is not valid UTF-8: the reader keeps its exact bytes.
+pub const PRESENT_NAME_BYTES: u32 = 64;
+/// Every field of a kernel reply (name in ASCII): the reader's fast case.
+pub const PRESENT_ALL: u32 =
+    PRESENT_NAME | PRESENT_L3PROTO | PRESENT_L4PROTO | PRESENT_USE | PRESENT_DATA | PRESENT_NAME_ASCII;
+
+/// Word offsets inside a TIMEOUT record (from its KIND word); the values follow the fixed
+/// words, then the extras' (offset, length).
+pub mod rec {
+    pub const KIND: usize = 0;
+    pub const OFFSET: usize = 1;
+    pub const LEN: usize = 2;
+    /// `type | flags << 16`
+    pub const TYPE_FLAGS: usize = 3;
+    pub const SEQ: usize = 4;
+    pub const PID: usize = 5;
+    /// `cmd | nfgen_family << 8 | version << 16`
+    pub const CMD_NFGEN: usize = 6;
+    pub const RES_ID: usize = 7;
+    pub const PRESENT: usize = 8;
+    pub const NAME_OFFSET: usize = 9;
+    pub const NAME_LEN: usize = 10;
+    pub const L3PROTO: usize = 11;
+    pub const L4PROTO: usize = 12;
+    pub const USE: usize = 13;
+    pub const STATE_MASK: usize = 14;
+    /// Offsets inside a JSON or ERROR record.
+    pub const TEXT_OFFSET: usize = 1;
+    pub const TEXT_LEN: usize = 2;
+    /// Words of a JSON or ERROR record.
+    pub const TEXT_WORDS: usize = 3;
+    /// Every (name, offset), for the generated TypeScript.
+    pub const ALL: [(&str, usize); 18] = [
+        ("KIND", KIND),
+        ("OFFSET", OFFSET),
+        ("LEN", LEN),
+        ("TYPE_FLAGS", TYPE_FLAGS),
+        ("SEQ", SEQ),
+        ("PID", PID),
+        ("CMD_NFGEN", CMD_NFGEN),
+        ("RES_ID", RES_ID),
+        ("PRESENT", PRESENT),
+        ("NAME_OFFSET", NAME_OFFSET),
+        ("NAME_LEN", NAME_LEN),
+        ("L3PROTO", L3PROTO),
+        ("L4PROTO", L4PROTO),
+        ("USE", USE),
+        ("STATE_MASK", STATE_MASK),
+        ("TEXT_OFFSET", TEXT_OFFSET),
+        ("TEXT_LEN", TEXT_LEN),
+        ("TEXT_WORDS", TEXT_WORDS),
+    ];
+}
 
 /// Fixed words of a TIMEOUT record before the values.
-pub const TIMEOUT_FIXED_WORDS: usize = 15;
+pub const TIMEOUT_FIXED_WORDS: usize = rec::STATE_MASK + 1;
 
 /// Writes records into `words`, JSON and error text into `text`.
 struct Tape<'w> {
@@ -95,6 +139,8 @@ impl Tape<'_> {
             present |= PRESENT_NAME;
             if n.is_ascii() {
                 present |= PRESENT_NAME_ASCII;
+            } else if std::str::from_utf8(n).is_err() {
+                present |= PRESENT_NAME_BYTES;
             }
             // `n` borrows from `buf`, so the pointer difference is its offset in the datagram.
             name_off = (n.as_ptr() as usize - buf.as_ptr() as usize) as u32;
@@ -110,23 +156,23 @@ impl Tape<'_> {
                 mask |= 1 << (s.attr - 1);
             }
         }
-        self.words.extend_from_slice(&[
-            KIND_TIMEOUT,
-            m.offset as u32,
-            h.len,
-            u32::from(h.ty) | (u32::from(h.flags) << 16),
-            h.seq,
-            h.pid,
-            u32::from(x.cmd) | (u32::from(x.nfgen.family) << 8) | (u32::from(x.nfgen.version) << 16),
-            u32::from(x.nfgen.res_id),
-            present,
-            name_off,
-            name_len,
-            u32::from(x.l3proto.unwrap_or(0)),
-            u32::from(x.l4proto.unwrap_or(0)),
-            x.use_count.unwrap_or(0),
-            mask,
-        ]);
+        let mut r = [0u32; TIMEOUT_FIXED_WORDS];
+        r[rec::KIND] = KIND_TIMEOUT;
+        r[rec::OFFSET] = m.offset as u32;
+        r[rec::LEN] = h.len;
+        r[rec::TYPE_FLAGS] = u32::from(h.ty) | (u32::from(h.flags) << 16);
+        r[rec::SEQ] = h.seq;
+        r[rec::PID] = h.pid;
+        r[rec::CMD_NFGEN] = u32::from(x.cmd) | (u32::from(x.nfgen.family) << 8) | (u32::from(x.nfgen.version) << 16);
+        r[rec::RES_ID] = u32::from(x.nfgen.res_id);
+        r[rec::PRESENT] = present;
+        r[rec::NAME_OFFSET] = name_off;
+        r[rec::NAME_LEN] = name_len;
+        r[rec::L3PROTO] = u32::from(x.l3proto.unwrap_or(0));
+        r[rec::L4PROTO] = u32::from(x.l4proto.unwrap_or(0));
+        r[rec::USE] = x.use_count.unwrap_or(0);
+        r[rec::STATE_MASK] = mask;
+        self.words.extend_from_slice(&r);
         if let Some(ts) = &x.timeouts {
             self.words.extend(ts.iter().map(|(_, v)| v));
         }
@@ -209,8 +255,8 @@ pub const ENC_L4PROTO: u32 = 8;
 pub const ENC_DATA: u32 = 16;
 /// Words of a request before its (attr, seconds) pairs.
 pub const ENC_FIXED_WORDS: usize = 9;
-/// Most (attr, seconds) pairs one request may carry.
-pub const ENC_MAX_PAIRS: usize = 64;
+/// Most (attr, seconds) pairs one request may carry: any more repeat a state (an error).
+const MAX_PAIRS: usize = 64;
 
 struct Reader<'a> {
     spec: &'a [u32],
@@ -275,36 +321,9 @@ pub fn encode_batch_into(spec: &[u32], names: &[u8], out: &mut Vec<u8>) -> Resul
 
 fn read_and_encode(r: &mut Reader<'_>, names: &[u8], out: &mut Vec<u8>) -> Result<(), Stop> {
     let max_seconds = r.next()?;
-    let mut timeouts = [(0u16, 0u32); ENC_MAX_PAIRS];
+    let mut timeouts = [(0u16, 0u32); MAX_PAIRS];
     while r.pos < r.spec.len() {
-        let (_, command, mode) = OPS[r.upto("op", OPS.len() as u32 - 1)? as usize];
-        let present = r.next()?;
-        let flags = r.upto("flags", u16::MAX.into())? as u16;
-        let seq = r.next()?;
-        let (name_off, name_len) = (r.next()? as usize, r.next()? as usize);
-        let l3proto = r.upto("l3proto", u16::MAX.into())? as u16;
-        let l4proto = r.upto("l4proto", u8::MAX.into())? as u8;
-        let count = r.upto("timeouts", ENC_MAX_PAIRS as u32)? as usize;
-        for slot in timeouts.iter_mut().take(count) {
-            let attr = r.upto("timeouts", u16::MAX.into())? as u16;
-            *slot = (attr, r.next()?);
-        }
-        let name = if present & ENC_NAME != 0 {
-            match names.get(name_off..name_off.saturating_add(name_len)) {
-                Some(n) => Some(n),
-                None => return Err(r.fail("ERR_BATCH", "name", "name range outside the names buffer".into())),
-            }
-        } else {
-            None
-        };
-        let req = Request {
-            command,
-            flags: if present & ENC_FLAGS != 0 { flags } else { nfct_flags(command, name.is_some(), mode) },
-            name,
-            l3proto: (present & ENC_L3PROTO != 0).then_some(l3proto),
-            l4proto: (present & ENC_L4PROTO != 0).then_some(l4proto),
-            timeouts: (present & ENC_DATA != 0).then_some(&timeouts[..count]),
-        };
+        let (req, seq) = read_request(r, names, &mut timeouts)?;
         if let Err(error) = encode_into(&req, &EncodeOptions { seq, max_seconds }, out) {
             r.error = Some(BatchError { index: r.index, error });
             return Err(Stop);
@@ -312,4 +331,45 @@ fn read_and_encode(r: &mut Reader<'_>, names: &[u8], out: &mut Vec<u8>) -> Resul
         r.index += 1;
     }
     Ok(())
+}
+
+/// Reads one request of the spec (its pairs into `timeouts`), and its sequence number.
+fn read_request<'a>(
+    r: &mut Reader<'_>,
+    names: &'a [u8],
+    timeouts: &'a mut [(u16, u32); MAX_PAIRS],
+) -> Result<(Request<'a>, u32), Stop> {
+    let o = &OPERATIONS[r.upto("op", OPERATIONS.len() as u32 - 1)? as usize];
+    let present = r.next()?;
+    let flags = r.upto("flags", u16::MAX.into())? as u16;
+    let seq = r.next()?;
+    let (name_off, name_len) = (r.next()? as usize, r.next()? as usize);
+    let l3proto = r.upto("l3proto", u16::MAX.into())? as u16;
+    let l4proto = r.upto("l4proto", u8::MAX.into())? as u8;
+    let count = r.upto("timeouts", MAX_PAIRS as u32)? as usize;
+    for slot in timeouts.iter_mut().take(count) {
+        let attr = r.upto("timeouts", u16::MAX.into())? as u16;
+        *slot = (attr, r.next()?);
+    }
+    let name = if present & ENC_NAME == 0 {
+        None
+    } else if o.name == Use::No && matches!(o.command, Command::Get | Command::Delete) {
+        // Without a name these act on every policy: a name given by mistake is refused, not
+        // dropped.
+        return Err(r.fail("ERR_INVALID_ARGUMENT", "name", format!("{} takes no name", o.op)));
+    } else {
+        match names.get(name_off..name_off.saturating_add(name_len)) {
+            Some(n) => Some(n),
+            None => return Err(r.fail("ERR_BATCH", "name", "name range outside the names buffer".into())),
+        }
+    };
+    let req = Request {
+        command: o.command,
+        flags: if present & ENC_FLAGS != 0 { flags } else { nfct_flags(o.command, name.is_some(), o.mode) },
+        name,
+        l3proto: (present & ENC_L3PROTO != 0).then_some(l3proto),
+        l4proto: (present & ENC_L4PROTO != 0).then_some(l4proto),
+        timeouts: (present & ENC_DATA != 0).then_some(&timeouts[..count]),
+    };
+    Ok((req, seq))
 }

@@ -3,6 +3,7 @@
 //! committed; `cargo test` fails when it is stale (`UPDATE_GENERATED=1 cargo test` rewrites it).
 
 use crate::consts::{self, Command};
+use crate::ops::OPERATIONS;
 use crate::{errno, protocol, tape};
 use std::fmt::Write;
 
@@ -34,8 +35,11 @@ pub fn c_names() -> String {
         ("MULTI", consts::NLM_F_MULTI),
         ("ACK", consts::NLM_F_ACK),
         ("ECHO", consts::NLM_F_ECHO),
+        ("DUMP_INTR", consts::NLM_F_DUMP_INTR),
+        ("DUMP_FILTERED", consts::NLM_F_DUMP_FILTERED),
         ("ROOT", consts::NLM_F_ROOT),
         ("MATCH", consts::NLM_F_MATCH),
+        ("ATOMIC", consts::NLM_F_ATOMIC),
         ("DUMP", consts::NLM_F_DUMP),
         ("REPLACE", consts::NLM_F_REPLACE),
         ("EXCL", consts::NLM_F_EXCL),
@@ -47,6 +51,12 @@ pub fn c_names() -> String {
         let _ = writeln!(s, "  {k}: 0x{v:x},");
     }
     s.push_str("} as const;\n\n");
+
+    s.push_str("/** cttimeout commands (low byte of nlmsg_type; linux/netfilter/nfnetlink_cttimeout.h). */\n");
+    for c in Command::ALL {
+        let _ = writeln!(s, "export const {} = {};", c.kernel_name(), c as u8);
+    }
+    s.push('\n');
 
     s.push_str("// libnetfilter_cttimeout's per-protocol state indexes (state attribute - 1), named as in its\n");
     s.push_str("// header; the SCTP heartbeat states, which it lacks, follow the same pattern.\n");
@@ -71,6 +81,41 @@ pub fn table() -> String {
     let mut s = String::new();
     s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
     s.push_str("// Do not edit: the Rust protocol table is the one place these facts live.\n\n");
+
+    s.push_str(
+        "/** Netlink framing numbers (linux/netlink.h, linux/netfilter/nfnetlink.h). */\nexport const NETLINK = {\n",
+    );
+    for (k, v) in [
+        ("NETLINK_NETFILTER", consts::NETLINK_NETFILTER as u32),
+        ("NLMSG_HDRLEN", consts::NLMSG_HDRLEN as u32),
+        ("NLMSG_ALIGNTO", consts::NLMSG_ALIGNTO as u32),
+        ("NLA_HDRLEN", consts::NLA_HDRLEN as u32),
+        ("NFGENMSG_LEN", consts::NFGENMSG_LEN as u32),
+        ("NFNL_SUBSYS_CTNETLINK_TIMEOUT", consts::NFNL_SUBSYS_CTNETLINK_TIMEOUT.into()),
+    ] {
+        let _ = writeln!(s, "  {k}: {v},");
+    }
+    s.push_str("} as const;\n\n");
+
+    s.push_str("/** Netlink control message types. */\nexport const NLMSG = {\n");
+    for (k, v) in [
+        ("NOOP", consts::NLMSG_NOOP),
+        ("ERROR", consts::NLMSG_ERROR),
+        ("DONE", consts::NLMSG_DONE),
+        ("OVERRUN", consts::NLMSG_OVERRUN),
+    ] {
+        let _ = writeln!(s, "  {k}: {v},");
+    }
+    s.push_str("} as const;\n\n");
+
+    let _ = writeln!(
+        s,
+        "/** Longest policy name in bytes (CTNL_TIMEOUT_NAME_MAX - 1; the kernel adds the NUL). */\nexport const NAME_MAX_BYTES = {};\n",
+        consts::NAME_MAX_CHARS
+    );
+
+    s.push_str("/** The protocols as help and messages list them. */\n");
+    let _ = writeln!(s, "export const KNOWN_PROTOCOLS = {};\n", q(&protocol::known_text()));
 
     s.push_str("/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n");
     s.push_str("export const PROTOCOLS = [\n");
@@ -116,8 +161,10 @@ pub fn table() -> String {
     s.push_str(&Command::ALL.iter().map(|c| q(c.name())).collect::<Vec<_>>().join(", "));
     s.push_str("] as const;\n\n");
 
-    s.push_str("/** Encode ops (tape.rs): index = op number. */\nexport const OPS = {");
-    s.push_str(&tape::OPS.iter().enumerate().map(|(i, (n, _, _))| format!(" {n}: {i}")).collect::<Vec<_>>().join(","));
+    operations(&mut s);
+
+    s.push_str("/** Encode ops (tape.rs): index = op number, the row of OPERATIONS. */\nexport const OPS = {");
+    s.push_str(&OPERATIONS.iter().enumerate().map(|(i, o)| format!(" {}: {i}", o.op)).collect::<Vec<_>>().join(","));
     s.push_str(" } as const;\n\n");
 
     s.push_str("/** Decode tape and encode spec layouts (tape.rs). */\nexport const TAPE = {\n");
@@ -131,6 +178,8 @@ pub fn table() -> String {
         ("PRESENT_USE", tape::PRESENT_USE),
         ("PRESENT_DATA", tape::PRESENT_DATA),
         ("PRESENT_NAME_ASCII", tape::PRESENT_NAME_ASCII),
+        ("PRESENT_NAME_BYTES", tape::PRESENT_NAME_BYTES),
+        ("PRESENT_ALL", tape::PRESENT_ALL),
         ("TIMEOUT_FIXED_WORDS", tape::TIMEOUT_FIXED_WORDS as u32),
         ("ENC_FLAGS", tape::ENC_FLAGS),
         ("ENC_NAME", tape::ENC_NAME),
@@ -138,8 +187,13 @@ pub fn table() -> String {
         ("ENC_L4PROTO", tape::ENC_L4PROTO),
         ("ENC_DATA", tape::ENC_DATA),
         ("ENC_FIXED_WORDS", tape::ENC_FIXED_WORDS as u32),
-        ("ENC_MAX_PAIRS", tape::ENC_MAX_PAIRS as u32),
     ] {
+        let _ = writeln!(s, "  {k}: {v},");
+    }
+    s.push_str("} as const;\n\n");
+
+    s.push_str("/** Word offsets inside a decode tape record (tape.rs `rec`). */\nexport const REC = {\n");
+    for (k, v) in tape::rec::ALL {
         let _ = writeln!(s, "  {k}: {v},");
     }
     s.push_str("} as const;\n\n");
@@ -155,10 +209,45 @@ pub fn table() -> String {
     }
     s.push_str("    default:\n      return undefined;\n  }\n}\n\n");
 
+    s.push_str("/** Linux errno numbers by name. */\nexport const E = {\n");
+    for (n, name, _) in errno::ERRNO {
+        let _ = writeln!(s, "  {name}: {n},");
+    }
+    s.push_str("} as const;\n\n");
+
     s.push_str("/** Linux errno: [number, name, glibc strerror text]. */\nexport const ERRNO: ReadonlyArray<readonly [number, string, string]> = [\n");
     for (n, name, msg) in errno::ERRNO {
         let _ = writeln!(s, "  [{n}, {}, {}],", q(name), q(msg));
     }
     s.push_str("];\n");
     s
+}
+
+/// The operations table (ops.rs) as `OPERATIONS`.
+fn operations(s: &mut String) {
+    s.push_str("/**\n * Every request kind (crates/codec/src/ops.rs): the encode op, the command and message type,\n");
+    s.push_str(" * the flags nfct sends, which attributes it carries, whether the kernel answers with a dump,\n");
+    s.push_str(" * the CLI verb (null: API only) and its arguments, a label and a one-line help.\n */\n");
+    s.push_str("export const OPERATIONS = [\n");
+    for o in &OPERATIONS {
+        let _ = writeln!(
+            s,
+            "  {{ op: {}, command: {}, type: 0x{:04x}, flags: 0x{:x}, name: {}, l3proto: {}, l4proto: {}, timeouts: {}, dump: {}, verb: {}, nfct: {}, args: {}, label: {}, help: {} }},",
+            q(o.op),
+            q(o.command.name()),
+            o.command.msg_type(),
+            o.flags,
+            q(o.name.name()),
+            q(o.l3proto.name()),
+            q(o.l4proto.name()),
+            q(o.timeouts.name()),
+            o.dump,
+            o.verb.map_or("null".to_string(), q),
+            o.nfct,
+            q(o.args),
+            q(o.label),
+            q(o.help)
+        );
+    }
+    s.push_str("] as const;\n\n");
 }

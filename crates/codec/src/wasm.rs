@@ -10,7 +10,7 @@
 #![allow(unsafe_code)] // wasm-bindgen's generated glue
 
 use crate::decode::{decode, Body};
-use crate::{format, inspect, json, tape};
+use crate::{format, inspect, json, tape, wire};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -127,7 +127,102 @@ pub fn format_nfct(bytes: &[u8]) -> String {
         .collect();
     let mut v = serde_json::json!({ "blocks": blocks });
     if let Some(e) = &d.error {
-        v["error"] = serde_json::json!({ "code": e.code(), "offset": e.offset, "message": e.to_string() });
+        v["error"] = serde_json::to_value(json::ErrorJson(e)).unwrap_or_default();
     }
     v.to_string()
+}
+
+/// Exactly the bytes nfct writes for every policy or defaults message of a datagram (each
+/// block and its newline; names as their raw bytes), framed as `[text length: u32 LE][text]`
+/// followed by the decode error's JSON `{code, offset, message}` when decoding stopped.
+#[wasm_bindgen(js_name = formatNfctBytes)]
+pub fn format_nfct_bytes(bytes: &[u8]) -> Vec<u8> {
+    let d = decode(bytes);
+    let mut out = vec![0u8; 4];
+    for m in &d.messages {
+        if let Body::Timeout(t) = &m.body {
+            out.extend_from_slice(&format::nfct_bytes(t));
+            out.push(b'\n');
+        }
+    }
+    let len = (out.len() - 4) as u32;
+    out[..4].copy_from_slice(&len.to_le_bytes());
+    if let Some(e) = &d.error {
+        // Serializing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &json::ErrorJson(e));
+    }
+    out
+}
+
+/// Checks a policy name's bytes with the encoder's rules (at most 31 bytes, no NUL): "" when
+/// valid, else the JSON `{code, field, message}` of the error.
+#[wasm_bindgen(js_name = checkName)]
+pub fn check_name(bytes: &[u8]) -> String {
+    match crate::encode::check_name(bytes) {
+        Ok(()) => String::new(),
+        Err(e) => serde_json::json!({ "code": e.code, "field": e.field, "message": e.message }).to_string(),
+    }
+}
+
+/// Whether the kernel answers this request as a dump (wire.rs).
+#[wasm_bindgen(js_name = isDump)]
+pub fn is_dump(msg_type: u16, flags: u16) -> bool {
+    wire::is_dump(msg_type, flags)
+}
+
+/// The flags a request goes out with (wire.rs).
+#[wasm_bindgen(js_name = wireFlags)]
+pub fn wire_flags(msg_type: u16, flags: u16) -> u16 {
+    wire::wire_flags(msg_type, flags)
+}
+
+/// Writes the wire flags and `seq` into `msg` (one whole message). 1 for a dump, 0 for
+/// another request, -1 with `lastError()` saying why it is not one message.
+#[wasm_bindgen(js_name = prepareForSend)]
+pub fn prepare_for_send(msg: &mut [u8], seq: u32) -> i32 {
+    match wire::prepare_for_send(msg, seq) {
+        Ok(dump) => i32::from(dump),
+        Err(e) => {
+            set_decode_error(&e);
+            -1
+        }
+    }
+}
+
+/// "" when `bytes` is exactly one message, else the error's JSON `{code, offset, message}`.
+#[wasm_bindgen(js_name = checkOneMessage)]
+pub fn check_one_message(bytes: &[u8]) -> String {
+    match wire::check_one_message(bytes) {
+        Ok(_) => String::new(),
+        Err(e) => serde_json::to_string(&json::ErrorJson(&e)).unwrap_or_default(),
+    }
+}
+
+/// `[offset, length]` of each message, then `u32::MAX` if the walk stopped on an error
+/// (`lastError()` then holds its JSON).
+#[wasm_bindgen(js_name = splitMessages)]
+pub fn split_messages(buf: &[u8]) -> Vec<u32> {
+    let (spans, err) = wire::split_messages(buf);
+    let mut out: Vec<u32> = spans.iter().flat_map(|&(o, l)| [o as u32, l as u32]).collect();
+    if let Some(e) = err {
+        set_decode_error(&e);
+        out.push(u32::MAX);
+    }
+    out
+}
+
+/// The probe GET a transport sends when it opens (wire.rs).
+#[wasm_bindgen(js_name = probeRequest)]
+pub fn probe_request(subsystem: u8) -> Vec<u8> {
+    wire::probe_request(subsystem)
+}
+
+/// NLMSG_NOOP, which the kernel always ACKs (wire.rs).
+#[wasm_bindgen(js_name = barrier)]
+pub fn barrier() -> Vec<u8> {
+    wire::barrier().to_vec()
+}
+
+fn set_decode_error(e: &crate::error::DecodeError) {
+    LAST_ERROR.with(|l| *l.borrow_mut() = serde_json::to_string(&json::ErrorJson(e)).unwrap_or_default());
 }

@@ -2,7 +2,7 @@
 //! through the WebAssembly build in test/codec/golden.test.ts.
 
 use cttimeout_codec::encode::{encode, EncodeOptions, Request};
-use cttimeout_codec::tape::OPS;
+use cttimeout_codec::ops;
 use cttimeout_codec::{decode, format, json, protocol};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ fn load(name: &str) -> Value {
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    json::unhex(s).unwrap()
 }
 
 fn fixture(caps: &Value, id: &str) -> Vec<u8> {
@@ -54,8 +54,9 @@ fn matches(expect: &Value, actual: &Value, path: &str, exact: bool) -> Result<()
 /// Builds a request from the suite's JSON form; returns it with its options.
 fn with_request<R>(spec: &Value, f: impl FnOnce(&Request<'_>, &EncodeOptions) -> R) -> R {
     let op = spec["op"].as_str().unwrap();
-    let (_, command, mode) = *OPS.iter().find(|(n, _, _)| *n == op).unwrap();
-    let name = spec.get("name").map(|n| n.as_str().unwrap().as_bytes().to_vec());
+    let o = ops::by_op(op).unwrap();
+    let (command, mode) = (o.command, o.mode);
+    let name = spec.get("name").map(|n| json::name_from_json(n).unwrap());
     let l3proto = spec.get("l3proto").map(|v| v.as_u64().unwrap() as u16);
     let l4proto = spec.get("l4proto").map(|v| v.as_u64().unwrap() as u8);
     let mut pairs = Vec::new();
@@ -153,4 +154,30 @@ fn matcher_can_fail() {
     assert!(matches(&e, &serde_json::json!({"a": 2, "timeouts": {"X": 1}}), "", false).is_err());
     assert!(matches(&e, &serde_json::json!({"a": 1, "timeouts": {"X": 1, "Y": 2}}), "", false).is_err());
     assert!(matches(&e, &serde_json::json!({"a": 1, "b": 0, "timeouts": {"X": 1}}), "", false).is_ok());
+}
+
+#[test]
+fn names_are_bytes() {
+    let golden = load("golden.json");
+    for case in golden["names"].as_array().unwrap() {
+        let why = case["why"].as_str().unwrap();
+        let spec = serde_json::json!({ "op": "NEW", "seq": 1, "name": case["name"], "l3proto": 2, "l4proto": 17, "timeouts": { "UNREPLIED": 5 } });
+        let r = with_request(&spec, encode);
+        if let Some(code) = case["code"].as_str() {
+            let e = r.unwrap_err();
+            assert_eq!((e.code, e.field.as_str()), (code, "name"), "{why}");
+            continue;
+        }
+        let bytes = r.unwrap();
+        let want = unhex(case["bytesHex"].as_str().unwrap());
+        let d = decode(&bytes);
+        let cttimeout_codec::decode::Body::Timeout(t) = &d.messages[0].body else { panic!("{why}") };
+        assert_eq!(t.name, Some(want.as_slice()), "{why}");
+        let actual: Value = serde_json::from_str(&json::datagram_json(&d)).unwrap();
+        assert_eq!(actual["messages"][0]["name"], case["name"], "{why}");
+        let mut line = b".".to_vec();
+        line.extend_from_slice(&want);
+        line.extend_from_slice(b" = {\n");
+        assert!(format::nfct_bytes(t).starts_with(&line), "{why}");
+    }
 }

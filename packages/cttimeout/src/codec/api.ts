@@ -2,6 +2,7 @@ import { CtTimeoutError } from '../errors.js';
 import { OPS, TAPE } from '../generated/table.js';
 import { binding, memoryViews } from './binding.js';
 import { familyNumber, findProtocol, MAX_STATES, protocolNames, STATE_ATTRS, STATE_NAMES } from './tables.js';
+import { loneSurrogate } from './name.js';
 import { readTape } from './tape.js';
 import type { DecodeResult, EncodeOptions, InspectTree, RequestSpec } from './types.js';
 
@@ -47,11 +48,26 @@ export function headerNames(type: number, flags: number): { type: string; flags:
 }
 
 /**
- * nfct's text for every policy or defaults message in the datagram, one block each, byte for
- * byte as `nfct` prints them (without the newline nfct adds after each).
+ * nfct's text for every policy or defaults message in the datagram, one block each, as `nfct`
+ * prints them (without the newline nfct adds after each). A name that is not UTF-8 shows as
+ * U+FFFD here: output that must be nfct's bytes uses {@link formatNfctBytes}.
  */
 export function formatNfct(bytes: Uint8Array): { blocks: string[]; error?: DecodeResult['error'] } {
   return JSON.parse(binding().glue.formatNfct(bytes)) as { blocks: string[]; error?: DecodeResult['error'] };
+}
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * Exactly the bytes nfct writes for the datagram's policy and defaults messages: each block and
+ * its newline, names as their raw bytes. `error` says where decoding stopped, if it did.
+ */
+export function formatNfctBytes(bytes: Uint8Array): { text: Uint8Array; error?: DecodeResult['error'] } {
+  const out = binding().glue.formatNfctBytes(bytes);
+  const len = new DataView(out.buffer, out.byteOffset, 4).getUint32(0, true);
+  const text = out.subarray(4, 4 + len);
+  if (out.length === 4 + len) return { text };
+  return { text, error: JSON.parse(utf8Decoder.decode(out.subarray(4 + len))) as DecodeResult['error'] };
 }
 
 const utf8 = new TextEncoder();
@@ -108,7 +124,9 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   let nameBytes = 0;
   for (const r of requests) {
     need += TAPE.ENC_FIXED_WORDS + (r.timeouts !== undefined ? 2 * MAX_STATES : 0) + (r.rawTimeouts !== undefined ? 2 * r.rawTimeouts.length : 0);
-    if (typeof r.name === 'string') nameBytes += r.name.length * 3;
+    const name = r.name;
+    if (typeof name === 'string') nameBytes += name.length * 3;
+    else if (name instanceof Uint8Array) nameBytes += name.length;
   }
   const { glue, memory } = binding();
   const specAt = glue.specBuffer(need) >>> 2;
@@ -137,16 +155,27 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
     w[s++] = r.seq === undefined ? 0 : u32(r.seq, 'seq', index, count);
     const name = r.name;
     if (name !== undefined) {
-      if (typeof name !== 'string') throw usage('ERR_BAD_ARGUMENT', 'name', 'must be a string', index, count);
       present |= TAPE.ENC_NAME;
-      // ASCII names (nearly all) are copied directly; others go through TextEncoder.
       let written = 0;
-      for (; written < name.length; written++) {
-        const c = name.charCodeAt(written);
-        if (c >= 0x80) break;
-        u8[namesAt + n + written] = c;
+      if (typeof name === 'string') {
+        // ASCII names (nearly all) are copied directly; others go through TextEncoder, after
+        // the check that they have a UTF-8 form (a lone surrogate would become U+FFFD).
+        for (; written < name.length; written++) {
+          const c = name.charCodeAt(written);
+          if (c >= 0x80) break;
+          u8[namesAt + n + written] = c;
+        }
+        if (written < name.length) {
+          const why = loneSurrogate(name);
+          if (why !== undefined) throw usage('ERR_INVALID_NAME', 'name', why, index, count);
+          written = utf8.encodeInto(name, u8.subarray(namesAt + n, namesAt + nameBytes)).written;
+        }
+      } else if (name instanceof Uint8Array) {
+        u8.set(name, namesAt + n);
+        written = name.length;
+      } else {
+        throw usage('ERR_INVALID_NAME', 'name', `must be a string or a Uint8Array, not ${name === null ? 'null' : typeof name}`, index, count);
       }
-      if (written < name.length) written = utf8.encodeInto(name, u8.subarray(namesAt + n, namesAt + nameBytes)).written;
       w[s++] = n;
       w[s++] = written;
       n += written;

@@ -5,7 +5,25 @@ import type * as Glue from '../../wasm/cttimeout_codec.js';
 export interface WasmBinding {
   glue: Pick<
     typeof Glue,
-    'inputBuffer' | 'specBuffer' | 'decodeInput' | 'encodeInput' | 'outputPtr' | 'lastError' | 'decodeJson' | 'inspectJson' | 'formatNfct' | 'headerNames'
+    | 'inputBuffer'
+    | 'specBuffer'
+    | 'decodeInput'
+    | 'encodeInput'
+    | 'outputPtr'
+    | 'lastError'
+    | 'decodeJson'
+    | 'inspectJson'
+    | 'formatNfct'
+    | 'formatNfctBytes'
+    | 'checkName'
+    | 'headerNames'
+    | 'isDump'
+    | 'wireFlags'
+    | 'prepareForSend'
+    | 'checkOneMessage'
+    | 'splitMessages'
+    | 'probeRequest'
+    | 'barrier'
   >;
   memory: WebAssembly.Memory;
 }

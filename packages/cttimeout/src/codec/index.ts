@@ -8,8 +8,10 @@ import initWasm, * as wasm from '../../wasm/cttimeout_codec.js';
 import { setBinding } from './binding.js';
 
 export * from './api.js';
+export * from './name.js';
+export * from './wire.js';
 export type * from './types.js';
-export { PROTOCOLS, FAMILIES } from '../generated/table.js';
+export { PROTOCOLS, FAMILIES, OPERATIONS, KNOWN_PROTOCOLS, NAME_MAX_BYTES } from '../generated/table.js';
 export { CtTimeoutError } from '../errors.js';
 export * from '../object/index.js';
 export * from '../capture/index.js';

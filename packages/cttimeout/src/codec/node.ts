@@ -7,8 +7,10 @@ const exports = wasm.initSync({ module: readFileSync(new URL('../../wasm/cttimeo
 setBinding({ glue: wasm, memory: exports.memory });
 
 export * from './api.js';
+export * from './name.js';
+export * from './wire.js';
 export type * from './types.js';
-export { PROTOCOLS, FAMILIES } from '../generated/table.js';
+export { PROTOCOLS, FAMILIES, OPERATIONS, KNOWN_PROTOCOLS, NAME_MAX_BYTES } from '../generated/table.js';
 export { CtTimeoutError } from '../errors.js';
 export * from '../object/index.js';
 export * from '../capture/index.js';

@@ -1,4 +1,5 @@
 import type { COMMANDS, FAMILIES, OPS, PROTOCOLS } from '../generated/table.js';
+import type { PolicyName } from './name.js';
 
 /** Every protocol name: 'tcp' | 'udp' | ... */
 export type ProtocolName = (typeof PROTOCOLS)[number]['name'];
@@ -56,9 +57,8 @@ export interface TimeoutMessage extends Base {
   kind: 'timeout';
   command: CommandName | null;
   nfgen: { family: number; version: number; resId: number };
-  name?: string;
-  /** The name's bytes as hex, only when they are not valid UTF-8 (then `name` has U+FFFD). */
-  nameHex?: string;
+  /** A string when the bytes are valid UTF-8, else the exact bytes (JSON: `{ hex }`). */
+  name?: PolicyName;
   l3proto?: number;
   family?: Family;
   l4proto?: number;
@@ -147,7 +147,8 @@ export interface RequestSpec {
   seq?: number;
   /** Replaces nfct's flags for the op (NLM_F_REQUEST is always added). */
   flags?: number;
-  name?: string;
+  /** A string (well-formed UTF-16, sent as UTF-8) or the exact bytes. */
+  name?: PolicyName;
   l3proto?: Family | number;
   l4proto?: ProtocolName | number;
   timeouts?: Record<string, number>;

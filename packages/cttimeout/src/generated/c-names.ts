@@ -7,8 +7,11 @@ export const NLM_F = {
   MULTI: 0x2,
   ACK: 0x4,
   ECHO: 0x8,
+  DUMP_INTR: 0x10,
+  DUMP_FILTERED: 0x20,
   ROOT: 0x100,
   MATCH: 0x200,
+  ATOMIC: 0x400,
   DUMP: 0x300,
   REPLACE: 0x100,
   EXCL: 0x200,
@@ -17,6 +20,13 @@ export const NLM_F = {
   CAPPED: 0x100,
   ACK_TLVS: 0x200,
 } as const;
+
+/** cttimeout commands (low byte of nlmsg_type; linux/netfilter/nfnetlink_cttimeout.h). */
+export const IPCTNL_MSG_TIMEOUT_NEW = 0;
+export const IPCTNL_MSG_TIMEOUT_GET = 1;
+export const IPCTNL_MSG_TIMEOUT_DELETE = 2;
+export const IPCTNL_MSG_TIMEOUT_DEFAULT_SET = 3;
+export const IPCTNL_MSG_TIMEOUT_DEFAULT_GET = 4;
 
 // libnetfilter_cttimeout's per-protocol state indexes (state attribute - 1), named as in its
 // header; the SCTP heartbeat states, which it lacks, follow the same pattern.

@@ -1,6 +1,30 @@
 // Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.
 // Do not edit: the Rust protocol table is the one place these facts live.
 
+/** Netlink framing numbers (linux/netlink.h, linux/netfilter/nfnetlink.h). */
+export const NETLINK = {
+  NETLINK_NETFILTER: 12,
+  NLMSG_HDRLEN: 16,
+  NLMSG_ALIGNTO: 4,
+  NLA_HDRLEN: 4,
+  NFGENMSG_LEN: 4,
+  NFNL_SUBSYS_CTNETLINK_TIMEOUT: 8,
+} as const;
+
+/** Netlink control message types. */
+export const NLMSG = {
+  NOOP: 1,
+  ERROR: 2,
+  DONE: 3,
+  OVERRUN: 4,
+} as const;
+
+/** Longest policy name in bytes (CTNL_TIMEOUT_NAME_MAX - 1; the kernel adds the NUL). */
+export const NAME_MAX_BYTES = 31;
+
+/** The protocols as help and messages list them. */
+export const KNOWN_PROTOCOLS = 'tcp udp udplite icmp icmpv6 (or ipv6-icmp) sctp gre generic dccp';
+
 /** Every L4 protocol with a conntrack timeout table; states in attribute order. */
 export const PROTOCOLS = [
   { name: 'tcp', number: 6, availability: null, states: [
@@ -81,8 +105,25 @@ export const FAMILIES = [
 /** cttimeout commands by number (low byte of nlmsg_type). */
 export const COMMANDS = ['NEW', 'GET', 'DELETE', 'DEFAULT_SET', 'DEFAULT_GET'] as const;
 
-/** Encode ops (tape.rs): index = op number. */
-export const OPS = { NEW: 0, GET: 1, DELETE: 2, DEFAULT_SET: 3, DEFAULT_GET: 4, NEW_EXCLUSIVE: 5, NEW_REPLACE: 6 } as const;
+/**
+ * Every request kind (crates/codec/src/ops.rs): the encode op, the command and message type,
+ * the flags nfct sends, which attributes it carries, whether the kernel answers with a dump,
+ * the CLI verb (null: API only) and its arguments, a label and a one-line help.
+ */
+export const OPERATIONS = [
+  { op: 'NEW', command: 'NEW', type: 0x0800, flags: 0x405, name: 'required', l3proto: 'required', l4proto: 'required', timeouts: 'optional', dump: false, verb: 'add', nfct: true, args: 'NAME FAMILY PROTO STATE SECONDS [STATE SECONDS]...', label: 'NEW — create', help: 'Creates a policy (nfct add). An existing name gets EBUSY.' },
+  { op: 'GET', command: 'GET', type: 0x0801, flags: 0x5, name: 'optional', l3proto: 'no', l4proto: 'no', timeouts: 'no', dump: false, verb: 'get', nfct: true, args: 'NAME', label: 'GET — read', help: 'Reads one policy; with no name, dumps every policy.' },
+  { op: 'DELETE', command: 'DELETE', type: 0x0802, flags: 0x5, name: 'optional', l3proto: 'no', l4proto: 'no', timeouts: 'no', dump: false, verb: 'delete', nfct: true, args: 'NAME', label: 'DELETE — remove', help: 'Deletes one policy (EBUSY while an iptables CT rule uses it); with no name, flushes every unused policy.' },
+  { op: 'DEFAULT_SET', command: 'DEFAULT_SET', type: 0x0803, flags: 0x5, name: 'no', l3proto: 'optional', l4proto: 'required', timeouts: 'required', dump: false, verb: 'default-set', nfct: true, args: 'FAMILY PROTO STATE SECONDS [STATE SECONDS]...', label: 'DEFAULT_SET — set defaults', help: 'Changes the namespace\'s defaults for a protocol; states left out keep their value.' },
+  { op: 'DEFAULT_GET', command: 'DEFAULT_GET', type: 0x0804, flags: 0x5, name: 'no', l3proto: 'required', l4proto: 'required', timeouts: 'no', dump: false, verb: 'default-get', nfct: true, args: 'FAMILY PROTO', label: 'DEFAULT_GET — read defaults', help: 'Reads the namespace\'s defaults for a protocol.' },
+  { op: 'NEW_EXCLUSIVE', command: 'NEW', type: 0x0800, flags: 0x605, name: 'required', l3proto: 'required', l4proto: 'required', timeouts: 'optional', dump: false, verb: null, nfct: false, args: '', label: 'NEW + EXCL — create only', help: 'Creates a policy; an existing name gets EEXIST.' },
+  { op: 'NEW_REPLACE', command: 'NEW', type: 0x0800, flags: 0x105, name: 'required', l3proto: 'required', l4proto: 'required', timeouts: 'optional', dump: false, verb: 'update', nfct: false, args: 'NAME FAMILY PROTO [STATE SECONDS]...', label: 'NEW + REPLACE — update', help: 'Updates a policy in place (creates it when missing). States left out go back to the current defaults: it is not a merge.' },
+  { op: 'DUMP', command: 'GET', type: 0x0801, flags: 0x301, name: 'no', l3proto: 'no', l4proto: 'no', timeouts: 'no', dump: true, verb: 'list', nfct: true, args: '', label: 'GET + DUMP — list', help: 'Reads every policy of the namespace, in creation order.' },
+  { op: 'FLUSH', command: 'DELETE', type: 0x0802, flags: 0x5, name: 'no', l3proto: 'no', l4proto: 'no', timeouts: 'no', dump: false, verb: 'flush', nfct: true, args: '', label: 'DELETE without a name — flush', help: 'Deletes every policy not in use.' },
+] as const;
+
+/** Encode ops (tape.rs): index = op number, the row of OPERATIONS. */
+export const OPS = { NEW: 0, GET: 1, DELETE: 2, DEFAULT_SET: 3, DEFAULT_GET: 4, NEW_EXCLUSIVE: 5, NEW_REPLACE: 6, DUMP: 7, FLUSH: 8 } as const;
 
 /** Decode tape and encode spec layouts (tape.rs). */
 export const TAPE = {
@@ -95,6 +136,8 @@ export const TAPE = {
   PRESENT_USE: 8,
   PRESENT_DATA: 16,
   PRESENT_NAME_ASCII: 32,
+  PRESENT_NAME_BYTES: 64,
+  PRESENT_ALL: 63,
   TIMEOUT_FIXED_WORDS: 15,
   ENC_FLAGS: 1,
   ENC_NAME: 2,
@@ -102,7 +145,28 @@ export const TAPE = {
   ENC_L4PROTO: 8,
   ENC_DATA: 16,
   ENC_FIXED_WORDS: 9,
-  ENC_MAX_PAIRS: 64,
+} as const;
+
+/** Word offsets inside a decode tape record (tape.rs `rec`). */
+export const REC = {
+  KIND: 0,
+  OFFSET: 1,
+  LEN: 2,
+  TYPE_FLAGS: 3,
+  SEQ: 4,
+  PID: 5,
+  CMD_NFGEN: 6,
+  RES_ID: 7,
+  PRESENT: 8,
+  NAME_OFFSET: 9,
+  NAME_LEN: 10,
+  L3PROTO: 11,
+  L4PROTO: 12,
+  USE: 13,
+  STATE_MASK: 14,
+  TEXT_OFFSET: 1,
+  TEXT_LEN: 2,
+  TEXT_WORDS: 3,
 } as const;
 
 /**
@@ -134,6 +198,140 @@ export function fullTimeouts(l4proto: number, w: Uint32Array, i: number): Record
       return undefined;
   }
 }
+
+/** Linux errno numbers by name. */
+export const E = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  ENXIO: 6,
+  E2BIG: 7,
+  ENOEXEC: 8,
+  EBADF: 9,
+  ECHILD: 10,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  ENOTBLK: 15,
+  EBUSY: 16,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENODEV: 19,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENFILE: 23,
+  EMFILE: 24,
+  ENOTTY: 25,
+  ETXTBSY: 26,
+  EFBIG: 27,
+  ENOSPC: 28,
+  ESPIPE: 29,
+  EROFS: 30,
+  EMLINK: 31,
+  EPIPE: 32,
+  EDOM: 33,
+  ERANGE: 34,
+  EDEADLK: 35,
+  ENAMETOOLONG: 36,
+  ENOLCK: 37,
+  ENOSYS: 38,
+  ENOTEMPTY: 39,
+  ELOOP: 40,
+  ENOMSG: 42,
+  EIDRM: 43,
+  ECHRNG: 44,
+  EL2NSYNC: 45,
+  EL3HLT: 46,
+  EL3RST: 47,
+  ELNRNG: 48,
+  EUNATCH: 49,
+  ENOCSI: 50,
+  EL2HLT: 51,
+  EBADE: 52,
+  EBADR: 53,
+  EXFULL: 54,
+  ENOANO: 55,
+  EBADRQC: 56,
+  EBADSLT: 57,
+  EBFONT: 59,
+  ENOSTR: 60,
+  ENODATA: 61,
+  ETIME: 62,
+  ENOSR: 63,
+  ENONET: 64,
+  ENOPKG: 65,
+  EREMOTE: 66,
+  ENOLINK: 67,
+  EADV: 68,
+  ESRMNT: 69,
+  ECOMM: 70,
+  EPROTO: 71,
+  EMULTIHOP: 72,
+  EDOTDOT: 73,
+  EBADMSG: 74,
+  EOVERFLOW: 75,
+  ENOTUNIQ: 76,
+  EBADFD: 77,
+  EREMCHG: 78,
+  ELIBACC: 79,
+  ELIBBAD: 80,
+  ELIBSCN: 81,
+  ELIBMAX: 82,
+  ELIBEXEC: 83,
+  EILSEQ: 84,
+  ERESTART: 85,
+  ESTRPIPE: 86,
+  EUSERS: 87,
+  ENOTSOCK: 88,
+  EDESTADDRREQ: 89,
+  EMSGSIZE: 90,
+  EPROTOTYPE: 91,
+  ENOPROTOOPT: 92,
+  EPROTONOSUPPORT: 93,
+  ESOCKTNOSUPPORT: 94,
+  EOPNOTSUPP: 95,
+  EPFNOSUPPORT: 96,
+  EAFNOSUPPORT: 97,
+  EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  ENETDOWN: 100,
+  ENETUNREACH: 101,
+  ENETRESET: 102,
+  ECONNABORTED: 103,
+  ECONNRESET: 104,
+  ENOBUFS: 105,
+  EISCONN: 106,
+  ENOTCONN: 107,
+  ESHUTDOWN: 108,
+  ETOOMANYREFS: 109,
+  ETIMEDOUT: 110,
+  ECONNREFUSED: 111,
+  EHOSTDOWN: 112,
+  EHOSTUNREACH: 113,
+  EALREADY: 114,
+  EINPROGRESS: 115,
+  ESTALE: 116,
+  EUCLEAN: 117,
+  ENOTNAM: 118,
+  ENAVAIL: 119,
+  EISNAM: 120,
+  EREMOTEIO: 121,
+  EDQUOT: 122,
+  ENOMEDIUM: 123,
+  EMEDIUMTYPE: 124,
+  ECANCELED: 125,
+  ENOKEY: 126,
+  EKEYEXPIRED: 127,
+  EKEYREVOKED: 128,
+  EKEYREJECTED: 129,
+  EOWNERDEAD: 130,
+  ENOTRECOVERABLE: 131,
+  ERFKILL: 132,
+} as const;
 
 /** Linux errno: [number, name, glibc strerror text]. */
 export const ERRNO: ReadonlyArray<readonly [number, string, string]> = [
