@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApplyError, CtTimeout, type ApplyResult, type ApplyStep } from '../client.js';
 // codec/node.js compiles the WebAssembly codec on import (codec/api.js alone is not ready).
-import { decode, decodeStrict, encodeRequest, formatNfct, readCapture } from '../codec/node.js';
+import { decode, decodeStrict, encodeRequest, formatNfct, prepareForSend, readCapture } from '../codec/node.js';
 import { findProtocol } from '../codec/tables.js';
 import type { RequestSpec, TimeoutMessage } from '../codec/types.js';
 import { CtTimeoutError, errnoMessage } from '../errors.js';
@@ -30,8 +30,6 @@ export interface CliIo {
   /** Package version, for --version. */
   version: string;
 }
-
-const NLM_F_ACK = 0x04;
 
 /** Runs one command line (argv without node and the script) and returns the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -138,11 +136,9 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-/** What the transport sends: it sets NLM_F_ACK on every request (and the sequence number). */
+/** What the transport sends (the codec's one flag rule; sequence number 0). */
 function asSent(message: Uint8Array): Uint8Array {
-  const copy = message.slice();
-  copy[6]! |= NLM_F_ACK;
-  return copy;
+  return prepareForSend(message, 0).bytes;
 }
 
 /** Prints nfct's text for every policy/defaults message of a reply chunk. */
