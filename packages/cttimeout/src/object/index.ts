@@ -5,7 +5,8 @@
 // that state, parsing throws on bad input instead of returning 0, snprintf returns the whole
 // length and never writes past the buffer, every protocol the kernel knows is covered.
 import { CtTimeoutError } from '../errors.js';
-import { decodeStrict, encodeRequest, formatNfct } from '../codec/api.js';
+import { decodeStrict, encodeRequest, formatNfct, formatNfctBytes } from '../codec/api.js';
+import { policyNameBytes, type PolicyName } from '../codec/name.js';
 import { findProtocol, STATE_NAMES } from '../codec/tables.js';
 import type { Op } from '../codec/types.js';
 
@@ -17,11 +18,6 @@ export const NFCT_TIMEOUT_ATTR_L4PROTO = 2;
 export const NFCT_TIMEOUT_ATTR_POLICY = 3;
 export const NFCT_TIMEOUT_ATTR_MAX = 4;
 export const NFCT_TIMEOUT_O_DEFAULT = 0;
-export const IPCTNL_MSG_TIMEOUT_NEW = 0;
-export const IPCTNL_MSG_TIMEOUT_GET = 1;
-export const IPCTNL_MSG_TIMEOUT_DELETE = 2;
-export const IPCTNL_MSG_TIMEOUT_DEFAULT_SET = 3;
-export const IPCTNL_MSG_TIMEOUT_DEFAULT_GET = 4;
 /** libmnl's MNL_SOCKET_BUFFER_SIZE on x86-64, the buffer size the C examples use. */
 export const MNL_SOCKET_BUFFER_SIZE = 8192;
 
@@ -30,7 +26,6 @@ export type TimeoutAttr = 0 | 1 | 2 | 3;
 
 const ATTR_NAMES = ['NFCT_TIMEOUT_ATTR_NAME', 'NFCT_TIMEOUT_ATTR_L3PROTO', 'NFCT_TIMEOUT_ATTR_L4PROTO', 'NFCT_TIMEOUT_ATTR_POLICY'];
 const CMD_OPS: readonly Op[] = ['NEW', 'GET', 'DELETE', 'DEFAULT_SET', 'DEFAULT_GET'];
-const utf8 = new TextEncoder();
 
 function usage(code: string, operation: string, message: string, field?: string): CtTimeoutError {
   return new CtTimeoutError(code, `${operation}: ${message}`, { source: 'usage', operation, ...(field ? { field } : {}) });
@@ -42,7 +37,7 @@ function checkInt(operation: string, what: string, v: number, max: number): void
 
 /** A timeout policy object: `struct nfct_timeout`. */
 export class TimeoutPolicy {
-  #name: string | undefined;
+  #name: PolicyName | undefined;
   #l3proto: number | undefined;
   #l4proto: number | undefined;
   /** state index → seconds */
@@ -68,16 +63,15 @@ export class TimeoutPolicy {
    * the C library cut it silently), L3PROTO and L4PROTO numbers. POLICY is derived from the
    * states and cannot be set on its own (the C library then read a NULL array).
    */
-  attrSet(type: TimeoutAttr, value: string | number): void {
+  attrSet(type: TimeoutAttr, value: PolicyName | number): void {
     const op = 'nfctTimeoutAttrSet';
     this.#live(op);
     switch (type) {
       case NFCT_TIMEOUT_ATTR_NAME: {
-        if (typeof value !== 'string') throw usage('ERR_BAD_ARGUMENT', op, 'NAME takes a string', 'name');
-        const n = utf8.encode(value).length;
-        if (n > 31) throw usage('ERR_NAME_TOO_LONG', op, `name is ${n} bytes; the kernel allows at most 31`, 'name');
-        if (value.includes('\0')) throw usage('ERR_NAME_NUL', op, 'name contains a NUL character', 'name');
-        this.#name = value;
+        if (typeof value === 'number') throw usage('ERR_BAD_ARGUMENT', op, 'NAME takes a string or a Uint8Array', 'name');
+        // the codec's name rules: at most 31 bytes, no NUL, a string well-formed UTF-16
+        policyNameBytes(value, 'name');
+        this.#name = typeof value === 'string' ? value : value.slice();
         return;
       }
       case NFCT_TIMEOUT_ATTR_L3PROTO:
@@ -133,7 +127,7 @@ export class TimeoutPolicy {
   }
 
   /** The value of NAME, L3PROTO or L4PROTO, or undefined when unset. */
-  attrGet(type: TimeoutAttr): string | number | undefined {
+  attrGet(type: TimeoutAttr): PolicyName | number | undefined {
     this.#live('nfctTimeoutAttrGet');
     return [this.#name, this.#l3proto, this.#l4proto][type];
   }
@@ -213,6 +207,13 @@ export class TimeoutPolicy {
     }
   }
 
+  /** nfct_timeout_snprintf() bytes: exactly what nfct prints for this object (the name's raw bytes). */
+  nfctBytes(): Uint8Array {
+    this.#live('nfctTimeoutSnprintf');
+    const { text } = formatNfctBytes(encodeRequest(this.#spec('NEW', 0, 0)));
+    return text.subarray(0, text.length - 1); // the block, without the newline nfct adds
+  }
+
   /** nfct_timeout_snprintf() text: exactly what nfct prints for this object. */
   toString(): string {
     this.#live('nfctTimeoutSnprintf');
@@ -235,7 +236,7 @@ export const nfctTimeoutAttrSetU16 = (t: TimeoutPolicy, type: TimeoutAttr, value
 /** nfct_timeout_attr_unset() */
 export const nfctTimeoutAttrUnset = (t: TimeoutPolicy, type: TimeoutAttr): void => t.attrUnset(type);
 /** New: read NAME / L3PROTO / L4PROTO back. */
-export const nfctTimeoutAttrGet = (t: TimeoutPolicy, type: TimeoutAttr): string | number | undefined => t.attrGet(type);
+export const nfctTimeoutAttrGet = (t: TimeoutPolicy, type: TimeoutAttr): PolicyName | number | undefined => t.attrGet(type);
 /** New: whether an attribute is set. */
 export const nfctTimeoutAttrIsSet = (t: TimeoutPolicy, type: TimeoutAttr): boolean => t.attrIsSet(type);
 /** nfct_timeout_policy_attr_set_u32() */
@@ -307,7 +308,7 @@ export function nfctTimeoutNlmsgParsePayload(nlh: Uint8Array | Nlmsghdr, t: Time
  */
 export function nfctTimeoutSnprintf(buf: Uint8Array, t: TimeoutPolicy, type = NFCT_TIMEOUT_O_DEFAULT, _flags = 0): number {
   if (type !== NFCT_TIMEOUT_O_DEFAULT) return 0;
-  const text = utf8.encode(t.toString());
+  const text = t.nfctBytes();
   if (buf.length > 0) {
     const n = Math.min(text.length, buf.length - 1);
     buf.set(text.subarray(0, n));
