@@ -1,32 +1,20 @@
 // The request builder: a form for any cttimeout request, protocol-aware (each protocol's
 // states with the kernel defaults the codec's table gives), encoded live by the codec. Shows
 // the bytes, a copyable hex string and the equivalent cttimeout command line.
-import { CtTimeoutError, encodeRequest, FAMILIES, PROTOCOLS, type RequestSpec } from 'cttimeout/codec';
+import { CtTimeoutError, encodeRequest, FAMILIES, OPERATIONS, PROTOCOLS, type RequestSpec } from 'cttimeout/codec';
 import { $, clear, copyText, h, human, toast, toHex } from './dom.js';
 
 type Op = RequestSpec['op'];
 
-const OPS: Array<{ op: Op; label: string; hint: string }> = [
-  { op: 'NEW', label: 'NEW — create', hint: 'Creates a policy (nfct add). An existing name gets EBUSY.' },
-  { op: 'NEW_EXCLUSIVE', label: 'NEW + EXCL — create only', hint: 'Creates a policy; an existing name gets EEXIST.' },
-  { op: 'NEW_REPLACE', label: 'NEW + REPLACE — update', hint: 'Updates a policy in place. States left empty go back to the current defaults (it is not a merge).' },
-  { op: 'GET', label: 'GET — read', hint: 'Reads one policy; with no name, dumps every policy.' },
-  { op: 'DELETE', label: 'DELETE — remove', hint: 'Deletes one policy; with no name, flushes every unused policy.' },
-  { op: 'DEFAULT_SET', label: 'DEFAULT_SET — set defaults', hint: "Changes the namespace's defaults for a protocol; states left empty keep their value." },
-  { op: 'DEFAULT_GET', label: 'DEFAULT_GET — read defaults', hint: "Reads the namespace's defaults for a protocol." },
-];
+const OPS: Array<{ op: Op; label: string; hint: string }> = OPERATIONS.map((o) => ({ op: o.op, label: o.label, hint: o.help }));
 
-const USES: Record<Op, { name: boolean; family: boolean; protocol: boolean; timeouts: boolean }> = {
-  NEW: { name: true, family: true, protocol: true, timeouts: true },
-  NEW_EXCLUSIVE: { name: true, family: true, protocol: true, timeouts: true },
-  NEW_REPLACE: { name: true, family: true, protocol: true, timeouts: true },
-  GET: { name: true, family: false, protocol: false, timeouts: false },
-  DELETE: { name: true, family: false, protocol: false, timeouts: false },
-  DEFAULT_SET: { name: false, family: true, protocol: true, timeouts: true },
-  DEFAULT_GET: { name: false, family: true, protocol: true, timeouts: false },
-};
+/** Which fields each op shows (the codec's operations table). */
+const USES = Object.fromEntries(
+  OPERATIONS.map((o) => [o.op, { name: o.name !== 'no', family: o.l3proto !== 'no', protocol: o.l4proto !== 'no', timeouts: o.timeouts !== 'no' }]),
+) as Record<Op, { name: boolean; family: boolean; protocol: boolean; timeouts: boolean }>;
 
-function quote(s: string): string {
+function quote(name: RequestSpec['name']): string {
+  const s = typeof name === 'string' ? name : '';
   return /^[A-Za-z0-9_.:+@%=/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -40,9 +28,9 @@ export function commandLine(spec: RequestSpec): string {
   const tail = (s: string) => s.replace(/\s+$/, '');
   switch (spec.op) {
     case 'NEW':
-      return tail(`cttimeout add timeout ${quote(spec.name ?? '')} ${fam} ${proto} ${states}`);
+      return tail(`cttimeout add timeout ${quote(spec.name)} ${fam} ${proto} ${states}`);
     case 'NEW_REPLACE':
-      return tail(`cttimeout update timeout ${quote(spec.name ?? '')} ${fam} ${proto} ${states}`);
+      return tail(`cttimeout update timeout ${quote(spec.name)} ${fam} ${proto} ${states}`);
     case 'NEW_EXCLUSIVE':
       return '# no command line sets NLM_F_EXCL (nfct add sends CREATE without it): use the API';
     case 'GET':
@@ -53,6 +41,10 @@ export function commandLine(spec: RequestSpec): string {
       return tail(`cttimeout default-set timeout ${fam} ${proto} ${states}`);
     case 'DEFAULT_GET':
       return `cttimeout default-get timeout ${fam} ${proto}`;
+    case 'DUMP':
+      return 'cttimeout list timeout';
+    case 'FLUSH':
+      return 'cttimeout flush timeout';
   }
 }
 
