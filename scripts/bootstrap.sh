@@ -37,10 +37,10 @@ fi
 # and tshark (captures), chromium (browser tests), netbase (/etc/protocols, which nfct reads),
 # iproute2 (`ip netns`), util-linux (unshare, nsenter, flock); systemd (systemd-analyze verify of
 # the boot unit), man-db and groff-base (the man page renders without warnings), nftables (README:
-# its own "ct timeout" objects are not these policies).
+# its own "ct timeout" objects are not these policies), zsh and fish (completion scripts load).
 PACKAGES=(rustc-web cargo-web rust-web-src pkg-config gcc
   nfct iptables strace tshark chromium libnetfilter-cttimeout-dev libmnl-dev netbase iproute2 util-linux
-  systemd man-db groff-base nftables)
+  systemd man-db groff-base nftables zsh fish)
 APT_LOG=$cache/apt.log
 
 installed() { # prints which of the given packages are installed

@@ -1,0 +1,81 @@
+// man/cttimeout.8: renders without a warning (groff -ww and man --warnings), documents every
+// option the CLI has, every command, the exit codes and the files; package.json points users
+// at the docs (repository, homepage, bugs, man).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OPTION_SPECS } from '../../packages/cttimeout/src/cli/options.js';
+import { NFCT_COMMANDS } from '../../packages/cttimeout/src/cli/nfct.js';
+import { ROOT } from '../ops/helpers.js';
+
+const PAGE = join(ROOT, 'packages/cttimeout/man/cttimeout.8');
+
+function render(page: string) {
+  const groff = spawnSync('groff', ['-ww', '-man', '-z', page], { encoding: 'utf8' });
+  const man = spawnSync('man', ['--warnings', '-l', page], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MAN_KEEP_FORMATTING: '', PAGER: 'cat' } });
+  return { groff, man };
+}
+
+/** The rendered text of one section (from its heading to the next). */
+function sectionText(text: string, name: string): string {
+  const plain = text.replace(/.\x08/g, '').replace(/(\S) {2,}/g, '$1 ');
+  const start = plain.indexOf(`\n${name}\n`);
+  expect(start, `section ${name}`).toBeGreaterThan(0);
+  const rest = plain.slice(start + name.length + 2);
+  const end = rest.search(/\n[A-Z][A-Z ]+\n/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+describe('man/cttimeout.8', () => {
+  const { groff, man } = render(PAGE);
+
+  it('renders without warnings (and a broken page does warn)', () => {
+    expect([groff.status, groff.stderr]).toEqual([0, '']);
+    expect([man.status, man.stderr]).toEqual([0, '']);
+    const dir = mkdtempSync(join(tmpdir(), 'cttimeout-man-'));
+    try {
+      const broken = join(dir, 'broken.8');
+      writeFileSync(broken, readFileSync(PAGE, 'utf8').replace('.SH OPTIONS', '.SH OPTIONS\n.XYZ unknown macro\n\\*[nosuchstring]'));
+      const b = render(broken);
+      expect(b.groff.stderr + b.man.stderr).toMatch(/warning/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents every option and command of the CLI', () => {
+    const text = man.stdout.replace(/.\x08/g, '');
+    for (const spec of OPTION_SPECS) for (const n of spec.names) expect(text, n).toContain(n);
+    for (const c of [...NFCT_COMMANDS.filter((c) => c !== 'disable'), 'update', 'apply', 'validate', 'decode', 'completion']) expect(text, c).toMatch(new RegExp(`^ {7}${c}\\b`, 'm'));
+  });
+
+  it('lists the exit codes of the scheme', () => {
+    const exit = sectionText(man.stdout, 'EXIT STATUS');
+    const codes = [...exit.matchAll(/^ {7}(\d+)\s/gm)].map((m) => Number(m[1]));
+    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 64, 255]);
+    expect(exit).toMatch(/2\s+apply --check only/);
+    expect(exit).toMatch(/3\s+Not found \(ENOENT\)/);
+    expect(exit).toMatch(/6\s+Permission \(EPERM, EACCES\)/);
+    expect(exit).toMatch(/64\s+Usage/);
+  });
+
+  it('names the files and the environment', () => {
+    const files = sectionText(man.stdout, 'FILES');
+    for (const f of ['/etc/cttimeout/policies.yaml', '/etc/cttimeout/policies.d/*.yaml', 'systemd/cttimeout.service', '/etc/systemd/system/cttimeout.service', 'cttimeout apply --config-dir /etc/cttimeout', '/run/netns']) expect(files).toContain(f);
+    const env = sectionText(man.stdout, 'ENVIRONMENT');
+    for (const v of ['CTTIMEOUT_NETNS_DIR', 'CTTIMEOUT_HZ', 'CTTIMEOUT_CAPTURE', 'CTTIMEOUT_DEBUG', 'CTTIMEOUT_NATIVE_PATH']) expect(env).toContain(v);
+  });
+});
+
+describe('packages/cttimeout/package.json', () => {
+  it('tells npm users where the docs, the code and the bug tracker are, and installs the man page', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/cttimeout/package.json'), 'utf8'));
+    expect(pkg.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/), directory: 'packages/cttimeout' });
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
+    expect(pkg.man).toEqual(['./man/cttimeout.8']);
+    expect(pkg.files).toEqual(expect.arrayContaining(['man/cttimeout.8', 'systemd/cttimeout.service']));
+  });
+});
