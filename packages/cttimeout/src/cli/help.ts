@@ -26,8 +26,10 @@ export const GLOBAL_HELP = `cttimeout — conntrack timeout policies (nfnetlink 
 
 Usage:
   cttimeout COMMAND timeout [ARGUMENTS...] [OPTIONS]   nfct's syntax ("timeout COMMAND" works too)
-  cttimeout apply -f FILE [--prune] [--dry-run] [--json]
+  cttimeout apply {-f FILE | --config-dir DIR} [--prune [--owner-prefix P]] [--dry-run | --check | --watch]
+  cttimeout validate {-f FILE | --config-dir DIR} [--hz N] [--json]
   cttimeout decode [FILE|-] [--json]
+  cttimeout completion bash|zsh|fish
 
 nfct's commands (prefix-matched in nfct's order: l=list, a=add, d=delete, g=get, f=flush,
 def=default-set, default-g=default-get); output is byte for byte what nfct prints:
@@ -41,6 +43,9 @@ def=default-set, default-g=default-get); output is byte for byte what nfct print
 Beyond nfct (whole words only):
   update timeout NAME FAMILY PROTO [STATE SECONDS]... [--merge]   change a policy in place
   apply -f FILE [--prune] [--dry-run]                    make the kernel hold exactly the file's policies
+    --check (exit 2 if it would change), --watch (keep it so), --config-dir DIR, --netns-all
+  validate -f FILE                                       check a policy file offline (no socket, no privileges)
+  completion bash|zsh|fish                               print a shell completion script
   decode [FILE|-]                                        hex, strace -e write= dumps or pcap → nfct text / JSON
 
 ${FAMILY_LINE}
@@ -49,7 +54,7 @@ ${PROTO_LINE}
 NAME    at most 31 bytes; SECONDS: digits only, at most ⌊(2³²−1)/HZ⌋ (17179869 at HZ=250)
 
 Options (anywhere on the line; "--" ends them, for a policy named like an option):
-${options(['json', 'netns', 'capture', 'dryRun', 'merge', 'file', 'prune', 'help', 'version'])}
+${options(['json', 'netns', 'netnsAll', 'capture', 'dryRun', 'merge', 'file', 'configDir', 'prune', 'ownerPrefix', 'check', 'watch', 'interval', 'hz', 'help', 'version'])}
 
 Examples:
   cttimeout add timeout web inet tcp established 600 close_wait 10
@@ -58,6 +63,10 @@ Examples:
   cttimeout --netns blue list timeout
   cttimeout --dry-run default-set timeout inet udp unreplied 10 | cttimeout decode
   cttimeout apply -f policies.yaml --prune --dry-run
+  cttimeout apply --config-dir /etc/cttimeout --check; echo $?     # 0 in sync, 2 would change
+  cttimeout validate -f policies.yaml --hz 1000
+  cttimeout apply -f policies.yaml --netns-all=processes
+  source <(cttimeout completion bash)
 
 ${EXIT}
 `;
@@ -68,6 +77,7 @@ const HELP: Record<string, string> = {
 Prints every timeout policy of the network namespace, in creation order, exactly as
 "nfct list timeout" does (nothing when there is none). --json prints a list of
 { name, family, protocol, timeouts, use }; use > 1 means iptables CT rules reference it.
+--netns-all lists every namespace under /run/netns (=processes: of every process).
 
 Options:
 ${options(COMMON)}
@@ -177,13 +187,23 @@ ${options(COMMON)}
 
 ${EXIT}
 `,
-  apply: `cttimeout apply -f FILE [--prune] [--dry-run] [--json]
+  apply: `cttimeout apply {-f FILE | --config-dir DIR} [--prune [--owner-prefix PREFIX]] [--dry-run | --check | --watch [--interval S]] [--json]
 
 Makes the kernel hold exactly the policies of FILE: creates the missing ones, updates those
 that differ (writing every state, so later default changes do not move them), recreates those
 whose family or protocol changed, and with --prune deletes the policies FILE does not list
 (policies in use by CT rules are kept and reported). A second run changes nothing.
---dry-run reads the kernel (no changes) and prints the plan.
+--dry-run reads the kernel (no changes) and prints the plan; --check does the same and exits
+0 when the kernel matches, 2 when apply would change something.
+
+--config-dir DIR reads DIR/policies.yaml and DIR/policies.d/*.yaml (*.yml, *.json), merged
+(a name in two files is an error); the boot unit systemd/cttimeout.service applies
+/etc/cttimeout before the firewall rules load. --prune only deletes what the file owns:
+names starting with --owner-prefix (or the file's "owner: {prefix: ...}"); Open vSwitch's
+ovs_tp_* are never pruned unless listed. --watch keeps running: it applies again when the
+files change (a Kubernetes ConfigMap update) or the kernel drifts, logs one JSON line per
+event, and exits 0 on SIGTERM/SIGINT. --netns-all applies in every network namespace under
+/run/netns (=processes: also every namespace of a running process), worst status wins.
 
 FILE is JSON or YAML ("-" = standard input): a list, or a map with a "policies" list, of
   - name: web              # at most 31 bytes
@@ -195,7 +215,29 @@ FILE is JSON or YAML ("-" = standard input): a list, or a map with a "policies" 
 Errors name the file, line and column, the policy and the field.
 
 Options:
-${options(['file', 'prune', 'dryRun', 'json', 'netns', 'capture', 'help'])}
+${options(['file', 'configDir', 'prune', 'ownerPrefix', 'dryRun', 'check', 'watch', 'interval', 'netnsAll', 'json', 'netns', 'capture', 'help'])}
+
+${EXIT}
+`,
+  validate: `cttimeout validate {-f FILE | --config-dir DIR} [--hz N] [--json]
+
+Checks a policy file (or a --config-dir) as apply would, without a netlink socket and without
+privileges: names, families, protocols, states, values against the HZ limit (--hz N for
+another machine's CONFIG_HZ; default: this kernel's). Prints each policy with the states the
+file sets and how many take the kernel's compiled defaults (--json: every state's value).
+Protocols some kernels lack (dccp since Linux 6.17) pass with a warning.
+
+Options:
+${options(['file', 'configDir', 'hz', 'json', 'help'])}
+
+${EXIT}
+`,
+  completion: `cttimeout completion bash|zsh|fish
+
+Prints a completion script for the shell (commands, protocols, each protocol's states, options):
+  bash: source <(cttimeout completion bash)      or save it in /etc/bash_completion.d/cttimeout
+  zsh:  source <(cttimeout completion zsh)       (uses bashcompinit)
+  fish: cttimeout completion fish > ~/.config/fish/completions/cttimeout.fish
 
 ${EXIT}
 `,
