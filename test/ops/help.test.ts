@@ -18,7 +18,7 @@ describe('--help', () => {
 
   it('apply --help explains --check, --config-dir, ownership, --watch and --netns-all', () => {
     const text = help('apply');
-    expect(text).toMatch(/^cttimeout apply \{-f FILE \| --config-dir DIR\}/);
+    expect(text).toMatch(/^cttimeout apply -f FILE \| --config-dir DIR \[--prune/);
     for (const w of ['exits\n0 when the kernel matches, 2 when apply would change', 'DIR/policies.d/*.yaml', 'ovs_tp_*', 'a Kubernetes ConfigMap update', 'SIGTERM', '--owner-prefix PREFIX', '--interval SECONDS', '--netns-all[=processes]']) expect(text, w).toContain(w);
   });
 

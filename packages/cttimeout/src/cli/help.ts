@@ -187,7 +187,7 @@ ${options(COMMON)}
 
 ${EXIT}
 `,
-  apply: `cttimeout apply {-f FILE | --config-dir DIR} [--prune [--owner-prefix PREFIX]] [--dry-run | --check | --watch [--interval S]] [--json]
+  apply: `cttimeout apply -f FILE | --config-dir DIR [--prune [--owner-prefix PREFIX]] [--dry-run | --check | --watch [--interval S]] [--json]
 
 Makes the kernel hold exactly the policies of FILE: creates the missing ones, updates those
 that differ (writing every state, so later default changes do not move them), recreates those
