@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../packages/cttimeout/src/codec/node.js';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
-import { readCapture, readPcap, readPcapng, writePcap, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
+import { readCapture, readPcap, readPcapng, writePcap, type Capture, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
+import type { CaptureProblem } from '../../packages/cttimeout/src/capture/types.js';
 import { bytes, captures, toHex } from '../helpers/fixtures.js';
 
 const file = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/capture/${name}`, import.meta.url)));
@@ -18,6 +19,12 @@ function thrown(f: () => unknown): CtTimeoutError {
     return e as CtTimeoutError;
   }
   throw new Error('did not throw');
+}
+
+/** The problem that ended a capture read early (the datagrams before it are kept). */
+function stopped(c: Capture): CaptureProblem {
+  expect(c.error).toBeDefined();
+  return c.error!;
 }
 
 const sample: Datagram[] = captures.map((c, i) => ({
@@ -151,15 +158,21 @@ describe('pcap', () => {
     expect(e.message).toBe('pcap link type is 1 (ETHERNET), not LINKTYPE_NETLINK (253): this is not a netlink capture');
   });
 
-  it('says which record is cut short', () => {
+  it('reads the good records of a file cut short, then says which record is cut', () => {
     const b = writePcap(sample.slice(0, 3));
-    const e = thrown(() => readPcap(b.subarray(0, b.length - 5)));
+    const cut = readPcap(b.subarray(0, b.length - 5));
+    expect(cut.datagrams.map((d) => toHex(d.bytes))).toEqual(sample.slice(0, 2).map((d) => toHex(d.bytes)));
+    expect(cut.datagrams.map((d) => decode(d.bytes).error)).toEqual([undefined, undefined]);
+    const e = stopped(cut);
     expect(e.code).toBe('ERR_CAPTURE_TRUNCATED');
     const third = 24 + (16 + 16 + sample[0]!.bytes.length) + (16 + 16 + sample[1]!.bytes.length);
     expect(e.offset).toBe(third);
     expect(e.message).toBe(`packet 3 at byte ${third}: record says ${16 + sample[2]!.bytes.length} bytes but only ${16 + sample[2]!.bytes.length - 5} are left (the file is cut short)`);
-    const e2 = thrown(() => readPcap(b.subarray(0, third + 7)));
-    expect(e2.message).toBe(`packet 3 at byte ${third}: record header needs 16 bytes, only 7 left`);
+    const e2 = stopped(readPcap(b.subarray(0, third + 7)));
+    expect(e2.message).toBe(`packet 3 at byte ${third}: record header needs 16 bytes, only 7 left (the file is cut short)`);
+    // Through readCapture too, and a whole file has no error.
+    expect(readCapture(b.subarray(0, b.length - 5)).datagrams).toHaveLength(2);
+    expect(readPcap(b).error).toBeUndefined();
   });
 
   it('notes records captured shorter than they were (snaplen)', () => {
@@ -175,7 +188,9 @@ describe('pcap', () => {
     expect(r.datagrams).toHaveLength(1);
     expect(r.skipped).toEqual([{ reason: 'netlink family 0, not NETLINK_NETFILTER (12)', count: 1, first: 'packet 1' }]);
     new DataView(b.buffer).setUint16(24 + 16 + 2, 1);
-    expect(thrown(() => readPcap(b)).message).toBe('packet 1 at byte 24: cooked header has ARPHRD type 1, not 824 (ARPHRD_NETLINK)');
+    const bad = readPcap(b);
+    expect(bad.datagrams).toEqual([]);
+    expect(stopped(bad)).toEqual({ code: 'ERR_CAPTURE_FORMAT', offset: 24, message: 'packet 1 at byte 24: cooked header has ARPHRD type 1, not 824 (ARPHRD_NETLINK)' });
   });
 
   it('refuses a binary file that is no capture, naming its first bytes', () => {
@@ -232,13 +247,21 @@ describe('pcapng', () => {
   it('says which block is cut short or broken', () => {
     const f = cat(shb(true), idb(253, true), epb(0, 0n, cooked(sample[0]!), true));
     const at = f.length - epb(0, 0n, cooked(sample[0]!), true).length;
-    const e = thrown(() => readPcapng(f.subarray(0, f.length - 4)));
+    const two = cat(f, epb(0, 0n, cooked(sample[1]!), true));
+    const cut = readPcapng(two.subarray(0, two.length - 4));
+    expect(cut.datagrams.map((d) => toHex(d.bytes))).toEqual([toHex(sample[0]!.bytes)]);
+    expect(stopped(cut).offset).toBe(f.length);
+    const e = stopped(readPcapng(f.subarray(0, f.length - 4)));
     expect(e.code).toBe('ERR_CAPTURE_TRUNCATED');
     expect(e.message).toBe(`block at byte ${at} (type 0x6): says ${f.length - at} bytes but only ${f.length - at - 4} are left (the file is cut short)`);
     const bad = f.slice();
     new DataView(bad.buffer).setUint32(at + 4, 13, true);
-    expect(thrown(() => readPcapng(bad)).message).toBe(`block at byte ${at} (type 0x6): block length 13 is not a multiple of 4 of at least 12`);
+    expect(stopped(readPcapng(bad)).message).toBe(`block at byte ${at} (type 0x6): block length 13 is not a multiple of 4 of at least 12`);
     const noIdb = cat(shb(true), epb(0, 0n, cooked(sample[0]!), true));
-    expect(thrown(() => readPcapng(noIdb)).message).toBe(`packet 1 at byte ${shb(true).length}: interface 0 was never described (no IDB)`);
+    expect(stopped(readPcapng(noIdb)).message).toBe(`packet 1 at byte ${shb(true).length}: interface 0 was never described (no IDB)`);
+    // A broken first block is no capture at all.
+    const badShb = shb(true).slice();
+    new DataView(badShb.buffer).setUint32(8, 0x01020304, true);
+    expect(thrown(() => readPcapng(badShb)).message).toBe('section header at byte 0: bad byte-order magic');
   });
 });

@@ -3,7 +3,7 @@
 // including its `*` lines). Blank lines and label lines ("request (72)", "reply", "sent")
 // separate datagrams; a label naming a direction gives the next datagram that direction.
 import type { Capture, Datagram } from './types.js';
-import { ByteSink, captureError } from './util.js';
+import { ByteSink, captureError, MAX_DATAGRAM_BYTES } from './util.js';
 
 const SENT = /^[\s#/*-]*(?:request|requests|sent|send|sendto|sendmsg|tx|outgoing|to kernel|>|→)(?![a-z])/i;
 const RECEIVED = /^[\s#/*-]*(?:reply|replies|response|received|receive|recv|recvmsg|recvfrom|rx|incoming|from kernel|<|←)(?![a-z])/i;
@@ -32,7 +32,7 @@ const HEX = /^[0-9a-fA-F]+$/;
  * column is a first token of 4-8 hex digits followed by ':' or two spaces, or a tab.
  */
 function parseLine(line: string): HexLine | 'repeat' | undefined {
-  const s = line.replace(/\s+$/, '');
+  const s = line.trimEnd(); // not /\s+$/, which is quadratic on long runs of spaces
   if (/^\s*\*\s*$/.test(s)) return 'repeat';
   let i = 0;
   while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
@@ -153,6 +153,9 @@ export function readHex(text: string): Capture {
       flushDigits(lineNo);
       if (offset === 0 && sink.length > 0) close(lineNo);
       if (repeatPending && lastLineBytes && lastLineBytes.length > 0) {
+        if (offset > MAX_DATAGRAM_BYTES) {
+          throw captureError('ERR_CAPTURE_FORMAT', `line ${lineNo}: offset 0x${offset.toString(16)} after a "*" line would repeat bytes past ${MAX_DATAGRAM_BYTES} bytes, more than any netlink datagram`);
+        }
         while (sink.length < offset) {
           for (let k = 0; k < lastLineBytes.length && sink.length < offset; k++) sink.push(lastLineBytes[k]!);
         }

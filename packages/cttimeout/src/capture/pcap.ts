@@ -2,7 +2,7 @@
 // big-endian: packet type, ARPHRD type 824, address length, 8 address bytes, netlink family)
 // before the netlink bytes of one datagram (PROTOCOL.md §9).
 import type { Capture, Datagram } from './types.js';
-import { captureError, SkipLog } from './util.js';
+import { captureError, readRecords, SkipLog } from './util.js';
 
 export const LINKTYPE_NETLINK = 253;
 const ARPHRD_NETLINK = 824;
@@ -102,33 +102,33 @@ export function readPcap(b: Uint8Array): Capture {
   const frac = nano ? 1e9 : 1e6;
   const skip = new SkipLog();
   const datagrams: Datagram[] = [];
-  let at = 24;
-  for (let n = 1; at < b.length; n++) {
-    const where = `packet ${n}`;
-    if (at + 16 > b.length) {
-      throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: record header needs 16 bytes, only ${b.length - at} left`, at);
+  return readRecords('pcap', datagrams, skip, () => {
+    let at = 24;
+    for (let n = 1; at < b.length; n++) {
+      const where = `packet ${n}`;
+      if (at + 16 > b.length) {
+        throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: record header needs 16 bytes, only ${b.length - at} left (the file is cut short)`, at);
+      }
+      const sec = v.getUint32(at, le);
+      const sub = v.getUint32(at + 4, le);
+      const incl = v.getUint32(at + 8, le);
+      const orig = v.getUint32(at + 12, le);
+      if (at + 16 + incl > b.length) {
+        throw captureError(
+          'ERR_CAPTURE_TRUNCATED',
+          `${where} at byte ${at}: record says ${incl} bytes but only ${b.length - at - 16} are left (the file is cut short)`,
+          at,
+        );
+      }
+      const d = cooked(b, at + 16, incl, where, at, skip);
+      if (d) {
+        d.time = sec + sub / frac;
+        d.source = incl < orig ? where + describeLength(incl, orig) : where;
+        datagrams.push(d);
+      }
+      at += 16 + incl;
     }
-    const sec = v.getUint32(at, le);
-    const sub = v.getUint32(at + 4, le);
-    const incl = v.getUint32(at + 8, le);
-    const orig = v.getUint32(at + 12, le);
-    if (at + 16 + incl > b.length) {
-      throw captureError(
-        'ERR_CAPTURE_TRUNCATED',
-        `${where} at byte ${at}: record says ${incl} bytes but only ${b.length - at - 16} are left (the file is cut short)`,
-        at,
-      );
-    }
-    const d = cooked(b, at + 16, incl, where, at, skip);
-    if (d) {
-      d.time = sec + sub / frac;
-      d.source = incl < orig ? where + describeLength(incl, orig) : where;
-      datagrams.push(d);
-    }
-    at += 16 + incl;
-  }
-  const skipped = skip.list();
-  return skipped ? { format: 'pcap', datagrams, skipped } : { format: 'pcap', datagrams };
+  });
 }
 
 interface Iface {
@@ -148,102 +148,102 @@ export function readPcapng(b: Uint8Array): Capture {
   const otherLinkTypes = new Set<number>();
   let packets = 0;
   let at = 0;
-  while (at < b.length) {
-    if (at + 12 > b.length) {
-      throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at}: a block needs at least 12 bytes, only ${b.length - at} left`, at);
-    }
-    const rawType = v.getUint32(at, true);
-    if (rawType === 0x0a0d0d0a) {
-      // Section header: its byte-order magic decides how to read the section.
-      const bom = v.getUint32(at + 8, true);
-      if (bom === 0x1a2b3c4d) le = true;
-      else if (bom === 0x4d3c2b1a) le = false;
-      else throw captureError('ERR_CAPTURE_FORMAT', `section header at byte ${at}: bad byte-order magic`, at);
-      ifaces = [];
-    } else if (at === 0) {
-      throw captureError('ERR_CAPTURE_FORMAT', 'not a pcapng file (no section header block)', 0);
-    }
-    const type = v.getUint32(at, le);
-    const len = v.getUint32(at + 4, le);
-    if (len < 12 || len % 4 !== 0) {
-      throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at} (type 0x${type.toString(16)}): block length ${len} is not a multiple of 4 of at least 12`, at);
-    }
-    if (at + len > b.length) {
-      throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at} (type 0x${type.toString(16)}): says ${len} bytes but only ${b.length - at} are left (the file is cut short)`, at);
-    }
-    if (v.getUint32(at + len - 4, le) !== len) {
-      throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at}: trailing block length does not match ${len}`, at + len - 4);
-    }
-    const body = at + 8;
-    const end = at + len - 4;
-    if (type === 1) {
-      // Interface description: link type, snaplen, options.
-      const iface: Iface = { linkType: v.getUint16(body, le), units: 1e6 };
-      for (let o = body + 8; o + 4 <= end; ) {
-        const code = v.getUint16(o, le);
-        const olen = v.getUint16(o + 2, le);
-        if (code === 0) break;
-        if (o + 4 + olen > end) break;
-        if (code === 9 && olen >= 1) {
-          const r = b[o + 4]!;
-          iface.units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
-        } else if (code === 2) {
-          iface.name = new TextDecoder().decode(b.subarray(o + 4, o + 4 + olen)).replace(/\0+$/, '');
-        }
-        o += 4 + ((olen + 3) & ~3);
+  if (b.length < 12 || v.getUint32(0, true) !== 0x0a0d0d0a) throw captureError('ERR_CAPTURE_FORMAT', 'not a pcapng file (no section header block)', 0);
+  const capture = readRecords('pcapng', datagrams, skip, () => {
+    while (at < b.length) {
+      if (at + 12 > b.length) {
+        throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at}: a block needs at least 12 bytes, only ${b.length - at} left`, at);
       }
-      ifaces.push(iface);
-    } else if (type === 6 || type === 3 || type === 2) {
-      packets++;
-      const where = `packet ${packets}`;
-      let ifIndex: number;
-      let time: number | undefined;
-      let data: number;
-      let incl: number;
-      let orig: number;
-      if (type === 3) {
-        // Simple packet block: interface 0, no timestamp; captured length = what fits.
-        ifIndex = 0;
-        orig = v.getUint32(body, le);
-        data = body + 4;
-        incl = Math.min(orig, end - data);
-      } else {
-        ifIndex = type === 6 ? v.getUint32(body, le) : v.getUint16(body, le);
-        const hi = v.getUint32(body + 4, le);
-        const lo = v.getUint32(body + 8, le);
-        incl = v.getUint32(body + 12, le);
-        orig = v.getUint32(body + 16, le);
-        data = body + 20;
+      const rawType = v.getUint32(at, true);
+      if (rawType === 0x0a0d0d0a) {
+        // Section header: its byte-order magic decides how to read the section.
+        const bom = v.getUint32(at + 8, true);
+        if (bom === 0x1a2b3c4d) le = true;
+        else if (bom === 0x4d3c2b1a) le = false;
+        else throw captureError('ERR_CAPTURE_FORMAT', `section header at byte ${at}: bad byte-order magic`, at);
+        ifaces = [];
+      }
+      const type = v.getUint32(at, le);
+      const len = v.getUint32(at + 4, le);
+      if (len < 12 || len % 4 !== 0) {
+        throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at} (type 0x${type.toString(16)}): block length ${len} is not a multiple of 4 of at least 12`, at);
+      }
+      if (at + len > b.length) {
+        throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at} (type 0x${type.toString(16)}): says ${len} bytes but only ${b.length - at} are left (the file is cut short)`, at);
+      }
+      if (v.getUint32(at + len - 4, le) !== len) {
+        throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at}: trailing block length does not match ${len}`, at + len - 4);
+      }
+      const body = at + 8;
+      const end = at + len - 4;
+      if (type === 1) {
+        // Interface description: link type, snaplen, options.
+        const iface: Iface = { linkType: v.getUint16(body, le), units: 1e6 };
+        for (let o = body + 8; o + 4 <= end; ) {
+          const code = v.getUint16(o, le);
+          const olen = v.getUint16(o + 2, le);
+          if (code === 0) break;
+          if (o + 4 + olen > end) break;
+          if (code === 9 && olen >= 1) {
+            const r = b[o + 4]!;
+            iface.units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+          } else if (code === 2) {
+            iface.name = new TextDecoder().decode(b.subarray(o + 4, o + 4 + olen)).replace(/\0+$/, '');
+          }
+          o += 4 + ((olen + 3) & ~3);
+        }
+        ifaces.push(iface);
+      } else if (type === 6 || type === 3 || type === 2) {
+        packets++;
+        const where = `packet ${packets}`;
+        let ifIndex: number;
+        let time: number | undefined;
+        let data: number;
+        let incl: number;
+        let orig: number;
+        if (type === 3) {
+          // Simple packet block: interface 0, no timestamp; captured length = what fits.
+          ifIndex = 0;
+          orig = v.getUint32(body, le);
+          data = body + 4;
+          incl = Math.min(orig, end - data);
+        } else {
+          ifIndex = type === 6 ? v.getUint32(body, le) : v.getUint16(body, le);
+          const hi = v.getUint32(body + 4, le);
+          const lo = v.getUint32(body + 8, le);
+          incl = v.getUint32(body + 12, le);
+          orig = v.getUint32(body + 16, le);
+          data = body + 20;
+          const iface = ifaces[ifIndex];
+          if (iface) time = (hi * 4294967296 + lo) / iface.units;
+        }
+        if (data + incl > end) {
+          throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: says ${incl} captured bytes but the block holds only ${end - data}`, at);
+        }
         const iface = ifaces[ifIndex];
-        if (iface) time = (hi * 4294967296 + lo) / iface.units;
-      }
-      if (data + incl > end) {
-        throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: says ${incl} captured bytes but the block holds only ${end - data}`, at);
-      }
-      const iface = ifaces[ifIndex];
-      if (!iface) throw captureError('ERR_CAPTURE_FORMAT', `${where} at byte ${at}: interface ${ifIndex} was never described (no IDB)`, at);
-      if (iface.linkType !== LINKTYPE_NETLINK) {
-        otherLinkTypes.add(iface.linkType);
-        skip.add(`interface ${ifIndex}${iface.name ? ` (${iface.name})` : ''} has link type ${linkTypeName(iface.linkType)}`, where);
-      } else {
-        const d = cooked(b, data, incl, where, at, skip);
-        if (d) {
-          if (time !== undefined) d.time = time;
-          d.source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(incl, orig)}`;
-          datagrams.push(d);
+        if (!iface) throw captureError('ERR_CAPTURE_FORMAT', `${where} at byte ${at}: interface ${ifIndex} was never described (no IDB)`, at);
+        if (iface.linkType !== LINKTYPE_NETLINK) {
+          otherLinkTypes.add(iface.linkType);
+          skip.add(`interface ${ifIndex}${iface.name ? ` (${iface.name})` : ''} has link type ${linkTypeName(iface.linkType)}`, where);
+        } else {
+          const d = cooked(b, data, incl, where, at, skip);
+          if (d) {
+            if (time !== undefined) d.time = time;
+            d.source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(incl, orig)}`;
+            datagrams.push(d);
+          }
         }
       }
+      at += len;
     }
-    at += len;
-  }
+  });
   if (datagrams.length === 0 && otherLinkTypes.size > 0) {
     throw captureError(
       'ERR_CAPTURE_LINKTYPE',
       `no LINKTYPE_NETLINK (253) interface: the packets are of link type ${[...otherLinkTypes].map(linkTypeName).join(', ')}`,
     );
   }
-  const skipped = skip.list();
-  return skipped ? { format: 'pcapng', datagrams, skipped } : { format: 'pcapng', datagrams };
+  return capture;
 }
 
 /** The file's kind from its first 4 bytes. */

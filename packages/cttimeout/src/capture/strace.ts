@@ -27,7 +27,8 @@ const BUFFER = /^\s*(?:\[pid\s+\d+\]\s*)?\*\s+(\d+)\s+bytes\s+in\s+buffer\s+(\d+
 
 /** True when the text looks like strace output with hexdump lines. */
 export function looksLikeStrace(text: string): boolean {
-  return /^\s*(?:\[pid\s+\d+\]\s*)?\|\s[0-9a-fA-F]{5,8}\s\s[0-9a-fA-F]{2}\s/m.test(text) && /[a-z_0-9]+\(/.test(text);
+  // [ \t]*, not \s*: with the m flag \s* runs across newlines from every line start (quadratic).
+  return /^[ \t]*(?:\[pid[ \t]+\d+\][ \t]*)?\|[ \t][0-9a-fA-F]{5,8}[ \t]{2}[0-9a-fA-F]{2}[ \t]/m.test(text) && /[a-z_0-9]\(/.test(text);
 }
 
 /** The bytes of one dump line, read by position as strace prints them (16 per line, gap after 8). */

@@ -20,9 +20,21 @@ export interface Skipped {
   first: string;
 }
 
+/** Why reading stopped before the end (a pcap or pcapng file cut short or damaged mid-way). */
+export interface CaptureProblem {
+  /** ERR_CAPTURE_TRUNCATED or ERR_CAPTURE_FORMAT. */
+  code: string;
+  message: string;
+  /** Byte offset of the record or block that could not be read. */
+  offset?: number;
+}
+
 export interface Capture {
   format: CaptureFormat;
+  /** Every datagram read; with `error`, the good ones before the problem. */
   datagrams: Datagram[];
   /** Present when records were left out, grouped by reason. */
   skipped?: Skipped[];
+  /** Present when a record could not be read: the datagrams before it are still here. */
+  error?: CaptureProblem;
 }

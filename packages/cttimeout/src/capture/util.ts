@@ -1,8 +1,28 @@
 import { CtTimeoutError } from '../errors.js';
-import type { Skipped } from './types.js';
+import type { Capture, CaptureProblem, Skipped } from './types.js';
+
+/** The largest datagram a reader builds (a hexdump `*` line repeats bytes up to an offset). */
+export const MAX_DATAGRAM_BYTES = 4 * 1024 * 1024;
 
 export function captureError(code: string, message: string, offset?: number): CtTimeoutError {
   return new CtTimeoutError(code, message, { source: 'usage', operation: 'readCapture', ...(offset === undefined ? {} : { offset }) });
+}
+
+/**
+ * Runs a reader's record loop; a CtTimeoutError it throws past byte 0 ends the capture there:
+ * the datagrams read so far are kept and the problem is reported in `error`.
+ */
+export function readRecords(format: Capture['format'], datagrams: Capture['datagrams'], skip: SkipLog, loop: () => void): Capture {
+  let error: CaptureProblem | undefined;
+  try {
+    loop();
+  } catch (e) {
+    // A problem in the first block means this is not a readable file at all.
+    if (!(e instanceof CtTimeoutError) || !e.offset) throw e;
+    error = { code: e.code, message: e.message, ...(e.offset !== undefined ? { offset: e.offset } : {}) };
+  }
+  const skipped = skip.list();
+  return { format, datagrams, ...(skipped ? { skipped } : {}), ...(error ? { error } : {}) };
 }
 
 /** A growable byte buffer. */
