@@ -400,7 +400,7 @@ async function decodeCommand(file: string | undefined, options: Options, io: Cli
         ...(r.error ? { error: r.error } : {}),
       };
     });
-    io.out(json({ format: capture.format, datagrams }));
+    io.out(json({ format: capture.format, datagrams, ...(capture.error ? { error: capture.error } : {}) }));
   } else {
     // nfct's text for each message that carries timeouts (policies and defaults, requests
     // and replies); name-only requests, dump requests, ACKs and errors have no nfct text, so
@@ -414,6 +414,8 @@ async function decodeCommand(file: string | undefined, options: Options, io: Cli
       if (r.error) problems.push(`${d.source ?? 'datagram'}: byte ${r.error.offset}: ${r.error.message} (${r.error.code})`);
     }
   }
+  // A capture cut short: the good datagrams are decoded above, then the cut one is reported.
+  if (capture.error) problems.push(`${capture.error.message} (${capture.error.code})`);
   if (problems.length > 0) {
     for (const p of problems) io.err(`cttimeout: ${source}: ${p}\n`);
     return 1;
