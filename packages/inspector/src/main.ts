@@ -175,6 +175,7 @@ function finished(s: LoadSummary): void {
   ].filter(Boolean);
   statusEl.textContent = parts.join(' · ');
   if (s.skipped?.length) statusEl.textContent += ` · skipped: ${s.skipped.map((k) => `${k.count} × ${k.reason}`).join('; ')}`;
+  if (s.captureError) showInputError(`${s.captureError.code}: ${s.captureError.message}`);
   if (s.malformed > 0) {
     const b = $('banner');
     b.hidden = false;

@@ -45,6 +45,8 @@ export interface LoadSummary {
   firstMalformed: number;
   bytes: number;
   skipped?: Skipped[];
+  /** The capture stopped early (a pcap cut short): the datagrams before it are shown. */
+  captureError?: { code: string; message: string; offset?: number };
   ms: number;
   times: boolean;
   t0: number;

@@ -255,6 +255,7 @@ async function load(id: number, input: { text: string } | { file: Blob }, name?:
   };
   if (name !== undefined) summary.name = name;
   if (capture.skipped) summary.skipped = capture.skipped;
+  if (capture.error) summary.captureError = capture.error;
   const chunk = new ChunkBuilder(0, 4096);
   let sliceStart = performance.now();
   for (let di = 0; di < total; di++) {
