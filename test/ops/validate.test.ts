@@ -130,3 +130,32 @@ describe('--config-dir DIR', () => {
     expect(unprivileged(['validate', '--config-dir', join(dir, 'nope')]).stderr).toMatch(/nope: no such directory/);
   });
 });
+
+describe('owner (what apply --prune may delete)', () => {
+  const owned = (prefix: string) => `owner:\n  prefix: ${prefix}\npolicies:\n${yaml(['web-a', 'inet', 'tcp']).replace(/^/gm, '  ')}`;
+
+  it('is read from the file and agrees with --owner-prefix and the other files', () => {
+    const d = join(dir, 'owned');
+    write(d, 'policies.yaml', owned('web-'));
+    write(d, 'policies.d/b.yaml', `owner: {prefix: web-}\npolicies: []\n`);
+    const r = unprivileged(['validate', '--config-dir', d, '--owner-prefix', 'web-', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).owner).toEqual({ prefix: 'web-', from: '--owner-prefix' });
+    const text = unprivileged(['validate', '-f', join(d, 'policies.yaml')]);
+    expect(text.stdout).toContain(`owner: prune may delete names starting with "web-" (${join(d, 'policies.yaml')}:2:11)\n`);
+  });
+
+  it('two owners are an error naming both places; a bad owner names its line', () => {
+    const d = join(dir, 'owners');
+    write(d, 'policies.yaml', owned('web-'));
+    write(d, 'policies.d/b.yaml', `owner: {prefix: dns-}\npolicies: []\n`);
+    const r = unprivileged(['validate', '--config-dir', d]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${join(d, 'policies.d/b.yaml')}:1:17: owner prefix "dns-" differs from "web-" at ${join(d, 'policies.yaml')}:2:11`);
+    const f = write(dir, 'o.yaml', owned('web-'));
+    expect(unprivileged(['validate', '-f', f, '--owner-prefix', 'x-']).stderr).toMatch(/owner prefix "web-" differs from "x-" at --owner-prefix/);
+    expect(unprivileged(['validate', '-f', write(dir, 'o2.yaml', 'owner: web-\npolicies: []\n')]).stderr).toMatch(/o2\.yaml:1:8: owner: must be a map/);
+    expect(unprivileged(['validate', '-f', write(dir, 'o3.yaml', 'owner: {prefix: ""}\npolicies: []\n')]).stderr).toMatch(/o3\.yaml:1:17: owner: prefix: empty/);
+    expect(unprivileged(['validate', '-f', write(dir, 'o4.yaml', 'owner: {prefx: a}\npolicies: []\n')]).stderr).toMatch(/o4\.yaml:1:9: owner: unknown field "prefx"/);
+  });
+});

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Policy } from '../policy.js';
 import { displayName, nameKey } from '../validate.js';
 import type { Options } from './options.js';
+import { mergeOwners, readOwner, type Owner } from './owner.js';
 import { CliError } from './strict.js';
 
 export const DEFAULT_CONFIG_DIR = '/etc/cttimeout';
@@ -21,6 +22,8 @@ export interface Desired {
   files: string[];
   /** sha256 of every file's bytes: watch compares it to see a change. */
   digest: string;
+  /** What --prune may delete: the files' `owner` and --owner-prefix (which must agree). */
+  owner?: Owner;
 }
 
 /** DIR/policies.yaml (when there) and DIR/policies.d/*.{yaml,yml,json}, hidden files skipped. */
@@ -64,12 +67,9 @@ function isDir(path: string): boolean {
   }
 }
 
-/**
- * apply's ownership option from --owner-prefix: with --prune, only policies whose name starts
- * with the prefix are deleted (apply never prunes Open vSwitch's ovs_tp_* either).
- */
-export function ownerOption(options: Options): { owner?: { prefix: string } } {
-  return options.ownerPrefix === undefined ? {} : { owner: { prefix: options.ownerPrefix } };
+/** apply's ownership option: with --prune, only names starting with the prefix are deleted. */
+export function ownerOption(desired: Desired): { owner?: { prefix: string } } {
+  return desired.owner === undefined ? {} : { owner: { prefix: desired.owner.prefix } };
 }
 
 /** True when the options name a desired state (-f or --config-dir). */
@@ -90,6 +90,7 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
   const { readPolicyFile } = await import('./policy-file.js');
   const hash = createHash('sha256');
   const policies: Policy[] = [];
+  const owners: Owner[] = options.ownerPrefix === undefined ? [] : [{ prefix: options.ownerPrefix, from: '--owner-prefix' }];
   const from = new Map<string, string>();
   for (const file of files) {
     let bytes: Uint8Array;
@@ -99,7 +100,10 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
       throw new CliError(`cannot read ${file}: ${(e as Error).message}`, 'ERR_READ');
     }
     hash.update(file).update('\0').update(bytes).update('\0');
-    for (const p of readPolicyFile(Buffer.from(bytes).toString('utf8'), file, maxSeconds, hz)) {
+    const text = Buffer.from(bytes).toString('utf8');
+    const owner = readOwner(text, file);
+    if (owner) owners.push(owner);
+    for (const p of readPolicyFile(text, file, maxSeconds, hz)) {
       const key = nameKey(p.name);
       const first = from.get(key);
       if (first !== undefined) throw new CliError(`${file}: policy ${displayName(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');
@@ -107,5 +111,6 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
       policies.push(p);
     }
   }
-  return { policies, files, digest: hash.digest('hex') };
+  const owner = mergeOwners(owners);
+  return { policies, files, digest: hash.digest('hex'), ...(owner ? { owner } : {}) };
 }

@@ -32,8 +32,9 @@ export function readPolicyFile(text: string, fileName: string, maxSeconds: numbe
   if (isMap(list)) {
     const keys = list.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '?'));
     const policies = list.items.find((p) => isScalar(p.key) && p.key.value === 'policies');
-    if (!policies || keys.length !== 1) {
-      throw new CliError(`${where(list)}: expected a list of policies, or a map with only "policies: [...]" (found keys: ${keys.join(', ')})`, 'ERR_POLICY_FILE');
+    // `owner` (apply --prune's ownership) is read by owner.ts.
+    if (!policies || keys.some((k) => k !== 'policies' && k !== 'owner')) {
+      throw new CliError(`${where(list)}: expected a list of policies, or a map with "policies: [...]" (and optionally "owner: {prefix: ...}") (found keys: ${keys.join(', ')})`, 'ERR_POLICY_FILE');
     }
     list = policies.value as YamlNode | null;
   }

@@ -53,7 +53,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (options.netnsAll !== undefined) return netnsAll(argv, options, words, io, runCli);
   if (words[0] === 'validate') {
-    only(options, 'validate', ['--json', '--file', '--config-dir', '--hz']);
+    only(options, 'validate', ['--json', '--file', '--config-dir', '--hz', '--owner-prefix']);
     return validateCommand(words, options, io);
   }
   if (words[0] === 'completion') {
@@ -302,16 +302,16 @@ export function describe(e: unknown, ctx?: Context): string {
 
 async function apply(options: Options, io: CliIo): Promise<number> {
   const hz = await kernelHz();
-  if (options.watch) return watchApply(options, io, hz, ownerOption(options));
+  if (options.watch) return watchApply(options, io, hz);
   if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
-  const { policies } = await loadDesired(options, () => io.readStdin(), hz.maxSeconds, hz.hz, 'apply');
+  const desired = await loadDesired(options, () => io.readStdin(), hz.maxSeconds, hz.hz, 'apply');
   // --check is a dry run whose exit status says whether the kernel matches.
   const dryRun = options.dryRun || options.check;
   let result: ApplyResult;
   try {
     // (owner: typed loosely until the client's apply takes it)
-    const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, ...ownerOption(options) };
-    result = await withClient(options, hz.hz, (ct) => ct.apply(policies, applyOptions));
+    const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, ...ownerOption(desired) };
+    result = await withClient(options, hz.hz, (ct) => ct.apply(desired.policies, applyOptions));
   } catch (e) {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));

@@ -41,7 +41,7 @@ export async function validateCommand(words: readonly string[], options: Options
     return { name: p.name, family: p.family, protocol: p.protocol, timeouts, defaulted };
   });
   if (options.json) {
-    io.out(JSON.stringify({ valid: true, files: desired.files, hz, hzSource: source, maxSeconds, policies, warnings }, null, 2) + '\n');
+    io.out(JSON.stringify({ valid: true, files: desired.files, hz, hzSource: source, maxSeconds, ...(desired.owner ? { owner: desired.owner } : {}), policies, warnings }, null, 2) + '\n');
     return 0;
   }
   for (const p of policies) {
@@ -51,6 +51,7 @@ export async function validateCommand(words: readonly string[], options: Options
     const rest = p.defaulted.length === 0 ? '' : `; ${p.defaulted.length} state${p.defaulted.length === 1 ? '' : 's'} at the kernel default`;
     io.out(`ok ${p.name} ${p.family} ${p.protocol}: ${set.length > 0 ? set.join(', ') : 'all defaults'}${rest}\n`);
   }
+  if (desired.owner) io.out(`owner: prune may delete names starting with ${JSON.stringify(desired.owner.prefix)} (${desired.owner.from})\n`);
   for (const w of warnings) io.err(`cttimeout: warning: ${w}\n`);
   io.out(`valid: ${policies.length} ${policies.length === 1 ? 'policy' : 'policies'} in ${desired.files.join(', ')} (HZ=${hz} from ${source}: at most ${maxSeconds} seconds)\n`);
   return 0;

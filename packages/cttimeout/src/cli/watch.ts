@@ -8,7 +8,7 @@ import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CtTimeout, ApplyError, type ApplyStep } from '../client.js';
 import { CtTimeoutError } from '../errors.js';
-import { loadDesired, type Desired } from './desired.js';
+import { loadDesired, ownerOption, type Desired } from './desired.js';
 import type { Options } from './options.js';
 import { CliError } from './strict.js';
 
@@ -39,7 +39,7 @@ function change(s: ApplyStep): Record<string, unknown> {
   return { action: s.action, name: s.name, status: s.status, ...(s.error ? { error: errorJson(s.error) } : {}) };
 }
 
-export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number }, applyOptions: Record<string, unknown>): Promise<number> {
+export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number }): Promise<number> {
   if (options.file === '-') throw new CliError('apply --watch reads its files again on every change: give -f FILE or --config-dir DIR, not standard input');
   if (options.dryRun || options.check) throw new CliError('--watch changes the kernel; it cannot be combined with --dry-run or --check');
   const every = intervalMs(options);
@@ -109,7 +109,8 @@ export async function watchApply(options: Options, io: Io, kernel: { hz: number;
       if (good !== undefined) {
         try {
           ct ??= await CtTimeout.open({ hz: kernel.hz, ...(options.netns !== undefined ? { netns: options.netns } : {}) });
-          const result = await ct.apply(good.policies, { prune: options.prune, ...applyOptions });
+          const applyOptions: Record<string, unknown> = { prune: options.prune, ...ownerOption(good) }; // (typed loosely until the client's apply takes owner)
+          const result = await ct.apply(good.policies, applyOptions);
           if (result.steps.length > 0) log('applied', { reason, changes: result.steps.map(change) });
           if (lastError?.startsWith('kernel:')) lastError = undefined;
         } catch (e) {
