@@ -34,7 +34,7 @@ export function readPolicyFile(text: string, fileName: string, maxSeconds: numbe
     const policies = list.items.find((p) => isScalar(p.key) && p.key.value === 'policies');
     // `owner` (apply --prune's ownership) is read by owner.ts.
     if (!policies || keys.some((k) => k !== 'policies' && k !== 'owner')) {
-      throw new CliError(`${where(list)}: expected a list of policies, or a map with "policies: [...]" (and optionally "owner: {prefix: ...}") (found keys: ${keys.join(', ')})`, 'ERR_POLICY_FILE');
+      throw new CliError(`${where(list)}: expected a list of policies, or a map with only "policies: [...]" (and optionally "owner: {prefix: ...}"; found keys: ${keys.join(', ')})`, 'ERR_POLICY_FILE');
     }
     list = policies.value as YamlNode | null;
   }
