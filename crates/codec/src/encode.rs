@@ -3,7 +3,7 @@
 //! requests can be appended to one buffer to go out in one sendmsg.
 
 use crate::consts::*;
-use crate::error::EncodeError;
+use crate::error::{EncodeCode, EncodeError};
 use crate::framing::{AttrWriter, Header};
 use crate::ops;
 use crate::protocol::{self, Protocol, MAX_STATES};
@@ -131,7 +131,7 @@ type Slots = [Option<u32>; MAX_STATES];
 pub fn check_name(name: &[u8]) -> Result<(), EncodeError> {
     if name.len() > NAME_MAX_CHARS {
         return Err(EncodeError::new(
-            "ERR_NAME_TOO_LONG",
+            EncodeCode::NameTooLong,
             "name",
             format!(
                 "{} bytes; the kernel allows at most {NAME_MAX_CHARS} (nfct and the C library silently cut it to {NAME_MAX_CHARS})",
@@ -140,7 +140,7 @@ pub fn check_name(name: &[u8]) -> Result<(), EncodeError> {
         ));
     }
     if let Some(i) = name.iter().position(|&b| b == 0) {
-        return Err(EncodeError::new("ERR_NAME_NUL", "name", format!("contains a NUL byte at index {i}")));
+        return Err(EncodeError::new(EncodeCode::NameNul, "name", format!("contains a NUL byte at index {i}")));
     }
     Ok(())
 }
@@ -149,7 +149,7 @@ fn check_protocol(l4proto: u8) -> Result<&'static Protocol, EncodeError> {
     protocol::by_number(l4proto).ok_or_else(|| {
         let known: Vec<String> = protocol::PROTOCOLS.iter().map(|p| format!("{} ({})", p.name, p.number)).collect();
         EncodeError::new(
-            "ERR_UNKNOWN_PROTOCOL",
+            EncodeCode::UnknownProtocol,
             "l4proto",
             format!(
                 "{l4proto} has no conntrack timeout table; known: {}; use generic (255) for others",
@@ -164,7 +164,7 @@ fn slots(proto: &Protocol, timeouts: &[(u16, u32)], max: u32) -> Result<Slots, E
     for &(attr, value) in timeouts {
         let state = proto.state(attr).ok_or_else(|| {
             EncodeError::new(
-                "ERR_UNKNOWN_STATE",
+                EncodeCode::UnknownState,
                 "timeouts",
                 format!("{} has no state attribute {attr} (valid: 1..{})", proto.name, proto.max_attr()),
             )
@@ -173,14 +173,14 @@ fn slots(proto: &Protocol, timeouts: &[(u16, u32)], max: u32) -> Result<Slots, E
         let field = || format!("timeouts.{}", state.name);
         if value > max {
             return Err(EncodeError::new(
-                "ERR_VALUE_RANGE",
+                EncodeCode::ValueRange,
                 field(),
                 format!("{value} is larger than {max} seconds, the most this kernel can store without overflow"),
             ));
         }
         let slot = &mut out[usize::from(attr) - 1];
         if slot.is_some() {
-            return Err(EncodeError::new("ERR_DUPLICATE_STATE", field(), "given twice"));
+            return Err(EncodeError::new(EncodeCode::DuplicateState, field(), "given twice"));
         }
         *slot = Some(value);
     }
@@ -197,7 +197,11 @@ pub fn encode_into(req: &Request<'_>, opts: &EncodeOptions, out: &mut Vec<u8>) -
     let slots = match (req.timeouts, proto) {
         (Some(t), Some(p)) => Some(slots(p, t, opts.max_seconds)?),
         (Some(_), None) => {
-            return Err(EncodeError::new("ERR_MISSING", "l4proto", "timeouts need the L4 protocol they belong to"))
+            return Err(EncodeError::new(
+                EncodeCode::Missing,
+                "l4proto",
+                "timeouts need the L4 protocol they belong to",
+            ))
         }
         (None, _) => None,
     };
@@ -260,7 +264,7 @@ mod tests {
     fn errors_name_the_field() {
         let long = [b'a'; 32];
         let e = encode(&Request::get(&long), &EncodeOptions::default()).unwrap_err();
-        assert_eq!((e.code, e.field.as_str()), ("ERR_NAME_TOO_LONG", "name"));
+        assert_eq!((e.code.as_str(), e.field.as_str()), ("ERR_NAME_TOO_LONG", "name"));
         let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 50, timeouts: &[] };
         let e = encode(&Request::new_policy(p, NewMode::Create), &EncodeOptions::default()).unwrap_err();
         assert_eq!(e.code, "ERR_UNKNOWN_PROTOCOL");
@@ -269,7 +273,7 @@ mod tests {
         assert_eq!(e.code, "ERR_UNKNOWN_STATE");
         let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 6, timeouts: &[(3, 5), (3, 6)] };
         let e = encode(&Request::new_policy(p, NewMode::Create), &EncodeOptions::default()).unwrap_err();
-        assert_eq!((e.code, e.field.as_str()), ("ERR_DUPLICATE_STATE", "timeouts.ESTABLISHED"));
+        assert_eq!((e.code.as_str(), e.field.as_str()), ("ERR_DUPLICATE_STATE", "timeouts.ESTABLISHED"));
         let p = PolicyRef { name: b"x", l3proto: 2, l4proto: 6, timeouts: &[(3, 17_179_870)] };
         let opts = EncodeOptions { max_seconds: 17_179_869, ..Default::default() };
         let e = encode(&Request::new_policy(p, NewMode::Create), &opts).unwrap_err();

@@ -111,17 +111,72 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// The codes an encode error can have (each is in the error registry, registry.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodeCode {
+    NameTooLong,
+    NameNul,
+    UnknownProtocol,
+    UnknownState,
+    DuplicateState,
+    ValueRange,
+    Missing,
+    InvalidArgument,
+    Batch,
+}
+
+impl EncodeCode {
+    pub const ALL: [EncodeCode; 9] = [
+        EncodeCode::NameTooLong,
+        EncodeCode::NameNul,
+        EncodeCode::UnknownProtocol,
+        EncodeCode::UnknownState,
+        EncodeCode::DuplicateState,
+        EncodeCode::ValueRange,
+        EncodeCode::Missing,
+        EncodeCode::InvalidArgument,
+        EncodeCode::Batch,
+    ];
+
+    /// The stable code string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodeCode::NameTooLong => "ERR_NAME_TOO_LONG",
+            EncodeCode::NameNul => "ERR_NAME_NUL",
+            EncodeCode::UnknownProtocol => "ERR_UNKNOWN_PROTOCOL",
+            EncodeCode::UnknownState => "ERR_UNKNOWN_STATE",
+            EncodeCode::DuplicateState => "ERR_DUPLICATE_STATE",
+            EncodeCode::ValueRange => "ERR_VALUE_RANGE",
+            EncodeCode::Missing => "ERR_MISSING",
+            EncodeCode::InvalidArgument => "ERR_INVALID_ARGUMENT",
+            EncodeCode::Batch => "ERR_BATCH",
+        }
+    }
+}
+
+impl PartialEq<&str> for EncodeCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Display for EncodeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a request could not be encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodeError {
-    pub code: &'static str,
+    pub code: EncodeCode,
     /// Which field: "name", "l4proto", "timeouts.ESTABLISHED", ...
     pub field: String,
     pub message: String,
 }
 
 impl EncodeError {
-    pub fn new(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: EncodeCode, field: impl Into<String>, message: impl Into<String>) -> Self {
         EncodeError { code, field: field.into(), message: message.into() }
     }
 }

@@ -32,6 +32,7 @@ pub mod inspect;
 pub mod json;
 pub mod ops;
 pub mod protocol;
+pub mod registry;
 pub mod tape;
 pub mod typescript;
 pub mod wire;
@@ -40,4 +41,4 @@ pub mod wire;
 mod wasm;
 
 pub use decode::decode;
-pub use error::{DecodeError, EncodeError};
+pub use error::{DecodeError, EncodeCode, EncodeError};

@@ -39,7 +39,7 @@
 use crate::consts::Command;
 use crate::decode::{decode_message, Body, Message, NoTrace, Timeout};
 use crate::encode::{encode_into, nfct_flags, EncodeOptions, Request};
-use crate::error::EncodeError;
+use crate::error::{EncodeCode, EncodeError};
 use crate::framing::messages;
 use crate::json::{ErrorJson, ExtrasJson};
 use crate::ops::{Use, OPERATIONS};
@@ -239,7 +239,7 @@ pub struct BatchError {
 impl BatchError {
     pub fn to_json(&self) -> String {
         serde_json::json!({
-            "code": self.error.code,
+            "code": self.error.code.as_str(),
             "index": self.index,
             "field": self.error.field,
             "message": self.error.message,
@@ -272,7 +272,7 @@ struct Stop;
 impl Reader<'_> {
     #[cold]
     #[inline(never)]
-    fn fail(&mut self, code: &'static str, field: &str, message: String) -> Stop {
+    fn fail(&mut self, code: EncodeCode, field: &str, message: String) -> Stop {
         self.error = Some(BatchError { index: self.index, error: EncodeError::new(code, field, message) });
         Stop
     }
@@ -284,7 +284,7 @@ impl Reader<'_> {
                 self.pos += 1;
                 Ok(v)
             }
-            None => Err(self.fail("ERR_BATCH", "spec", "request spec ends early".into())),
+            None => Err(self.fail(EncodeCode::Batch, "spec", "request spec ends early".into())),
         }
     }
 
@@ -293,7 +293,7 @@ impl Reader<'_> {
     fn upto(&mut self, field: &'static str, max: u32) -> Result<u32, Stop> {
         let v = self.next()?;
         if v > max {
-            return Err(self.fail("ERR_VALUE_RANGE", field, format!("{v} is larger than {max}")));
+            return Err(self.fail(EncodeCode::ValueRange, field, format!("{v} is larger than {max}")));
         }
         Ok(v)
     }
@@ -314,7 +314,7 @@ pub fn encode_batch_into(spec: &[u32], names: &[u8], out: &mut Vec<u8>) -> Resul
         Ok(()) => Ok(()),
         Err(Stop) => Err(r.error.unwrap_or_else(|| BatchError {
             index: r.index,
-            error: EncodeError::new("ERR_BATCH", "spec", "stopped without a reason"),
+            error: EncodeError::new(EncodeCode::Batch, "spec", "stopped without a reason"),
         })),
     }
 }
@@ -356,11 +356,11 @@ fn read_request<'a>(
     } else if o.name == Use::No && matches!(o.command, Command::Get | Command::Delete) {
         // Without a name these act on every policy: a name given by mistake is refused, not
         // dropped.
-        return Err(r.fail("ERR_INVALID_ARGUMENT", "name", format!("{} takes no name", o.op)));
+        return Err(r.fail(EncodeCode::InvalidArgument, "name", format!("{} takes no name", o.op)));
     } else {
         match names.get(name_off..name_off.saturating_add(name_len)) {
             Some(n) => Some(n),
-            None => return Err(r.fail("ERR_BATCH", "name", "name range outside the names buffer".into())),
+            None => return Err(r.fail(EncodeCode::Batch, "name", "name range outside the names buffer".into())),
         }
     };
     let req = Request {

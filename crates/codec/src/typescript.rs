@@ -4,6 +4,7 @@
 
 use crate::consts::{self, Command};
 use crate::ops::OPERATIONS;
+use crate::registry::{exit, Source, ERRORS};
 use crate::{errno, protocol, tape};
 use std::fmt::Write;
 
@@ -71,9 +72,98 @@ pub fn c_names() -> String {
     s
 }
 
-/// Every generated file: (path under packages/cttimeout/src/generated/, text).
+/// Every generated file: (path from the repository root, text).
 pub fn files() -> Vec<(&'static str, String)> {
-    vec![("table.ts", table()), ("c-names.ts", c_names())]
+    vec![
+        ("packages/cttimeout/src/generated/table.ts", table()),
+        ("packages/cttimeout/src/generated/c-names.ts", c_names()),
+        ("packages/cttimeout/src/generated/errors.ts", errors_ts()),
+        ("docs/errors.md", errors_md()),
+        ("man/errors.inc", errors_man()),
+    ]
+}
+
+const GENERATED: &str =
+    "Generated from crates/codec (src/registry.rs) by `UPDATE_GENERATED=1 cargo test`; do not edit.";
+
+/// The error registry as TypeScript: the `ErrorCode` union, each code's source, exit status
+/// and meaning, and the exit statuses.
+pub fn errors_ts() -> String {
+    let mut s = format!("// {GENERATED}\n\n");
+    s.push_str("/** Where an error comes from. */\nexport type ErrorSource = ");
+    s.push_str(&Source::ALL.iter().map(|x| q(x.name())).collect::<Vec<_>>().join(" | "));
+    s.push_str(";\n\n/** The CLI's exit statuses. */\nexport const EXIT = {\n");
+    for (name, n, meaning) in exit::ALL {
+        let _ = writeln!(s, "  /** {meaning} */\n  {name}: {n},");
+    }
+    s.push_str("} as const;\n\n");
+    s.push_str("/** Every registered code: source, CLI exit status, meaning. */\nexport const ERROR_CODES = {\n");
+    for x in ERRORS {
+        let _ = writeln!(
+            s,
+            "  {}: {{ source: {}, exit: {}, meaning: {} }},",
+            x.code,
+            q(x.source.name()),
+            x.exit,
+            q(x.meaning)
+        );
+    }
+    s.push_str("} as const;\n\n");
+    s.push_str(
+        "/** Every Linux errno name (kernel and system errors use them as codes). */\nexport type ErrnoName =\n",
+    );
+    for (_, name, _) in errno::ERRNO {
+        let _ = writeln!(s, "  | {}", q(name));
+    }
+    s.push_str(";\n\n");
+    s.push_str("/**\n * Every code a CtTimeoutError can have: the registered codes, the errno names, and `E<n>`\n");
+    s.push_str(" * for an errno number Linux does not name. A misspelt code does not compile.\n */\n");
+    s.push_str("export type ErrorCode = keyof typeof ERROR_CODES | ErrnoName | `E${number}`;\n");
+    s
+}
+
+fn md_cell(t: &str) -> String {
+    t.replace('|', "\\|")
+}
+
+/// docs/errors.md: the table the README links.
+pub fn errors_md() -> String {
+    let mut s = format!("<!-- {GENERATED} -->\n\n# Error codes\n\n");
+    s.push_str("Every error is a `CtTimeoutError` with a stable `code`, its `source` and, where it applies, the\n");
+    s.push_str("input `field` and the byte `offset`. Kernel errors use the errno's name as their code; an errno not\n");
+    s.push_str("listed here is the kernel refusing the request (exit status 7).\n\n");
+    s.push_str("| code | source | exit | meaning |\n|---|---|---|---|\n");
+    for x in ERRORS {
+        let _ = writeln!(s, "| `{}` | {} | {} | {} |", x.code, x.source.name(), x.exit, md_cell(x.meaning));
+    }
+    s.push_str("\n## Exit statuses of the CLI\n\n| status | meaning |\n|---|---|\n");
+    for (_, n, meaning) in exit::ALL {
+        let _ = writeln!(s, "| {n} | {} |", md_cell(meaning));
+    }
+    s
+}
+
+fn roff(t: &str) -> String {
+    let t = t.replace('\\', "\\e").replace('`', "");
+    // A line starting with . or ' would be a request.
+    if t.starts_with('.') || t.starts_with('\'') {
+        format!("\\&{t}")
+    } else {
+        t
+    }
+}
+
+/// man/errors.inc: the EXIT STATUS and ERRORS sections of the man page (roff, .so-included).
+pub fn errors_man() -> String {
+    let mut s = format!(".\\\" {GENERATED}\n.SH EXIT STATUS\n");
+    for (_, n, meaning) in exit::ALL {
+        let _ = writeln!(s, ".TP\n.B {n}\n{}", roff(meaning));
+    }
+    s.push_str(".SH ERRORS\nEvery error message ends with its code; kernel errors use the errno name.\n");
+    for x in ERRORS {
+        let _ = writeln!(s, ".TP\n.B {}\n({}, exit {}) {}", x.code, x.source.name(), x.exit, roff(x.meaning));
+    }
+    s
 }
 
 /// The generated TypeScript module's text.

@@ -160,7 +160,7 @@ pub fn format_nfct_bytes(bytes: &[u8]) -> Vec<u8> {
 pub fn check_name(bytes: &[u8]) -> String {
     match crate::encode::check_name(bytes) {
         Ok(()) => String::new(),
-        Err(e) => serde_json::json!({ "code": e.code, "field": e.field, "message": e.message }).to_string(),
+        Err(e) => serde_json::json!({ "code": e.code.as_str(), "field": e.field, "message": e.message }).to_string(),
     }
 }
 

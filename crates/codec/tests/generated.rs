@@ -1,20 +1,39 @@
-//! The committed TypeScript files must be what the Rust tables render.
+//! The committed generated files (TypeScript, docs/errors.md, man/errors.inc) must be what the
+//! Rust tables render.
 use std::path::PathBuf;
 
 #[test]
-fn typescript_files_are_current() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../packages/cttimeout/src/generated");
+fn generated_files_are_current() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     for (name, want) in cttimeout_codec::typescript::files() {
-        let path = dir.join(name);
+        let path = root.join(name);
         if std::env::var_os("UPDATE_GENERATED").is_some() {
-            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &want).unwrap();
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             have == want,
-            "{} is stale: run `UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test generated`",
-            path.display()
+            "{name} is stale: run `UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test generated`"
         );
+    }
+}
+
+#[test]
+fn every_codec_error_code_is_registered() {
+    use cttimeout_codec::registry::lookup;
+    for c in cttimeout_codec::EncodeCode::ALL {
+        assert!(lookup(c.as_str()).is_some(), "{c}");
+    }
+    for c in [
+        "ERR_TRUNCATED",
+        "ERR_LENGTH",
+        "ERR_ALIGNMENT",
+        "ERR_ATTR_SIZE",
+        "ERR_NAME_TOO_LONG",
+        "ERR_NAME_UNTERMINATED",
+        "ERR_UNKNOWN_PROTOCOL",
+    ] {
+        assert!(lookup(c).is_some(), "{c}");
     }
 }

@@ -165,7 +165,7 @@ fn names_are_bytes() {
         let r = with_request(&spec, encode);
         if let Some(code) = case["code"].as_str() {
             let e = r.unwrap_err();
-            assert_eq!((e.code, e.field.as_str()), (code, "name"), "{why}");
+            assert_eq!((e.code.as_str(), e.field.as_str()), (code, "name"), "{why}");
             continue;
         }
         let bytes = r.unwrap();

@@ -1,16 +1,17 @@
+import { ERROR_CODES, EXIT, type ErrnoName, type ErrorCode, type ErrorSource } from './generated/errors.js';
 import { ERRNO } from './generated/table.js';
 
-/** Where an error came from. */
-export type ErrorSource = 'kernel' | 'codec' | 'usage' | 'transport';
+export { ERROR_CODES, EXIT, type ErrnoName, type ErrorCode, type ErrorSource };
 
 /**
- * The one error class of cttimeout. `code` is stable: the errno name for kernel errors
- * ('ENOENT', 'EBUSY', ...), `ERR_*` for codec, usage and transport errors.
+ * The one error class of cttimeout. `code` is stable and registered (crates/codec/src/registry.rs,
+ * docs/errors.md): the errno name for kernel errors ('ENOENT', 'EBUSY', ...), `ERR_*` for the
+ * others. A misspelt code does not compile.
  */
 export class CtTimeoutError extends Error {
   override name = 'CtTimeoutError';
   /** Stable machine-readable code. */
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly source: ErrorSource;
   /** Positive errno for kernel and system errors. */
   readonly errno?: number;
@@ -33,7 +34,7 @@ export class CtTimeoutError extends Error {
   readonly sent?: boolean;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     details: {
       source: ErrorSource;
@@ -60,8 +61,8 @@ export class CtTimeoutError extends Error {
 const byNumber = new Map(ERRNO.map(([n, name, text]) => [n, { name, text }]));
 
 /** 'EBUSY' for 16; `E${n}` for numbers Linux does not name. */
-export function errnoName(errno: number): string {
-  return byNumber.get(errno)?.name ?? `E${errno}`;
+export function errnoName(errno: number): ErrnoName | `E${number}` {
+  return (byNumber.get(errno)?.name as ErrnoName | undefined) ?? `E${errno}`;
 }
 
 /** glibc's strerror text ("Device or resource busy"), as nfct prints it. */
@@ -79,4 +80,32 @@ export function kernelError(
   if (details.extAckMessage) message += `: ${details.extAckMessage}`;
   if (details.extAckOffset !== undefined) message += ` [at request byte ${details.extAckOffset}]`;
   return new CtTimeoutError(name, message, { source: 'kernel', errno, ...details });
+}
+
+/** Whether a string is a code CtTimeoutError can carry (for codes that come in as data, e.g. JSON). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code) || byName.has(code) || /^E\d+$/.test(code);
+}
+
+const byName = new Set(ERRNO.map(([, name]) => name));
+
+/**
+ * The CLI's exit status for an error (docs/errors.md): the registered code's, else by source
+ * (an errno the kernel returned: 7; a system errno from the transport: 9, from a file: 8).
+ */
+export function exitStatus(e: { code: string; source?: string }): number {
+  const known = (ERROR_CODES as Record<string, { exit: number } | undefined>)[e.code];
+  if (known !== undefined) return known.exit;
+  switch (e.source) {
+    case 'kernel':
+      return EXIT.KERNEL;
+    case 'transport':
+      return EXIT.TRANSPORT;
+    case 'io':
+      return EXIT.IO;
+    case 'usage':
+      return EXIT.USAGE;
+    default:
+      return EXIT.ERROR;
+  }
 }

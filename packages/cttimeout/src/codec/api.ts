@@ -1,4 +1,4 @@
-import { CtTimeoutError } from '../errors.js';
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { OPS, TAPE } from '../generated/table.js';
 import { binding, memoryViews } from './binding.js';
 import { familyNumber, findProtocol, MAX_STATES, protocolNames, STATE_ATTRS, STATE_NAMES } from './tables.js';
@@ -72,7 +72,7 @@ export function formatNfctBytes(bytes: Uint8Array): { text: Uint8Array; error?: 
 
 const utf8 = new TextEncoder();
 
-function usage(code: string, field: string, message: string, index: number, count: number): CtTimeoutError {
+function usage(code: ErrorCode, field: string, message: string, index: number, count: number): CtTimeoutError {
   const where = count > 1 ? `request ${index}: ` : '';
   return new CtTimeoutError(code, `${where}${field}: ${message}`, { source: 'codec', field, operation: 'encode' });
 }
@@ -246,7 +246,7 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   }
   const len = glue.encodeInput(s - specAt, n);
   if (len < 0) {
-    const e = JSON.parse(glue.lastError()) as { code: string; index: number; field: string; message: string };
+    const e = JSON.parse(glue.lastError()) as { code: ErrorCode; index: number; field: string; message: string };
     throw usage(e.code, e.field, e.message, e.index, count);
   }
   const at = glue.outputPtr();

@@ -3,7 +3,7 @@
 // valid UTF-8, else the exact bytes. The byte rules (at most 31 bytes, no NUL) are the Rust
 // encoder's (crates/codec/src/encode.rs `check_name`), asked through WebAssembly so there is
 // one copy of them.
-import { CtTimeoutError } from '../errors.js';
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { binding } from './binding.js';
 
 /** A policy name: text (sent as UTF-8) or the exact bytes. */
@@ -47,7 +47,7 @@ export function policyNameBytes(name: unknown, field = 'name'): Uint8Array {
   }
   const e = binding().glue.checkName(bytes);
   if (e !== '') {
-    const { code, message } = JSON.parse(e) as { code: string; message: string };
+    const { code, message } = JSON.parse(e) as { code: ErrorCode; message: string };
     throw new CtTimeoutError(code, `${field}: ${message}`, { source: 'usage', field });
   }
   return bytes;

@@ -1,4 +1,5 @@
 import type { COMMANDS, FAMILIES, OPS, PROTOCOLS } from '../generated/table.js';
+import type { ErrorCode } from '../errors.js';
 import type { PolicyName } from './name.js';
 
 /** Every protocol name: 'tcp' | 'udp' | ... */
@@ -125,7 +126,7 @@ export type DecodedMessage =
 /** Where and why decoding stopped. */
 export interface DecodeProblem {
   /** ERR_TRUNCATED, ERR_LENGTH, ERR_ALIGNMENT, ERR_ATTR_SIZE, ERR_NAME_TOO_LONG, ERR_NAME_UNTERMINATED, ERR_UNKNOWN_PROTOCOL */
-  code: string;
+  code: ErrorCode;
   /** Byte offset in the datagram. */
   offset: number;
   message: string;
