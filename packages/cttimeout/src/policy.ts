@@ -1,5 +1,5 @@
 // The typed policy shapes of the client API, and the conversions between them and the codec.
-import { CtTimeoutError } from './errors.js';
+import { CtTimeoutError, type ErrorCode } from './errors.js';
 import { familyNumber, findProtocol } from './codec/tables.js';
 import type { Family, ProtocolName, RequestSpec, StateName, TimeoutMessage, Timeouts } from './codec/types.js';
 
@@ -33,7 +33,7 @@ export interface KernelPolicyOf<P extends ProtocolName> {
   use: number;
 }
 
-export function usage(code: string, operation: string, message: string, field?: string): CtTimeoutError {
+export function usage(code: ErrorCode, operation: string, message: string, field?: string): CtTimeoutError {
   return new CtTimeoutError(code, `${operation}: ${message}`, { source: 'usage', operation, ...(field ? { field } : {}) });
 }
 

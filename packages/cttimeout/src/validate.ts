@@ -2,7 +2,7 @@
 // HZ, whole policies and policy lists. Every entry point (client, object API, CLI, policy files,
 // the inspector's builder) calls these, so they all give the same answer. Pure functions over
 // the generated protocol table: no I/O, safe in a browser.
-import { CtTimeoutError } from './errors.js';
+import { CtTimeoutError, type ErrorCode } from './errors.js';
 import { FAMILY_BY_NUMBER, familyNumber, findProtocol, STATE_ATTRS, STATE_NAMES } from './codec/tables.js';
 import type { Family, ProtocolName } from './codec/types.js';
 
@@ -27,7 +27,7 @@ export interface CheckedName {
   key: string;
 }
 
-function invalid(code: string, field: string, message: string): CtTimeoutError {
+function invalid(code: ErrorCode, field: string, message: string): CtTimeoutError {
   return new CtTimeoutError(code, `${field}: ${message}`, { source: 'usage', field });
 }
 
@@ -225,7 +225,7 @@ export interface PolicyProblem {
   index: number;
   /** The entry's name when it had a valid one. */
   name?: PolicyName;
-  code: string;
+  code: ErrorCode;
   field: string;
   message: string;
 }

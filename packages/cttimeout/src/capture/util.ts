@@ -1,10 +1,10 @@
-import { CtTimeoutError } from '../errors.js';
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import type { Capture, CaptureProblem, Skipped } from './types.js';
 
 /** The largest datagram a reader builds (a hexdump `*` line repeats bytes up to an offset). */
 export const MAX_DATAGRAM_BYTES = 4 * 1024 * 1024;
 
-export function captureError(code: string, message: string, offset?: number): CtTimeoutError {
+export function captureError(code: ErrorCode, message: string, offset?: number): CtTimeoutError {
   return new CtTimeoutError(code, message, { source: 'usage', operation: 'readCapture', ...(offset === undefined ? {} : { offset }) });
 }
 

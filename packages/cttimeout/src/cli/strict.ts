@@ -1,17 +1,19 @@
 // Where we part from nfct on purpose: names and numbers are checked instead of being cut to
 // 31 characters or read with atoi ("abc" = 0, "-1" = 4294967295, "10s" = 10).
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
+import { NAME_MAX_BYTES } from '../generated/table.js';
 import type { RawPair } from './nfct.js';
 
-/** The kernel's CTNL_TIMEOUT_NAME_MAX - 1: a name is at most 31 bytes. */
-export const NAME_MAX_BYTES = 31;
+export { NAME_MAX_BYTES };
 
-export class CliError extends Error {
+/**
+ * A refused command line: a CtTimeoutError with source 'usage' (kept as its own name for the
+ * CLI's messages; `instanceof CtTimeoutError` holds).
+ */
+export class CliError extends CtTimeoutError {
   override name = 'CliError';
-  constructor(
-    message: string,
-    readonly code = 'ERR_USAGE',
-  ) {
-    super(message);
+  constructor(message: string, code: ErrorCode = 'ERR_USAGE') {
+    super(code, message, { source: 'usage' });
   }
 }
 

@@ -4,7 +4,7 @@
 // instead of cut to 31 characters, state indexes are bounds-checked, unsetting a state clears
 // that state, parsing throws on bad input instead of returning 0, snprintf returns the whole
 // length and never writes past the buffer, every protocol the kernel knows is covered.
-import { CtTimeoutError } from '../errors.js';
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { decodeStrict, encodeRequest, formatNfct, formatNfctBytes } from '../codec/api.js';
 import { policyNameBytes, type PolicyName } from '../codec/name.js';
 import { findProtocol, STATE_NAMES } from '../codec/tables.js';
@@ -27,7 +27,7 @@ export type TimeoutAttr = 0 | 1 | 2 | 3;
 const ATTR_NAMES = ['NFCT_TIMEOUT_ATTR_NAME', 'NFCT_TIMEOUT_ATTR_L3PROTO', 'NFCT_TIMEOUT_ATTR_L4PROTO', 'NFCT_TIMEOUT_ATTR_POLICY'];
 const CMD_OPS: readonly Op[] = ['NEW', 'GET', 'DELETE', 'DEFAULT_SET', 'DEFAULT_GET'];
 
-function usage(code: string, operation: string, message: string, field?: string): CtTimeoutError {
+function usage(code: ErrorCode, operation: string, message: string, field?: string): CtTimeoutError {
   return new CtTimeoutError(code, `${operation}: ${message}`, { source: 'usage', operation, ...(field ? { field } : {}) });
 }
 

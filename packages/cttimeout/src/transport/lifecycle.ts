@@ -1,7 +1,7 @@
 // The life of a request: sequence number, timer, abort, and how it ends — with its last reply,
 // an error, or abandoned by its caller (its sequence number then stays reserved while a late
 // reply may still come, so that reply is never taken for another request's).
-import { CtTimeoutError } from '../errors.js';
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { FlowControl, type Outgoing } from './flow.js';
 
 /** How many abandoned sequence numbers are remembered while a late reply may still come. */
@@ -20,7 +20,7 @@ export interface Req extends Outgoing {
   settle: (error: CtTimeoutError | undefined) => void;
 }
 
-export function transportError(code: string, message: string, extra: { operation?: string; seq?: number; errno?: number; sent?: boolean; cause?: unknown } = {}): CtTimeoutError {
+export function transportError(code: ErrorCode, message: string, extra: { operation?: string; seq?: number; errno?: number; sent?: boolean; cause?: unknown } = {}): CtTimeoutError {
   return new CtTimeoutError(code, message, { source: 'transport', ...extra });
 }
 

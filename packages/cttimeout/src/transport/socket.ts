@@ -1,7 +1,7 @@
 // The seam between the transport and a netlink socket. The native addon (crates/socket) is one
 // implementation; cttimeout/testing provides a scripted fake kernel and a fault-injecting
 // decorator over either. The transport sees only this interface.
-import { CtTimeoutError } from '../errors.js';
+import { CtTimeoutError, isErrorCode } from '../errors.js';
 import { loadNative, type NativeEvent } from './native.js';
 
 /** What a socket reports, in batches, on the JS thread. */
@@ -83,6 +83,6 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
       onEvents,
     );
     if ('portId' in result) return result;
-    throw new CtTimeoutError(result.code, `open: ${result.message}`, { source: 'transport', operation: 'open', errno: result.errno ?? undefined });
+    throw new CtTimeoutError(isErrorCode(result.code) ? result.code : 'ERR_SOCKET', `open: ${result.message}`, { source: 'transport', operation: 'open', errno: result.errno ?? undefined });
   };
 }
