@@ -5,9 +5,10 @@ import { decodeStrict, encodeBatch, encodeRequest } from './codec/api.js';
 import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from './codec/types.js';
 import { detectHz, maxSecondsFor } from './kernel-hz.js';
 import { checkPolicy, policySpec, toKernelPolicy, usage, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
-import { NetlinkTransport } from './transport/transport.js';
+import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
 
-export interface OpenOptions {
+/** `socket` (a fake from cttimeout/testing) and `trace` (log every request/reply) go to the transport. */
+export interface OpenOptions extends Pick<TransportOptions, 'socket' | 'trace'> {
   /** Network namespace: a path (/proc/PID/ns/net, /run/netns/NAME) or a name under /run/netns. */
   netns?: string;
   /** Default per-request timeout in milliseconds. */
@@ -93,6 +94,8 @@ export class CtTimeout {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.capture !== undefined ? { capture: options.capture } : {}),
       ...(options.receiveBufferBytes !== undefined ? { receiveBufferBytes: options.receiveBufferBytes } : {}),
+      ...(options.socket !== undefined ? { socket: options.socket } : {}),
+      ...(options.trace !== undefined ? { trace: options.trace } : {}),
     });
     return new CtTimeout(transport, hz);
   }
