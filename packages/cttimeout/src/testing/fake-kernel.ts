@@ -3,7 +3,10 @@
 // does (seq and port id filled in, NLMSG_ERROR with the echoed header, NLMSG_DONE for dumps,
 // NLM_F_MULTI on dump parts) and delivers asynchronously, honouring pause (a paused reader
 // stops a dump). No root, no kernel state.
-import { concatBytes, isDump, splitMessages } from '../transport/framing.js';
+import { decode } from '../codec/node.js';
+import { PROTOCOLS } from '../generated/table.js';
+import { EINVAL, concatBytes, isDump, splitMessages } from '../transport/framing.js';
+import { KernelModel, fromDecoded, type ModelOptions, type ModelReply } from './model.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent, SocketOpenOptions } from '../transport/socket.js';
 
 const NLMSG_NOOP = 1;
@@ -218,4 +221,78 @@ export function fakeKernel(options: FakeKernelOptions): FakeKernel {
       return open;
     },
   };
+}
+
+// ---- a ready cttimeout kernel on the model ----
+
+const NFNL_SUBSYS_CTNETLINK_TIMEOUT = 8;
+const CTA_TIMEOUT = { NAME: 1, L3PROTO: 2, L4PROTO: 3, DATA: 4, USE: 5 } as const;
+const NLA_F_NESTED = 0x8000;
+const IPCTNL_MSG_TIMEOUT_NEW = 0;
+const IPCTNL_MSG_TIMEOUT_DEFAULT_SET = 3;
+const STATE_ATTRS = new Map<number, Map<string, number>>(PROTOCOLS.map((p) => [p.number, new Map<string, number>(p.states.map((s) => [s.name, s.attr]))]));
+
+function attr(type: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array((4 + payload.length + 3) & ~3);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, 4 + payload.length, true);
+  v.setUint16(2, type, true);
+  out.set(payload, 4);
+  return out;
+}
+const be = (n: number, bytes: 1 | 2 | 4): Uint8Array => {
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = (n >>> (8 * (bytes - 1 - i))) & 0xff;
+  return out;
+};
+
+/** CTA_TIMEOUT_DATA: every state, as the kernel sends them (u32 big endian, attribute order). */
+function dataAttr(l4proto: number, timeouts: Record<string, number>): Uint8Array {
+  const attrs = STATE_ATTRS.get(l4proto);
+  const parts = Object.entries(timeouts).map(([state, seconds]) => attr(attrs?.get(state) ?? 0, be(seconds, 4)));
+  return attr(CTA_TIMEOUT.DATA | NLA_F_NESTED, concatBytes(parts));
+}
+
+/** One reply object of the model as the kernel frames it (nfgenmsg + attributes). */
+function replyMessage(m: ModelReply['messages'][number]): FakeMessage {
+  const nfgen = new Uint8Array(4);
+  if (m.kind === 'defaults') {
+    const payload = concatBytes([nfgen, attr(CTA_TIMEOUT.L3PROTO, be(m.l3proto, 2)), attr(CTA_TIMEOUT.L4PROTO, be(m.l4proto, 1)), dataAttr(m.l4proto, m.timeouts)]);
+    return { type: (NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_DEFAULT_SET, payload };
+  }
+  const p = m.policy;
+  const name = new Uint8Array(p.name.length + 1);
+  name.set(p.name);
+  const payload = concatBytes([
+    nfgen,
+    attr(CTA_TIMEOUT.NAME, name),
+    attr(CTA_TIMEOUT.L3PROTO, be(p.l3proto, 2)),
+    attr(CTA_TIMEOUT.L4PROTO, be(p.l4proto, 1)),
+    attr(CTA_TIMEOUT.USE, be(p.use, 4)),
+    dataAttr(p.l4proto, p.timeouts),
+  ]);
+  return { type: (NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_NEW, payload };
+}
+
+/** The model's answer to one request message; EINVAL for what the kernel would not parse. */
+export function modelHandler(model: KernelModel): FakeHandler {
+  return (req) => {
+    if (req.type >> 8 !== NFNL_SUBSYS_CTNETLINK_TIMEOUT) return { errno: EINVAL };
+    const { messages, error } = decode(req.bytes);
+    const m = messages[0];
+    if (error || m?.kind !== 'timeout') return { errno: EINVAL };
+    const reply = model.handle(fromDecoded(m));
+    return { messages: reply.messages.map(replyMessage), errno: reply.errno };
+  };
+}
+
+export interface CttimeoutKernel extends FakeKernel {
+  /** The kernel state: policies, defaults, CT rules (attach/detach). */
+  readonly model: KernelModel;
+}
+
+/** A fake kernel that keeps policies and defaults as Linux does (the model of PROTOCOL.md §2). */
+export function cttimeoutKernel(options: ModelOptions & { dumpBatch?: number } = {}): CttimeoutKernel {
+  const model = new KernelModel(options);
+  return Object.assign(fakeKernel({ handler: modelHandler(model), ...(options.dumpBatch !== undefined ? { dumpBatch: options.dumpBatch } : {}) }), { model });
 }

@@ -3,24 +3,31 @@
 // what a netlink client must survive: lost, cut, repeated, reordered and late replies, replies
 // for someone else, ENOBUFS, failed and partial sends, a socket dying mid-dump, and a kernel
 // that never answers.
-import { concatBytes, splitMessages } from '../transport/framing.js';
+import { concatBytes, isDump, splitMessages } from '../transport/framing.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent } from '../transport/socket.js';
 
-/** Faults that hit the `at`-th reply chunk (0-based, counted over the socket's life). */
+/**
+ * Faults that hit the `at`-th reply chunk (0-based, counted over the socket's life). Netlink
+ * itself never loses, repeats or reorders a dump's datagrams (the kernel waits for room rather
+ * than drop dump data, and one socket's datagrams stay in order), so no client could notice
+ * that; the faults stay within what can happen or be detected: 'drop' and 'enobufs' lose only
+ * unicast replies (ACKs, errors, a GET's object), and 'reorder' swaps replies of different
+ * requests.
+ */
 export type ReplyFault =
-  /** The chunk never arrives. */
+  /** The chunk never arrives (a dump's part is delivered anyway, see above). */
   | 'drop'
   /** The chunk's datagram arrives cut (MSG_TRUNC). */
   | 'truncate'
   /** The chunk arrives twice. */
   | 'duplicate'
-  /** The chunk arrives after the next one. */
+  /** The chunk arrives after the next reply for another request. */
   | 'reorder'
   /** The chunk and everything after it arrive `delayMs` late. */
   | 'delay'
   /** A copy of the chunk addressed to another sequence number and port id arrives first. */
   | 'foreign'
-  /** The kernel reports ENOBUFS and drops the chunk. */
+  /** The kernel reports ENOBUFS and drops the chunk (unless it is a dump's). */
   | 'enobufs'
   /** The socket fails (recvmsg error) instead of delivering the chunk; nothing more arrives. */
   | 'socket-error';
@@ -55,6 +62,8 @@ export interface FaultLog {
   readonly sends: number;
 }
 
+type Chunk = Extract<SocketEvent, { kind: 'chunk' }>;
+
 const EINTR = 4;
 const EIO = 5;
 const isSendFault = (k: FaultKind): k is SendFault => (SEND_FAULTS as readonly string[]).includes(k);
@@ -81,26 +90,29 @@ export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): 
   const socket: OpenSocket = async (options, onEvents) => {
     let silent = false;
     let dead = false;
-    let held: SocketEvent | undefined;
+    let held: Chunk | undefined;
     let delayMs = 0;
     const deliver = (events: SocketEvent[]) => {
       if (events.length === 0 || dead) return;
       if (delayMs > 0) setTimeout(() => !dead && onEvents(events), delayMs);
       else onEvents(events);
     };
+    /** Sequence numbers of the dumps sent: their parts are never lost (see ReplyFault). */
+    const dumps = new Set<number>();
+    const lose = (e: Chunk): SocketEvent[] => (dumps.has(e.seq) ? [e] : []);
     /** What one chunk becomes under fault `f`. */
-    const apply = (f: Fault, e: Extract<SocketEvent, { kind: 'chunk' }>): SocketEvent[] => {
+    const apply = (f: Fault, e: Chunk): SocketEvent[] => {
       fired.push(f.kind);
       switch (f.kind as ReplyFault) {
         case 'drop':
-          return [];
+          return lose(e);
         case 'truncate':
           return [{ kind: 'truncated', seq: e.seq, terminal: e.terminal, length: Math.min(16, e.data.length), realLength: e.data.length }];
         case 'duplicate':
           return [e, e];
         case 'reorder':
           held = e;
-          // If nothing follows, it still comes, late.
+          // If no other request's reply follows, it still comes, late.
           setTimeout(() => {
             if (held !== e) return;
             held = undefined;
@@ -113,7 +125,7 @@ export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): 
         case 'foreign':
           return [{ kind: 'dropped', message: '1 message(s) for another port id' }, { ...e, seq: (e.seq ^ 0x8000_0000) >>> 0 }, e];
         case 'enobufs':
-          return [{ kind: 'overrun' }];
+          return [{ kind: 'overrun' }, ...lose(e)];
         case 'socket-error':
           dead = true;
           return [{ kind: 'fatal', errno: EIO, message: 'recvmsg: Input/output error (os error 5) [injected]' }];
@@ -125,8 +137,10 @@ export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): 
       chunks++;
       const before = held;
       held = undefined;
+      // A held reply goes before the next part of its own request, after another request's.
+      if (before && before.seq === e.seq) out.push(before);
       out.push(...(f ? apply(f, e) : [e]));
-      if (before && !dead) out.push(before); // the held one arrives after this one
+      if (before && before.seq !== e.seq && !dead) out.push(before);
     };
     const inner: NetlinkSocket = await open(options, (events) => {
       if (silent || dead) return;
@@ -143,6 +157,7 @@ export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): 
     const send = (data: Uint8Array) => {
       const f = list.find((x) => isSendFault(x.kind) && (x.at ?? 0) === sends);
       sends++;
+      for (const m of splitMessages(data)) if (isDump(m)) dumps.add(new DataView(m.buffer, m.byteOffset, m.byteLength).getUint32(8, true));
       if (silent) return;
       if (!f) return inner.send(data);
       fired.push(f.kind);

@@ -10,8 +10,9 @@ const MAX_ZOMBIES = 65_536;
 export interface Req extends Outgoing {
   seq: number;
   operation: string;
-  /** Reply chunks delivered so far. */
+  /** Reply chunks delivered so far, and the last one. */
   received: number;
+  last?: Uint8Array;
   timeoutMs: number;
   timer?: ReturnType<typeof setTimeout>;
   signal?: AbortSignal;

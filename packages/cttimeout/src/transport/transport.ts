@@ -6,7 +6,7 @@
 //   lifecycle.ts — a request's life    stream.ts — reply streams with backpressure
 //   socket.ts    — the socket seam and the native binding
 import { CtTimeoutError, errnoName, kernelError } from '../errors.js';
-import { ENOBUFS, EINVAL, EPERM, barrier, checkMessage, isDump, messageType, prepareForSend, probeRequest, splitMessages } from './framing.js';
+import { ENOBUFS, EINVAL, EPERM, barrier, checkMessage, isDump, messageType, prepareForSend, probeRequest, sameBytes, splitMessages } from './framing.js';
 import { FlowControl } from './flow.js';
 import { Lifecycle, type Req, sentWords, transportError } from './lifecycle.js';
 import { checkOpenOptions, checkRequestOptions, invalid, netnsPath, type InternalTransportOptions, type RequestOptions, type StreamOptions, type TransportOptions } from './options.js';
@@ -282,6 +282,10 @@ export class NetlinkTransport {
       }
       return;
     }
+    // Netlink never repeats a datagram, and two datagrams of one reply never hold the same
+    // bytes (each dump part holds other policies): a repeat is a duplicate, dropped.
+    if (r.last !== undefined && sameBytes(r.last, e.data)) return void this.#counts.dropped++;
+    r.last = e.data;
     r.received++;
     this.#life.disarmTimer(r);
     r.onChunk(e.data);
