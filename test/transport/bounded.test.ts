@@ -110,11 +110,11 @@ describe('option checks', () => {
   });
 });
 
-/** A fake kernel whose dump of `n` policies is paged one object per datagram. */
+/** A fake kernel whose dump of `n` objects (each different, as policies are) is paged one per datagram. */
 function dumpingKernel(n: number) {
   return fakeKernel({
     dumpBatch: 1,
-    handler: (r): FakeReply => (r.flags & 0x300 ? { messages: Array.from({ length: n }, () => ({ type: 0x0800, payload: new Uint8Array(4) })) } : {}),
+    handler: (r): FakeReply => (r.flags & 0x300 ? { messages: Array.from({ length: n }, (_, i) => ({ type: 0x0800, payload: Uint8Array.of(0, 0, 0, i) })) } : {}),
   });
 }
 

@@ -3,20 +3,14 @@
 // does (seq and port id filled in, NLMSG_ERROR with the echoed header, NLMSG_DONE for dumps,
 // NLM_F_MULTI on dump parts) and delivers asynchronously, honouring pause (a paused reader
 // stops a dump). No root, no kernel state.
-import { decode } from '../codec/node.js';
-import { PROTOCOLS } from '../generated/table.js';
-import { EINVAL, concatBytes, isDump, splitMessages } from '../transport/framing.js';
+import { decode, isDump, splitMessages } from '../codec/node.js';
+import { IPCTNL_MSG_TIMEOUT_DEFAULT_SET, IPCTNL_MSG_TIMEOUT_NEW, NLM_F } from '../generated/c-names.js';
+import { E, NETLINK, NLMSG, PROTOCOLS } from '../generated/table.js';
+import { concatBytes, u16, u32 } from '../transport/bytes.js';
 import { KernelModel, fromDecoded, type ModelOptions, type ModelReply } from './model.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent, SocketOpenOptions } from '../transport/socket.js';
 
-const NLMSG_NOOP = 1;
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
-const NLM_F_MULTI = 0x02;
-const NLM_F_ACK = 0x04;
-/** NETLINK_CAP_ACK is on: errors echo only the request's header. */
-const NLM_F_CAPPED = 0x100;
-const NLM_F_ACK_TLVS = 0x200;
+/** NLMSGERR_ATTR_MSG: the extended-ACK text. */
 const NLMSGERR_ATTR_MSG = 1;
 
 /** A request as the fake kernel received it (seq and flags as the transport set them). */
@@ -84,7 +78,7 @@ function frame(m: FakeMessage, flags: number, seq: number, pid: number): Uint8Ar
 function errorMessage(req: FakeRequest, errno: number, extAck: string | undefined): Uint8Array {
   const text = extAck === undefined ? undefined : new TextEncoder().encode(`${extAck}\0`);
   const tlv = text ? (4 + text.length + 3) & ~3 : 0;
-  const out = header(16 + 4 + 16 + tlv, NLMSG_ERROR, NLM_F_CAPPED | (text ? NLM_F_ACK_TLVS : 0), req.seq, req.portId);
+  const out = header(16 + 4 + 16 + tlv, NLMSG.ERROR, NLM_F.CAPPED | (text ? NLM_F.ACK_TLVS : 0), req.seq, req.portId);
   const v = new DataView(out.buffer);
   v.setInt32(16, -errno, true);
   out.set(req.bytes.subarray(0, 16), 20);
@@ -97,16 +91,16 @@ function errorMessage(req: FakeRequest, errno: number, extAck: string | undefine
 }
 
 function doneMessage(req: FakeRequest, errno: number): Uint8Array {
-  const out = header(20, NLMSG_DONE, NLM_F_MULTI, req.seq, req.portId);
+  const out = header(20, NLMSG.DONE, NLM_F.MULTI, req.seq, req.portId);
   new DataView(out.buffer).setInt32(16, -errno, true);
   return out;
 }
 
 /** The chunk events for one request's reply, one per datagram, as the native socket makes them. */
 function replyEvents(req: FakeRequest, reply: FakeReply, dumpBatch: number): SocketEvent[] {
-  const dump = isDump(req.bytes);
+  const dump = isDump(req.type, req.flags);
   const errno = reply.errno ?? 0;
-  const objects = (reply.messages ?? []).map((m) => frame(m, NLM_F_MULTI, req.seq, req.portId));
+  const objects = (reply.messages ?? []).map((m) => frame(m, NLM_F.MULTI, req.seq, req.portId));
   const datagrams: Uint8Array[][] = [];
   for (let i = 0; i < objects.length; i += dump ? dumpBatch : 1) datagrams.push(objects.slice(i, i + (dump ? dumpBatch : 1)));
   const chunk = (parts: Uint8Array[], terminal: boolean, extAckMessage?: string): SocketEvent => ({
@@ -121,7 +115,7 @@ function replyEvents(req: FakeRequest, reply: FakeReply, dumpBatch: number): Soc
   // A dump ends with DONE (errors too, as DONE's status, unless it failed before starting);
   // anything else with NLMSG_ERROR when it failed or asked for an ACK.
   if (dump && (errno === 0 || objects.length > 0)) events.push(chunk([doneMessage(req, errno)], true));
-  else if (errno !== 0 || req.flags & NLM_F_ACK) events.push(chunk([errorMessage(req, errno, reply.extAckMessage)], true, reply.extAckMessage));
+  else if (errno !== 0 || req.flags & NLM_F.ACK) events.push(chunk([errorMessage(req, errno, reply.extAckMessage)], true, reply.extAckMessage));
   return events;
 }
 
@@ -146,12 +140,11 @@ class FakeSocket implements NetlinkSocket {
   send(data: Uint8Array): void {
     if (this.#closed) throw new Error('the netlink socket is closed');
     this.#sent++;
-    for (const bytes of splitMessages(data.slice())) {
-      const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (bytes.length < 16) break; // the kernel stops at a malformed header
-      const req: FakeRequest = { bytes, type: v.getUint16(4, true), flags: v.getUint16(6, true), seq: v.getUint32(8, true), portId: this.portId };
+    // The kernel stops at a malformed header.
+    for (const bytes of splitMessages(data.slice()).messages) {
+      const req: FakeRequest = { bytes, type: u16(bytes, 4), flags: u16(bytes, 6), seq: u32(bytes, 8), portId: this.portId };
       this.kernel.log.push(req);
-      const reply = req.type === NLMSG_NOOP ? {} : this.kernel.handle(req);
+      const reply = req.type === NLMSG.NOOP ? {} : this.kernel.handle(req);
       if (reply) this.#outbox.push(...replyEvents(req, reply, this.kernel.dumpBatch));
     }
     this.#schedule();
@@ -225,11 +218,10 @@ export function fakeKernel(options: FakeKernelOptions): FakeKernel {
 
 // ---- a ready cttimeout kernel on the model ----
 
-const NFNL_SUBSYS_CTNETLINK_TIMEOUT = 8;
+// Attribute numbers of a reply object (linux/netfilter/nfnetlink_cttimeout.h); the codec decodes
+// replies but encodes only requests, so the fake kernel frames its objects here.
 const CTA_TIMEOUT = { NAME: 1, L3PROTO: 2, L4PROTO: 3, DATA: 4, USE: 5 } as const;
 const NLA_F_NESTED = 0x8000;
-const IPCTNL_MSG_TIMEOUT_NEW = 0;
-const IPCTNL_MSG_TIMEOUT_DEFAULT_SET = 3;
 const STATE_ATTRS = new Map<number, Map<string, number>>(PROTOCOLS.map((p) => [p.number, new Map<string, number>(p.states.map((s) => [s.name, s.attr]))]));
 
 function attr(type: number, payload: Uint8Array): Uint8Array {
@@ -258,7 +250,7 @@ function replyMessage(m: ModelReply['messages'][number]): FakeMessage {
   const nfgen = new Uint8Array(4);
   if (m.kind === 'defaults') {
     const payload = concatBytes([nfgen, attr(CTA_TIMEOUT.L3PROTO, be(m.l3proto, 2)), attr(CTA_TIMEOUT.L4PROTO, be(m.l4proto, 1)), dataAttr(m.l4proto, m.timeouts)]);
-    return { type: (NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_DEFAULT_SET, payload };
+    return { type: (NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_DEFAULT_SET, payload };
   }
   const p = m.policy;
   const name = new Uint8Array(p.name.length + 1);
@@ -271,16 +263,16 @@ function replyMessage(m: ModelReply['messages'][number]): FakeMessage {
     attr(CTA_TIMEOUT.USE, be(p.use, 4)),
     dataAttr(p.l4proto, p.timeouts),
   ]);
-  return { type: (NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_NEW, payload };
+  return { type: (NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_NEW, payload };
 }
 
 /** The model's answer to one request message; EINVAL for what the kernel would not parse. */
 export function modelHandler(model: KernelModel): FakeHandler {
   return (req) => {
-    if (req.type >> 8 !== NFNL_SUBSYS_CTNETLINK_TIMEOUT) return { errno: EINVAL };
+    if (req.type >> 8 !== NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT) return { errno: E.EINVAL };
     const { messages, error } = decode(req.bytes);
     const m = messages[0];
-    if (error || m?.kind !== 'timeout') return { errno: EINVAL };
+    if (error || m?.kind !== 'timeout') return { errno: E.EINVAL };
     const reply = model.handle(fromDecoded(m));
     return { messages: reply.messages.map(replyMessage), errno: reply.errno };
   };

@@ -3,7 +3,9 @@
 // what a netlink client must survive: lost, cut, repeated, reordered and late replies, replies
 // for someone else, ENOBUFS, failed and partial sends, a socket dying mid-dump, and a kernel
 // that never answers.
-import { concatBytes, isDump, splitMessages } from '../transport/framing.js';
+import { isDump, splitMessages } from '../codec/node.js';
+import { E } from '../generated/table.js';
+import { concatBytes, u16, u32 } from '../transport/bytes.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent } from '../transport/socket.js';
 
 /**
@@ -64,12 +66,10 @@ export interface FaultLog {
 
 type Chunk = Extract<SocketEvent, { kind: 'chunk' }>;
 
-const EINTR = 4;
-const EIO = 5;
 const isSendFault = (k: FaultKind): k is SendFault => (SEND_FAULTS as readonly string[]).includes(k);
 
 function seqsOf(data: Uint8Array): number[] {
-  return splitMessages(data).map((m) => (m.length >= 12 ? new DataView(m.buffer, m.byteOffset, m.byteLength).getUint32(8, true) : 0));
+  return splitMessages(data).messages.map((m) => u32(m, 8));
 }
 
 /** `open` with `faults` injected. The returned log tells which fired. */
@@ -128,7 +128,7 @@ export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): 
           return [{ kind: 'overrun' }, ...lose(e)];
         case 'socket-error':
           dead = true;
-          return [{ kind: 'fatal', errno: EIO, message: 'recvmsg: Input/output error (os error 5) [injected]' }];
+          return [{ kind: 'fatal', errno: E.EIO, message: 'recvmsg: Input/output error (os error 5) [injected]' }];
       }
     };
     const damage = (e: SocketEvent, out: SocketEvent[]) => {
@@ -157,15 +157,15 @@ export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): 
     const send = (data: Uint8Array) => {
       const f = list.find((x) => isSendFault(x.kind) && (x.at ?? 0) === sends);
       sends++;
-      for (const m of splitMessages(data)) if (isDump(m)) dumps.add(new DataView(m.buffer, m.byteOffset, m.byteLength).getUint32(8, true));
+      for (const m of splitMessages(data).messages) if (isDump(u16(m, 4), u16(m, 6))) dumps.add(u32(m, 8));
       if (silent) return;
       if (!f) return inner.send(data);
       fired.push(f.kind);
       switch (f.kind as SendFault) {
         case 'eintr':
-          return void setImmediate(() => !dead && onEvents([{ kind: 'send-failed', seqs: seqsOf(data), errno: EINTR }]));
+          return void setImmediate(() => !dead && onEvents([{ kind: 'send-failed', seqs: seqsOf(data), errno: E.EINTR }]));
         case 'partial-send': {
-          const msgs = splitMessages(data);
+          const msgs = splitMessages(data).messages;
           const keep = msgs.slice(0, msgs.length >> 1);
           if (keep.length > 0) inner.send(concatBytes(keep));
           return;

@@ -1,6 +1,6 @@
 // Queue and flow control: which queued request goes out when, in how many sendmsg calls, and
 // how large the receive buffer must be for the replies of what is in flight.
-import { concatBytes } from './framing.js';
+import { concatBytes } from './bytes.js';
 import type { NetlinkSocket } from './socket.js';
 
 /**

@@ -1,12 +1,14 @@
 // The typed netlink transport over a socket (the native addon, or a fake from cttimeout/testing).
 // It owns what the kernel leaves to the client: sequence numbers, matching replies to requests,
 // when a request is finished, flow control, ENOBUFS recovery, timeouts, aborts and streams.
-// It knows netlink framing (framing.ts), not cttimeout policies. The parts:
+// It frames messages only through the codec (codec/wire.ts) and knows no policies. The parts:
 //   options.ts   — option checks       flow.ts   — queue and flow control
 //   lifecycle.ts — a request's life    stream.ts — reply streams with backpressure
 //   socket.ts    — the socket seam and the native binding
 import { CtTimeoutError, errnoName, kernelError } from '../errors.js';
-import { ENOBUFS, EINVAL, EPERM, barrier, checkMessage, isDump, messageType, prepareForSend, probeRequest, sameBytes, splitMessages } from './framing.js';
+import { barrier, checkOneMessage, prepareForSend, probeRequest, splitMessages } from '../codec/node.js';
+import { E, NETLINK } from '../generated/table.js';
+import { sameBytes, u16 } from './bytes.js';
 import { FlowControl } from './flow.js';
 import { Lifecycle, type Req, sentWords, transportError } from './lifecycle.js';
 import { checkOpenOptions, checkRequestOptions, invalid, netnsPath, type InternalTransportOptions, type RequestOptions, type StreamOptions, type TransportOptions } from './options.js';
@@ -115,7 +117,12 @@ export class NetlinkTransport {
     if (!(messages instanceof Uint8Array) && !Array.isArray(messages)) {
       return Promise.reject(invalid('messages', 'must be an array of messages or one Uint8Array of messages back to back', 'requestBatch'));
     }
-    const list = messages instanceof Uint8Array ? splitMessages(messages) : messages;
+    let list = messages as readonly Uint8Array[];
+    if (messages instanceof Uint8Array) {
+      const split = splitMessages(messages);
+      // A malformed tail is one more request, which then fails on its own.
+      list = split.error ? [...split.messages, messages.subarray(split.error.offset)] : split.messages;
+    }
     return Promise.allSettled(list.map((m) => this.request(m, options)));
   }
 
@@ -180,22 +187,22 @@ export class NetlinkTransport {
 
   async #probe(subsystem: number | undefined): Promise<void> {
     try {
-      await this.request(probeRequest(subsystem), { operation: 'open', timeoutMs: this.#defaultTimeout || DEFAULT_TIMEOUT_MS });
+      await this.request(probeRequest(subsystem ?? NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT), { operation: 'open', timeoutMs: this.#defaultTimeout || DEFAULT_TIMEOUT_MS });
     } catch (e) {
       const err = e as CtTimeoutError;
       if (err.code === 'ENOENT') return;
       await this.close();
-      if (err.errno === EINVAL) {
+      if (err.errno === E.EINVAL) {
         throw transportError(
           'ERR_NO_CTTIMEOUT',
-          `open: the kernel has no conntrack timeout subsystem (nfnetlink subsystem ${subsystem ?? 8} answered EINVAL); it needs CONFIG_NF_CT_NETLINK_TIMEOUT (module nfnetlink_cttimeout)`,
-          { operation: 'open', errno: EINVAL, cause: err },
+          `open: the kernel has no conntrack timeout subsystem (nfnetlink subsystem ${subsystem ?? NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT} answered EINVAL); it needs CONFIG_NF_CT_NETLINK_TIMEOUT (module nfnetlink_cttimeout)`,
+          { operation: 'open', errno: E.EINVAL, cause: err },
         );
       }
       if (err.code === 'EPERM') {
         throw new CtTimeoutError('EPERM', 'open: Operation not permitted (EPERM): the kernel requires CAP_NET_ADMIN in the network namespace for every cttimeout request', {
           source: 'kernel',
-          errno: EPERM,
+          errno: E.EPERM,
           operation: 'open',
           seq: err.seq,
           cause: err,
@@ -213,19 +220,20 @@ export class NetlinkTransport {
     } catch (e) {
       return void settle(e as CtTimeoutError);
     }
-    const bad = checkMessage(message);
-    if (bad) return void settle(new CtTimeoutError('ERR_BAD_ARGUMENT', `request: ${bad}`, { source: 'usage', operation: o.operation, field: 'message' }));
-    const operation = o.operation ?? `nlmsg_type 0x${messageType(message).toString(16).padStart(4, '0')}`;
+    const bad = message instanceof Uint8Array ? checkOneMessage(message) : { message: 'the message must be a Uint8Array' };
+    if (bad) return void settle(new CtTimeoutError('ERR_BAD_ARGUMENT', `request: ${bad.message}`, { source: 'usage', operation: o.operation, field: 'message' }));
+    const operation = o.operation ?? `nlmsg_type 0x${u16(message, 4).toString(16).padStart(4, '0')}`;
     if (this.#closed || this.#fatal) {
       return void settle(this.#fatal ?? transportError('ERR_CLOSED', `${operation}: the netlink transport is closed`, { operation, sent: false }));
     }
     if (o.signal?.aborted) return void settle(transportError('ERR_ABORTED', `${operation}: aborted; the request was never sent`, { operation, sent: false, cause: o.signal.reason }));
     const seq = this.#life.allocSeq();
+    const { bytes, dump } = prepareForSend(message, seq);
     const r: Req = {
       seq,
-      bytes: prepareForSend(message, seq),
+      bytes,
       operation,
-      dump: isDump(message),
+      dump,
       state: 'queued',
       internal,
       received: 0,
@@ -341,7 +349,7 @@ export class NetlinkTransport {
           new CtTimeoutError(
             'ENOBUFS',
             `${r.operation}: No buffer space available (ENOBUFS): the kernel dropped the reply because the socket's receive buffer was full; the request may have been executed`,
-            { source: 'kernel', errno: ENOBUFS, operation: r.operation, seq: r.seq, sent: true },
+            { source: 'kernel', errno: E.ENOBUFS, operation: r.operation, seq: r.seq, sent: true },
           ),
         );
       }
