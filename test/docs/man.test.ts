@@ -51,14 +51,27 @@ describe('man/cttimeout.8', () => {
     for (const c of [...NFCT_COMMANDS.filter((c) => c !== 'disable'), 'update', 'apply', 'validate', 'decode', 'completion']) expect(text, c).toMatch(new RegExp(`^ {7}${c}\\b`, 'm'));
   });
 
+  it("embeds the error registry's man/errors.inc as generated (UPDATE_GENERATED=1 rewrites it)", () => {
+    const page = readFileSync(PAGE, 'utf8');
+    const inc = readFileSync(join(ROOT, 'man/errors.inc'), 'utf8');
+    const body = inc.slice(inc.indexOf('.SH EXIT STATUS'));
+    const m = /(\.\\" BEGIN man\/errors\.inc[^\n]*\n)([\s\S]*?)(\.\\" END man\/errors\.inc\n)/.exec(page);
+    expect(m, 'BEGIN/END man/errors.inc markers').not.toBeNull();
+    if (process.env['UPDATE_GENERATED'] === '1' && m![2] !== body) writeFileSync(PAGE, page.replace(m![0], m![1] + body + m![3]));
+    else expect(m![2]).toBe(body);
+  });
+
   it('lists the exit codes of the scheme', () => {
     const exit = sectionText(man.stdout, 'EXIT STATUS');
     const codes = [...exit.matchAll(/^ {7}(\d+)\s/gm)].map((m) => Number(m[1]));
     expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 64, 255]);
-    expect(exit).toMatch(/2\s+apply --check only/);
-    expect(exit).toMatch(/3\s+Not found \(ENOENT\)/);
-    expect(exit).toMatch(/6\s+Permission \(EPERM, EACCES\)/);
-    expect(exit).toMatch(/64\s+Usage/);
+    expect(exit).toMatch(/2 apply --check only/);
+    expect(exit).toMatch(/3 no such policy \(ENOENT\)/);
+    expect(exit).toMatch(/6 no permission \(EPERM, EACCES\)/);
+    expect(exit).toMatch(/64 bad arguments or bad policy file content/);
+    // Every ops error code is documented with its exit status.
+    const errors = sectionText(man.stdout, 'ERRORS');
+    for (const code of ['ERR_NO_POLICY_FILES', 'ERR_DUPLICATE_NAME', 'ERR_POLICY_FILE', 'ERR_READ', 'ERR_NETNS']) expect(errors, code).toMatch(new RegExp(`${code}\\s+\\(\\w+, exit \\d+\\)`));
   });
 
   it('names the files and the environment', () => {
