@@ -6,7 +6,13 @@ use cttimeout_codec::inspect::{inspect, inspect_json, Node};
 use libfuzzer_sys::fuzz_target;
 
 fn walk(n: &Node, lo: usize, hi: usize, errors: &mut usize) {
-    assert!(n.offset >= lo && n.offset + n.length <= hi, "{} [{}+{}] outside [{lo}, {hi})", n.label, n.offset, n.length);
+    assert!(
+        n.offset >= lo && n.offset + n.length <= hi,
+        "{} [{}+{}] outside [{lo}, {hi})",
+        n.label,
+        n.offset,
+        n.length
+    );
     if n.error.is_some() {
         *errors += 1;
     }

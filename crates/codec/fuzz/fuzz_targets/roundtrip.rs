@@ -28,10 +28,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let seq = u32::from_le_bytes([data[9], data[10], data[11], 0]);
     let (name, rest) = data[12..].split_at(name_len);
-    let timeouts: Vec<(u16, u32)> = rest
-        .chunks_exact(5)
-        .map(|c| (u16::from(c[0] % 14), u32::from_le_bytes([c[1], c[2], c[3], c[4]])))
-        .collect();
+    let timeouts: Vec<(u16, u32)> =
+        rest.chunks_exact(5).map(|c| (u16::from(c[0] % 14), u32::from_le_bytes([c[1], c[2], c[3], c[4]]))).collect();
     let req = Request {
         command,
         flags,

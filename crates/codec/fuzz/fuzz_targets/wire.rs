@@ -2,8 +2,8 @@
 //! back from 0; one-message checks and send preparation never panic and agree with the spans;
 //! flag helpers take any type and flags.
 #![no_main]
-use cttimeout_codec::{format, inspect, wire};
 use cttimeout_codec::decode::{decode, Body};
+use cttimeout_codec::{format, inspect, wire};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
