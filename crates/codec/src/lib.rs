@@ -36,6 +36,7 @@ pub mod registry;
 pub mod tape;
 pub mod typescript;
 pub mod wire;
+pub mod wireshark;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
