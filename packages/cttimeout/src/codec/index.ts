@@ -15,6 +15,7 @@ export { PROTOCOLS, FAMILIES, OPERATIONS, KNOWN_PROTOCOLS, NAME_MAX_BYTES } from
 export { CtTimeoutError } from '../errors.js';
 export * from '../object/index.js';
 export * from '../capture/index.js';
+export { checkName, checkPolicy, checkSeconds, checkTimeouts, parseSeconds, type Limits } from '../validate.js';
 
 let ready: Promise<void> | undefined;
 

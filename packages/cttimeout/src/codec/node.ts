@@ -14,6 +14,7 @@ export { PROTOCOLS, FAMILIES, OPERATIONS, KNOWN_PROTOCOLS, NAME_MAX_BYTES } from
 export { CtTimeoutError } from '../errors.js';
 export * from '../object/index.js';
 export * from '../capture/index.js';
+export { checkName, checkPolicy, checkSeconds, checkTimeouts, parseSeconds, type Limits } from '../validate.js';
 
 /** Already initialised in Node; kept so portable code can always `await init()`. */
 export function init(_input?: unknown): Promise<void> {
