@@ -343,9 +343,9 @@ local function dissect_error(root, tvb, at, len)
   local tree = root:add(cttimeout, tvb(at, len))
   tree:add_le(f_seq, tvb(at + 8, 4))
   tree:add(f_errno, tvb(at + 16, 4), e)
-  local word = e == 0 and "ACK" or (ERRNO[e] or ("errno " .. e))
-  tree:append_text(": " .. word .. " for " .. (SHORT[tvb(at + 20 + 4, 1):uint()] or "?"))
-  return word
+  local text = (e == 0 and "ACK" or (ERRNO[e] or ("errno " .. e))) .. " for " .. (SHORT[tvb(at + 24, 1):uint()] or "?")
+  tree:append_text(": " .. text)
+  return text
 end
 
 function cttimeout.dissector(tvb, pinfo, root)

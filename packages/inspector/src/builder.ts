@@ -1,7 +1,7 @@
 // The request builder: a form for any cttimeout request, protocol-aware (each protocol's
 // states with the kernel defaults the codec's table gives), encoded live by the codec. Shows
 // the bytes, a copyable hex string and the equivalent cttimeout command line.
-import { CtTimeoutError, encodeRequest, FAMILIES, OPERATIONS, PROTOCOLS, type RequestSpec } from 'cttimeout/codec';
+import { checkName, CtTimeoutError, encodeRequest, FAMILIES, OPERATIONS, parseSeconds, PROTOCOLS, type RequestSpec } from 'cttimeout/codec';
 import { $, clear, copyText, h, human, toast, toHex } from './dom.js';
 
 type Op = RequestSpec['op'];
@@ -18,8 +18,14 @@ function quote(name: RequestSpec['name']): string {
   return /^[A-Za-z0-9_.:+@%=/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Operations whose command line needs at least one STATE SECONDS pair. */
+const NEEDS_PAIR = new Set<Op>(['NEW', 'NEW_REPLACE', 'DEFAULT_SET']);
+
 /** The cttimeout (nfct-syntax) command that sends this request, or why there is none. */
 export function commandLine(spec: RequestSpec): string {
+  if (NEEDS_PAIR.has(spec.op) && Object.keys(spec.timeouts ?? {}).length === 0) {
+    return '# the command line needs at least one STATE SECONDS pair: give a state a value above';
+  }
   const states = Object.entries(spec.timeouts ?? {})
     .map(([k, v]) => `${k.toLowerCase()} ${v}`)
     .join(' ');
@@ -110,6 +116,9 @@ export class Builder {
         ),
       );
     }
+    // A request the CLI accepts from the start: one state set (to its kernel default).
+    const first = this.statesBy.get('ESTABLISHED') ?? [...this.statesBy.values()][0];
+    if (first) first.value = first.placeholder;
     const note = $('b-proto-note');
     note.textContent = p.availability ?? '';
   }
@@ -122,14 +131,18 @@ export class Builder {
     const seq = this.seq.value.trim();
     if (seq !== '') spec.seq = Number(seq);
     const name = this.name.value;
-    if (use.name && (name !== '' || op.startsWith('NEW'))) spec.name = name;
+    if (use.name && (name !== '' || op.startsWith('NEW'))) {
+      if (name !== '') checkName(name);
+      spec.name = name;
+    }
     if (use.family) spec.l3proto = this.family.value as 'inet' | 'inet6';
     if (use.protocol) spec.l4proto = this.protocol.value as RequestSpec['l4proto'];
     if (use.timeouts) {
       const t: Record<string, number> = {};
       for (const [state, input] of this.statesBy) {
         const v = input.value.trim();
-        if (v !== '') t[state] = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+        // The one validation layer: plain digits, within what every HZ stores.
+        if (v !== '') t[state] = parseSeconds(v, {}, `timeouts.${state}`);
       }
       spec.timeouts = t;
     }
@@ -146,9 +159,9 @@ export class Builder {
     this.hint.textContent = OPS.find((o) => o.op === op)?.hint ?? '';
     for (const i of this.statesBy.values()) i.classList.remove('bad');
     this.name.classList.remove('bad');
-    const spec = this.currentSpec();
-    this.spec = spec;
     try {
+      const spec = this.currentSpec();
+      this.spec = spec;
       this.bytes = encodeRequest(spec).slice();
       this.err.textContent = '';
       this.err.hidden = true;

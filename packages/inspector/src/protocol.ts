@@ -1,14 +1,53 @@
 // Messages between the page and the decoding worker.
 import type { DecodeProblem, InspectNode, Skipped } from 'cttimeout/codec';
+import type { Expr } from './filter-lang.js';
+
+export type ExportFormat = 'hex' | 'pcap' | 'json' | 'yaml';
 
 export type ToWorker =
   | { t: 'load'; id: number; text: string; name?: string }
   | { t: 'load'; id: number; file: Blob; name: string }
   | { t: 'detail'; id: number; req: number; row: number }
-  | { t: 'export'; id: number; limit: number };
+  /** The bytes of every datagram as labelled hex, for a link (nothing when over `limit`). */
+  | { t: 'share'; id: number; req: number; limit: number }
+  /** Rows (all when absent) in one format. */
+  | { t: 'export'; id: number; req: number; format: ExportFormat; rows?: Uint32Array }
+  | { t: 'filter'; id: number; run: number; expr: Expr }
+  | { t: 'policy'; id: number; req: number; row: number }
+  | { t: 'history'; id: number; req: number; name: string };
 
 /** Row status: what colour and icon a message list row gets. */
-export const Status = { Neutral: 0, Ok: 1, KernelError: 2, Malformed: 3 } as const;
+export const Status = { Neutral: 0, Ok: 1, KernelError: 2, Malformed: 3, Probe: 4 } as const;
+
+/** Where a row stands in its conversation. */
+export const Mark = { None: 0, Answered: 1, Reply: 2, Unanswered: 3, Orphan: 4, Silent: 5 } as const;
+
+/** Latency of one kind of request, in milliseconds (nearest-rank percentiles). */
+export interface LatencyRow {
+  op: string;
+  count: number;
+  unanswered: number;
+  median: number;
+  p99: number;
+  max: number;
+}
+
+/** A policy as one message carries it (for diff and history). */
+export interface PolicyView {
+  row: number;
+  time: number;
+  dir: number;
+  type: string;
+  name?: string;
+  /** The name's bytes when they are not UTF-8. */
+  nameHex?: string;
+  family?: string;
+  protocol?: string;
+  use?: number;
+  timeouts: Record<string, number>;
+  /** The capture it came from (file name or input). */
+  source: string;
+}
 
 export const Dir = { Unknown: 0, Sent: 1, Received: 2 } as const;
 
@@ -50,6 +89,11 @@ export interface LoadSummary {
   ms: number;
   times: boolean;
   t0: number;
+  /** Open-time probes (GET of "" answered ENOENT): not counted as kernel errors. */
+  probes: number;
+  latency: LatencyRow[];
+  unanswered: number;
+  orphans: number;
 }
 
 export interface Detail {
@@ -71,4 +115,11 @@ export type FromWorker =
   | { t: 'done'; id: number; summary: LoadSummary }
   | { t: 'fail'; id: number; code: string; message: string }
   | { t: 'detail'; id: number; req: number; detail: Detail }
-  | { t: 'export'; id: number; text?: string; bytes: number };
+  | { t: 'share'; id: number; req: number; text?: string; bytes: number }
+  /** Pairing of every row, sent once the load is done. */
+  | { t: 'pairs'; id: number; peer: Int32Array; latency: Float64Array; mark: Uint8Array }
+  | { t: 'export'; id: number; req: number; name: string; mime: string; data: string | Uint8Array; count: number }
+  | { t: 'filtered'; id: number; run: number; rows: Uint32Array }
+  | { t: 'filter-progress'; id: number; run: number; done: number; total: number }
+  | { t: 'policy'; id: number; req: number; policy?: PolicyView }
+  | { t: 'history'; id: number; req: number; name: string; entries: PolicyView[] };
