@@ -49,11 +49,13 @@ export interface Opened {
 }
 
 /** Opens the app in a fresh context (its own service worker and storage). */
-export async function open(app: App, opts: { width?: number; height?: number; dark?: boolean; hash?: string } = {}): Promise<Opened> {
+export async function open(app: App, opts: { width?: number; height?: number; dark?: boolean; hash?: string; timezoneId?: string } = {}): Promise<Opened> {
   const context = await app.browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     colorScheme: opts.dark ? 'dark' : 'light',
     deviceScaleFactor: 1,
+    acceptDownloads: true,
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
   });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -103,11 +105,13 @@ export async function openFile(page: Page, file: string | { name: string; mimeTy
 
 export interface RowText {
   row: number;
+  time: string;
   dir: string;
   type: string;
   flags: string;
   seq: string;
   len: string;
+  conv: string;
   info: string;
   cls: string;
 }
@@ -119,11 +123,13 @@ export function rows(page: Page): Promise<RowText[]> {
       const t = (c: string) => el.querySelector(`.${c}`)?.textContent ?? '';
       return {
         row: Number((el as HTMLElement).dataset.row),
+        time: t('time'),
         dir: t('dir'),
         type: t('type'),
         flags: t('flags'),
         seq: t('seq'),
         len: t('len'),
+        conv: t('conv'),
         info: t('info'),
         cls: el.className,
       };
@@ -210,4 +216,22 @@ export function useApp(use: (app: App, o: Opened) => void): void {
   afterAll(async () => {
     await app?.close();
   });
+}
+
+/** Waits for the filter typed into #filter to be applied (the count says "N of M"). */
+export async function filterBy(page: Page, text: string): Promise<string> {
+  const before = await page.evaluate(() => document.body.dataset.filtered ?? '');
+  await page.fill('#filter', text);
+  await page.waitForFunction((b) => (document.body.dataset.filtered ?? '') !== b, before, { timeout: 30_000 });
+  return (await page.textContent('#count')) ?? '';
+}
+
+/** Clicks an export button and returns the downloaded file's name and bytes. */
+export async function exportAs(page: Page, format: 'hex' | 'pcap' | 'json' | 'yaml', scope: 'shown' | 'selected' = 'shown'): Promise<{ name: string; data: Buffer }> {
+  if (!(await page.isVisible('#export-dialog'))) await page.click('#export');
+  await page.check(`input[name="export-scope"][value="${scope}"]`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#export-${format}`)]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  return { name: download.suggestedFilename(), data: readFileSync(path!) };
 }
