@@ -110,7 +110,7 @@ export class Builder {
         h(
           'label',
           { class: 'state', title: `${s.kernel} (attribute ${s.attr})${s.nfct ? '' : ' — nfct cannot set this state'}` },
-          h('span', { class: 'sname', text: s.name }),
+          h('span', { class: 'sname' }, ...s.name.split(/(?<=_)/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]))),
           input,
           h('span', { class: 'sdef', id: `b-def-${s.name}`, text: `default ${s.default} s${s.default >= 60 ? ` · ${human(s.default)}` : ''}` }),
         ),

@@ -26,6 +26,17 @@ function showError(text: string | undefined, column = 0): void {
   el.dataset.column = String(column);
 }
 
+let scheduled = false;
+/** The same at the next frame, at most once a frame (rows arrive in bursts while loading). */
+export function viewChangedSoon(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    viewChanged();
+  });
+}
+
 /** Updates the count and the list after the view changed. */
 export function viewChanged(): void {
   list.setCount(visibleCount());

@@ -5,7 +5,7 @@ import { $, h } from '../dom.js';
 import { EXAMPLES, exampleText } from '../examples.js';
 import type { LoadSummary } from '../protocol.js';
 import { clearDetail, tree } from './detail.js';
-import { applyFilter, filterText, viewChanged } from './filter.js';
+import { applyFilter, filterText, viewChanged, viewChangedSoon } from './filter.js';
 import { updateLink, linkState } from './link.js';
 import { resetList, select, setT0 } from './list.js';
 import { setMode } from './mode.js';
@@ -121,7 +121,7 @@ export function setupInput(): void {
   on('rows', (m) => {
     if (m.chunk.start === 0) setT0(m.chunk.time.find((t) => !Number.isNaN(t)) ?? Number.NaN);
     app.store.append(m.chunk);
-    if (!filterText()) viewChanged();
+    if (!filterText()) viewChangedSoon();
     if (app.selected < 0 && app.store.count > 0) select(0, false);
   });
   on('done', (m) => done(m.summary));

@@ -28,6 +28,8 @@ export class Conversations {
   private byOp = new Map<string, { ms: number[]; unanswered: number }>();
   /** Rows of probe requests and their replies. */
   probes = new Set<number>();
+  /** Whether any reply was seen: without one (a builder request, a paste of requests) nothing is "unanswered". */
+  replies = false;
 
   /** A row outside any conversation (a malformed tail). */
   skip(row: number): void {
@@ -46,6 +48,10 @@ export class Conversations {
       const op = `${typeLabel(m)}${dump && m.kind === 'timeout' && m.command === 'GET' ? ' (dump)' : ''}`;
       const probe = isProbe(m);
       const list = this.open.get(h.seq) ?? [];
+      // A socket reuses a seq only once its request is over: an open one with the same port is
+      // given up (unanswered). This also keeps every list short.
+      const old = list.findIndex((o) => o.pid === h.pid);
+      if (old >= 0) this.giveUp(list.splice(old, 1)[0]!);
       list.push({ row, pid: h.pid, time, op, probe });
       this.open.set(h.seq, list);
       const asks = (h.flags & NLM_F_ACK) !== 0 || (m.kind === 'timeout' && (m.command === 'GET' || m.command === 'DEFAULT_GET'));
@@ -54,6 +60,7 @@ export class Conversations {
       return probe;
     }
     if (dir === 1) return false;
+    this.replies = true;
     const list = this.open.get(h.seq);
     const i = list ? list.findIndex((o) => o.pid === 0 || o.pid === h.pid) : -1;
     if (!list || i < 0) {
@@ -78,6 +85,10 @@ export class Conversations {
     return o.probe;
   }
 
+  private giveUp(o: Open): void {
+    if (this.mark[o.row] === Mark.Unanswered && !o.probe) this.stats(o.op).unanswered++;
+  }
+
   private stats(op: string): { ms: number[]; unanswered: number } {
     let s = this.byOp.get(op);
     if (!s) this.byOp.set(op, (s = { ms: [], unanswered: 0 }));
@@ -86,7 +97,9 @@ export class Conversations {
 
   /** Per-operation latency (ms): count, median, p99, max; and the requests left unanswered. */
   summary(): LatencyRow[] {
-    for (const list of this.open.values()) for (const o of list) if (this.mark[o.row] === Mark.Unanswered && !o.probe) this.stats(o.op).unanswered++;
+    if (!this.replies) for (let i = 0; i < this.mark.length; i++) if (this.mark[i] === Mark.Unanswered) this.mark[i] = Mark.None;
+    for (const list of this.open.values()) for (const o of list) this.giveUp(o);
+    this.open.clear();
     return [...this.byOp].map(([op, s]) => {
       const ms = s.ms.sort((a, b) => a - b);
       const q = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)]! : Number.NaN);

@@ -1,6 +1,7 @@
 // What the message list shows for one decoded message: its type label, flag names and the
 // one-line summary, plus the facts the filter language, diff and export read.
 import { headerNames, type DecodedMessage } from 'cttimeout/codec';
+import { toHex } from '../dom.js';
 import type { Facts } from '../filter-lang.js';
 
 const flagNames = new Map<string, string>();
@@ -26,6 +27,13 @@ function echoName(type: number): string {
     echoNames.set(type, s);
   }
   return s;
+}
+
+export const hex = (b: Uint8Array) => toHex(b);
+
+/** A policy name as the list shows it: quoted, or `bytes ff fe` when it is not UTF-8. */
+export function nameText(name: string | Uint8Array): string {
+  return typeof name === 'string' ? JSON.stringify(name) : `bytes ${hex(name).replace(/(..)(?!$)/g, '$1 ')}`;
 }
 
 export function typeLabel(m: DecodedMessage): string {
@@ -75,7 +83,7 @@ export function info(m: DecodedMessage, probe: boolean): string {
 
 function timeoutInfo(m: Extract<DecodedMessage, { kind: 'timeout' }>): string {
   const parts: string[] = [];
-  if (m.name !== undefined) parts.push(m.nameHex !== undefined ? `0x${m.nameHex}` : JSON.stringify(m.name));
+  if (m.name !== undefined) parts.push(nameText(m.name));
   else if (m.command === 'GET') parts.push('all policies (dump)');
   else if (m.command === 'DELETE') parts.push('all policies (flush)');
   const fam = m.family ?? (m.l3proto !== undefined ? `l3 ${m.l3proto}` : undefined);
@@ -110,7 +118,8 @@ export function facts(m: DecodedMessage, dir: number, len: number): Facts {
     orphan: false,
   };
   if (m.kind === 'timeout') {
-    if (m.name !== undefined) f.name = m.name;
+    // A name that is not UTF-8 is matched by its hex ("name == ff00"-style words).
+    if (m.name !== undefined) f.name = typeof m.name === 'string' ? m.name : hex(m.name);
     if (m.family !== undefined || m.l3proto !== undefined) f.family = m.family ?? String(m.l3proto);
     if (m.protocol !== undefined || m.l4proto !== undefined) f.protocol = m.protocol ?? String(m.l4proto);
     if (m.use !== undefined) f.use = m.use;

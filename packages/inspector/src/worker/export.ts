@@ -2,16 +2,10 @@
 // reads back, a pcap, JSON, or an `apply -f` policy file recreating the policies seen.
 import { decodeJson, writePcap, type Datagram } from 'cttimeout/codec';
 import type { ExportFormat, FromWorker, PolicyView } from '../protocol.js';
-import { flagText } from './describe.js';
+import { flagText, hex } from './describe.js';
 import { session } from './load.js';
 import { allPolicies } from './query.js';
 
-const HEX = '0123456789abcdef';
-export function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += HEX[x >> 4]! + HEX[x & 15]!;
-  return s;
-}
 
 /** One row as its own datagram: the message's bytes, direction and time. */
 function rowDatagram(row: number): Datagram {

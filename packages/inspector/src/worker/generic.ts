@@ -2,11 +2,10 @@
 // codec shows their header and raw payload; here the payload gets its generic shape, the
 // nfgenmsg header of nfnetlink and the attribute TLVs (nested ones opened when they parse).
 import type { InspectNode } from 'cttimeout/codec';
+import { hex } from './describe.js';
 
 const NLA_F_NESTED = 0x8000;
 const NLA_F_NET_BYTEORDER = 0x4000;
-const HEX = '0123456789abcdef';
-const hex = (b: Uint8Array) => Array.from(b, (x) => HEX[x >> 4]! + HEX[x & 15]!).join('');
 
 /** A value for an attribute payload of unknown meaning: text, a number or hex. */
 function guess(p: Uint8Array, netOrder: boolean): string {

@@ -5,7 +5,7 @@ import { decode, type DecodedMessage } from 'cttimeout/codec';
 import { matches, type Expr, type Facts } from '../filter-lang.js';
 import { Mark, type PolicyView } from '../protocol.js';
 import { post } from './chunk.js';
-import { facts, typeLabel } from './describe.js';
+import { facts, hex, typeLabel } from './describe.js';
 import { session, stale, yieldNow } from './load.js';
 
 /** Calls fn for each row from `from`: its decoded message (undefined for a malformed tail). */
@@ -75,8 +75,11 @@ export function policyOf(row: number, m: DecodedMessage | undefined): PolicyView
   if (!m || m.kind !== 'timeout' || (!m.timeouts && m.protocol === undefined)) return undefined;
   const d = session.datagrams[session.rows[row]!.dgram]!;
   const p: PolicyView = { row, time: d.time ?? Number.NaN, dir: d.direction === 'sent' ? 1 : d.direction === 'received' ? 2 : 0, type: typeLabel(m), timeouts: { ...m.timeouts }, source: session.name };
-  if (m.name !== undefined) p.name = m.name;
-  if (m.nameHex !== undefined) p.nameHex = m.nameHex;
+  if (typeof m.name === 'string') p.name = m.name;
+  else if (m.name !== undefined) {
+    p.nameHex = hex(m.name);
+    p.name = `bytes ${p.nameHex}`;
+  }
   if (m.family !== undefined) p.family = m.family;
   if (m.protocol !== undefined || m.l4proto !== undefined) p.protocol = m.protocol ?? String(m.l4proto);
   if (m.use !== undefined) p.use = m.use;
