@@ -209,5 +209,6 @@ describe('apply under faults', () => {
       expect(state(k), `${what}: re-run converges`).toEqual(want);
     }
     expect(fired).toBeGreaterThan(0);
+    console.log(`apply, ${kind}: ${fired} faults injected at ${positions} steps`);
   });
 });

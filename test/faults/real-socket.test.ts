@@ -69,6 +69,7 @@ describe('faults over the real socket', () => {
       expect(await summary(plain), `${what}: re-run converges`).toEqual(want);
     }
     expect(fired).toBeGreaterThan(0);
+    console.log(`real socket, apply, ${kind}: ${fired} faults injected at ${positions} steps`);
     await plain.close();
   });
 });
