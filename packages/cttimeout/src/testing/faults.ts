@@ -72,124 +72,146 @@ function seqsOf(data: Uint8Array): number[] {
   return splitMessages(data).messages.map((m) => u32(m, 8));
 }
 
-/** `open` with `faults` injected. The returned log tells which fired. */
-export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): { socket: OpenSocket; log: FaultLog } {
-  const list = Array.isArray(faults) ? faults : [faults as Fault];
-  const fired: FaultKind[] = [];
-  let chunks = 0;
-  let sends = 0;
-  const log: FaultLog = {
-    fired,
-    get chunks() {
-      return chunks;
-    },
-    get sends() {
-      return sends;
-    },
-  };
-  const socket: OpenSocket = async (options, onEvents) => {
-    let silent = false;
-    let dead = false;
-    let held: Chunk | undefined;
-    let delayMs = 0;
-    const deliver = (events: SocketEvent[]) => {
-      if (events.length === 0 || dead) return;
-      if (delayMs > 0) setTimeout(() => !dead && onEvents(events), delayMs);
-      else onEvents(events);
-    };
-    /** Sequence numbers of the dumps sent: their parts are never lost (see ReplyFault). */
-    const dumps = new Set<number>();
-    const lose = (e: Chunk): SocketEvent[] => (dumps.has(e.seq) ? [e] : []);
-    /** What one chunk becomes under fault `f`. */
-    const apply = (f: Fault, e: Chunk): SocketEvent[] => {
-      fired.push(f.kind);
-      switch (f.kind as ReplyFault) {
-        case 'drop':
-          return lose(e);
-        case 'truncate':
-          return [{ kind: 'truncated', seq: e.seq, terminal: e.terminal, length: Math.min(16, e.data.length), realLength: e.data.length }];
-        case 'duplicate':
-          return [e, e];
-        case 'reorder':
-          held = e;
-          // If no other request's reply follows, it still comes, late.
-          setTimeout(() => {
-            if (held !== e) return;
-            held = undefined;
-            deliver([e]);
-          }, 10);
-          return [];
-        case 'delay':
-          delayMs = f.delayMs ?? 20;
-          return [e];
-        case 'foreign':
-          return [{ kind: 'dropped', message: '1 message(s) for another port id' }, { ...e, seq: (e.seq ^ 0x8000_0000) >>> 0 }, e];
-        case 'enobufs':
-          return [{ kind: 'overrun' }, ...lose(e)];
-        case 'socket-error':
-          dead = true;
-          return [{ kind: 'fatal', errno: E.EIO, message: 'recvmsg: Input/output error (os error 5) [injected]' }];
-      }
-    };
-    const damage = (e: SocketEvent, out: SocketEvent[]) => {
-      if (e.kind !== 'chunk') return void out.push(e);
-      const f = list.find((x) => !isSendFault(x.kind) && (x.at ?? 0) === chunks);
-      chunks++;
-      const before = held;
-      held = undefined;
-      // A held reply goes before the next part of its own request, after another request's.
-      if (before && before.seq === e.seq) out.push(before);
-      out.push(...(f ? apply(f, e) : [e]));
-      if (before && before.seq !== e.seq && !dead) out.push(before);
-    };
-    const inner: NetlinkSocket = await open(options, (events) => {
-      if (silent || dead) return;
-      const out: SocketEvent[] = [];
-      for (const e of events) if (!dead) damage(e, out);
-      if (dead) {
-        // The fatal event goes out; nothing after it.
-        const i = out.findIndex((x) => x.kind === 'fatal');
-        onEvents(out.slice(0, i + 1));
+/** Counts over the life of all sockets of one withFaults(); positions count these. */
+class Log implements FaultLog {
+  readonly fired: FaultKind[] = [];
+  chunks = 0;
+  sends = 0;
+}
+
+/** A socket that damages what passes through it to and from `inner`. */
+class FaultySocket implements NetlinkSocket {
+  inner!: NetlinkSocket;
+  #silent = false;
+  #dead = false;
+  #held: Chunk | undefined;
+  #delayMs = 0;
+  /** Sequence numbers of the dumps sent: their parts are never lost (see ReplyFault). */
+  readonly #dumps = new Set<number>();
+
+  constructor(
+    private readonly faults: readonly Fault[],
+    private readonly log: Log,
+    private readonly onEvents: (events: SocketEvent[]) => void,
+  ) {}
+
+  get portId(): number {
+    return this.inner.portId;
+  }
+
+  /** Events from the inner socket. */
+  receive(events: SocketEvent[]): void {
+    if (this.#silent || this.#dead) return;
+    const out: SocketEvent[] = [];
+    for (const e of events) if (!this.#dead) this.#damage(e, out);
+    // After an injected socket error nothing more arrives.
+    if (this.#dead) this.onEvents(out.slice(0, out.findIndex((x) => x.kind === 'fatal') + 1));
+    else this.#deliver(out);
+  }
+
+  send(data: Uint8Array): void {
+    const f = this.faults.find((x) => isSendFault(x.kind) && (x.at ?? 0) === this.log.sends);
+    this.log.sends++;
+    for (const m of splitMessages(data).messages) if (isDump(u16(m, 4), u16(m, 6))) this.#dumps.add(u32(m, 8));
+    if (this.#silent) return;
+    if (!f) return this.inner.send(data);
+    this.log.fired.push(f.kind);
+    switch (f.kind as SendFault) {
+      case 'eintr':
+        return void setImmediate(() => !this.#dead && this.onEvents([{ kind: 'send-failed', seqs: seqsOf(data), errno: E.EINTR }]));
+      case 'partial-send': {
+        const msgs = splitMessages(data).messages;
+        const keep = msgs.slice(0, msgs.length >> 1);
+        if (keep.length > 0) this.inner.send(concatBytes(keep));
         return;
       }
-      deliver(out);
-    });
-    const send = (data: Uint8Array) => {
-      const f = list.find((x) => isSendFault(x.kind) && (x.at ?? 0) === sends);
-      sends++;
-      for (const m of splitMessages(data).messages) if (isDump(u16(m, 4), u16(m, 6))) dumps.add(u32(m, 8));
-      if (silent) return;
-      if (!f) return inner.send(data);
-      fired.push(f.kind);
-      switch (f.kind as SendFault) {
-        case 'eintr':
-          return void setImmediate(() => !dead && onEvents([{ kind: 'send-failed', seqs: seqsOf(data), errno: E.EINTR }]));
-        case 'partial-send': {
-          const msgs = splitMessages(data).messages;
-          const keep = msgs.slice(0, msgs.length >> 1);
-          if (keep.length > 0) inner.send(concatBytes(keep));
-          return;
-        }
-        case 'silent':
-          silent = true;
-          return;
-      }
-    };
-    return {
-      get portId() {
-        return inner.portId;
-      },
-      send,
-      setPaused: (p) => inner.setPaused(p),
-      setReceiveBuffer: (b) => inner.setReceiveBuffer(b),
-      receiveBuffer: () => inner.receiveBuffer(),
-      counters: () => inner.counters(),
-      close: () => {
-        dead = true;
-        return inner.close();
-      },
-    };
+      case 'silent':
+        this.#silent = true;
+        return;
+    }
+  }
+
+  setPaused(paused: boolean): void {
+    this.inner.setPaused(paused);
+  }
+  setReceiveBuffer(bytes: number): number {
+    return this.inner.setReceiveBuffer(bytes);
+  }
+  receiveBuffer(): number {
+    return this.inner.receiveBuffer();
+  }
+  counters(): number[] {
+    return this.inner.counters();
+  }
+  close(): Promise<unknown> {
+    this.#dead = true;
+    return this.inner.close();
+  }
+
+  #deliver(events: SocketEvent[]): void {
+    if (events.length === 0 || this.#dead) return;
+    if (this.#delayMs > 0) setTimeout(() => !this.#dead && this.onEvents(events), this.#delayMs);
+    else this.onEvents(events);
+  }
+
+  #damage(e: SocketEvent, out: SocketEvent[]): void {
+    if (e.kind !== 'chunk') return void out.push(e);
+    const f = this.faults.find((x) => !isSendFault(x.kind) && (x.at ?? 0) === this.log.chunks);
+    this.log.chunks++;
+    const before = this.#held;
+    this.#held = undefined;
+    // A held reply goes before the next part of its own request, after another request's.
+    if (before && before.seq === e.seq) out.push(before);
+    out.push(...(f ? this.#apply(f, e) : [e]));
+    if (before && before.seq !== e.seq && !this.#dead) out.push(before);
+  }
+
+  /** A lost chunk, unless it is a dump's (see ReplyFault). */
+  #lose(e: Chunk): SocketEvent[] {
+    return this.#dumps.has(e.seq) ? [e] : [];
+  }
+
+  /** What one chunk becomes under fault `f`. */
+  #apply(f: Fault, e: Chunk): SocketEvent[] {
+    this.log.fired.push(f.kind);
+    switch (f.kind as ReplyFault) {
+      case 'drop':
+        return this.#lose(e);
+      case 'truncate':
+        return [{ kind: 'truncated', seq: e.seq, terminal: e.terminal, length: Math.min(16, e.data.length), realLength: e.data.length }];
+      case 'duplicate':
+        return [e, e];
+      case 'reorder':
+        this.#held = e;
+        // If no other request's reply follows, it still comes, late.
+        setTimeout(() => {
+          if (this.#held !== e) return;
+          this.#held = undefined;
+          this.#deliver([e]);
+        }, 10);
+        return [];
+      case 'delay':
+        this.#delayMs = f.delayMs ?? 20;
+        return [e];
+      case 'foreign':
+        return [{ kind: 'dropped', message: '1 message(s) for another port id' }, { ...e, seq: (e.seq ^ 0x8000_0000) >>> 0 }, e];
+      case 'enobufs':
+        return [{ kind: 'overrun' }, ...this.#lose(e)];
+      case 'socket-error':
+        this.#dead = true;
+        return [{ kind: 'fatal', errno: E.EIO, message: 'recvmsg: Input/output error (os error 5) [injected]' }];
+    }
+  }
+}
+
+/** `open` with `faults` injected. The returned log tells which fired. */
+export function withFaults(open: OpenSocket, faults: Fault | readonly Fault[]): { socket: OpenSocket; log: FaultLog } {
+  const list: readonly Fault[] = Array.isArray(faults) ? faults : [faults as Fault];
+  const log = new Log();
+  const socket: OpenSocket = async (options, onEvents) => {
+    const s = new FaultySocket(list, log, onEvents);
+    s.inner = await open(options, (events) => s.receive(events));
+    return s;
   };
   return { socket, log };
 }
-

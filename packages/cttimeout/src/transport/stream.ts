@@ -14,80 +14,102 @@ export interface StreamBytes {
   streamBytes: number;
 }
 
-export function replyStream(life: Lifecycle, counter: StreamBytes, highWaterMark: number, startRequest: StartRequest): AsyncIterable<Uint8Array> {
-  const buffer: Uint8Array[] = [];
-  let req: Req | undefined;
-  let started = false;
-  let finished = false;
-  let failure: CtTimeoutError | undefined;
-  let paused = false;
-  let wake: (() => void) | undefined;
-  const setPaused = (p: boolean) => {
-    if (p === paused) return;
-    paused = p;
-    life.flow.pause(p ? 1 : -1);
-  };
-  const drop = () => {
-    for (const c of buffer) counter.streamBytes -= c.length;
-    buffer.length = 0;
-  };
-  const onChunk = (c: Uint8Array) => {
-    buffer.push(c);
-    counter.streamBytes += c.length;
-    if (buffer.length >= highWaterMark) setPaused(true);
-    wake?.();
-  };
-  const settle = (err: CtTimeoutError | undefined) => {
-    finished = true;
-    failure = err;
-    // A kernel error (DONE with an errno) comes after valid chunks: deliver them first.
-    // Close, timeout or abort end the stream at once.
-    if (err?.source === 'transport') drop();
-    setPaused(false);
-    wake?.();
-  };
-  const take = (): IteratorResult<Uint8Array> | undefined => {
-    const c = buffer.shift();
-    if (c) {
-      counter.streamBytes -= c.length;
-      if (paused && buffer.length <= highWaterMark >> 1) setPaused(false);
-      return { value: c, done: false };
-    }
-    if (failure) throw failure;
-    if (finished) return { value: undefined, done: true };
-    return undefined;
-  };
+/** The consumer's side of one request's replies. */
+class ReplyStream implements AsyncIterator<Uint8Array> {
+  readonly #buffer: Uint8Array[] = [];
+  #req: Req | undefined;
+  #started = false;
+  #finished = false;
+  #failure: CtTimeoutError | undefined;
+  #paused = false;
+  #wake: (() => void) | undefined;
   // A for-await loop over buffered chunks runs on microtasks only and would starve timers
   // and I/O: give the event loop a turn at least every YIELD_MS of consuming.
-  let turn = performance.now();
-  const iterator: AsyncIterator<Uint8Array> = {
-    next: async () => {
-      if (!started) {
-        started = true;
-        req = startRequest(onChunk, settle);
-      }
-      if (buffer.length > 0 && performance.now() - turn > YIELD_MS) {
-        await new Promise((r) => setImmediate(r));
-        turn = performance.now();
-      }
-      for (;;) {
-        const got = take();
-        if (got) return got;
-        // Only waiting on the kernel counts against the timeout, not a slow consumer.
-        if (req) life.armTimer(req);
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-        turn = performance.now(); // woken from a native callback: the loop had its turn
-        if (req) life.disarmTimer(req);
-      }
-    },
-    return: async () => {
-      if (req && !finished) life.abandon(req, undefined);
-      finished = true;
-      drop();
-      setPaused(false);
-      return { value: undefined, done: true };
-    },
-  };
-  return { [Symbol.asyncIterator]: () => iterator };
+  #turn = performance.now();
+
+  constructor(
+    private readonly life: Lifecycle,
+    private readonly counter: StreamBytes,
+    private readonly highWaterMark: number,
+    private readonly startRequest: StartRequest,
+  ) {}
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (!this.#started) {
+      this.#started = true;
+      this.#req = this.startRequest(
+        (c) => this.#onChunk(c),
+        (e) => this.#settle(e),
+      );
+    }
+    if (this.#buffer.length > 0 && performance.now() - this.#turn > YIELD_MS) {
+      await new Promise((r) => setImmediate(r));
+      this.#turn = performance.now();
+    }
+    for (;;) {
+      const got = this.#take();
+      if (got) return got;
+      // Only waiting on the kernel counts against the timeout, not a slow consumer.
+      if (this.#req) this.life.armTimer(this.#req);
+      await new Promise<void>((r) => (this.#wake = r));
+      this.#wake = undefined;
+      this.#turn = performance.now(); // woken from a socket callback: the loop had its turn
+      if (this.#req) this.life.disarmTimer(this.#req);
+    }
+  }
+
+  /** Breaking out of the loop: the rest of the reply is drained and dropped. */
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#req && !this.#finished) this.life.abandon(this.#req, undefined);
+    this.#finished = true;
+    this.#drop();
+    this.#setPaused(false);
+    return { value: undefined, done: true };
+  }
+
+  #setPaused(p: boolean): void {
+    if (p === this.#paused) return;
+    this.#paused = p;
+    this.life.flow.pause(p ? 1 : -1);
+  }
+
+  #drop(): void {
+    for (const c of this.#buffer) this.counter.streamBytes -= c.length;
+    this.#buffer.length = 0;
+  }
+
+  #onChunk(c: Uint8Array): void {
+    this.#buffer.push(c);
+    this.counter.streamBytes += c.length;
+    if (this.#buffer.length >= this.highWaterMark) this.#setPaused(true);
+    this.#wake?.();
+  }
+
+  #settle(err: CtTimeoutError | undefined): void {
+    this.#finished = true;
+    this.#failure = err;
+    // A kernel error (DONE with an errno) comes after valid chunks: deliver them first.
+    // Close, timeout or abort end the stream at once.
+    if (err?.source === 'transport') this.#drop();
+    this.#setPaused(false);
+    this.#wake?.();
+  }
+
+  #take(): IteratorResult<Uint8Array> | undefined {
+    const c = this.#buffer.shift();
+    if (c) {
+      this.counter.streamBytes -= c.length;
+      if (this.#paused && this.#buffer.length <= this.highWaterMark >> 1) this.#setPaused(false);
+      return { value: c, done: false };
+    }
+    if (this.#failure) throw this.#failure;
+    if (this.#finished) return { value: undefined, done: true };
+    return undefined;
+  }
+}
+
+/** One request's replies as an async iterable; the request starts with the first next(). */
+export function replyStream(life: Lifecycle, counter: StreamBytes, highWaterMark: number, startRequest: StartRequest): AsyncIterable<Uint8Array> {
+  const it = new ReplyStream(life, counter, highWaterMark, startRequest);
+  return { [Symbol.asyncIterator]: () => it };
 }
