@@ -7,10 +7,10 @@
 import { readHex } from './hex.js';
 import { readPcap, readPcapng, sniffBinary } from './pcap.js';
 import { looksLikeStrace, readStrace } from './strace.js';
-import type { Capture } from './types.js';
+import type { Capture, ReadOptions } from './types.js';
 import { captureError, hexPreview } from './util.js';
 
-export type { Capture, CaptureFormat, Datagram, Skipped } from './types.js';
+export type { Capture, CaptureFormat, Datagram, ReadOptions, Skipped } from './types.js';
 export { readHex, labelDirection } from './hex.js';
 export { readStrace, looksLikeStrace } from './strace.js';
 export { readPcap, readPcapng, writePcap, linkTypeName, LINKTYPE_NETLINK } from './pcap.js';
@@ -45,14 +45,14 @@ function asText(b: Uint8Array): string | undefined {
  * Reads a capture: text (hex or strace) or the bytes of a file (pcap, pcapng, or text).
  * Every datagram is a view into `input` for binary formats (no copies).
  */
-export function readCapture(input: string | Uint8Array): Capture {
+export function readCapture(input: string | Uint8Array, options: ReadOptions = {}): Capture {
   let text: string;
   if (typeof input === 'string') {
     text = input;
   } else {
     const bin = sniffBinary(input);
-    if (bin === 'pcap') return readPcap(input);
-    if (bin === 'pcapng') return readPcapng(input);
+    if (bin === 'pcap') return readPcap(input, options);
+    if (bin === 'pcapng') return readPcapng(input, options);
     const t = asText(input);
     if (t === undefined) {
       throw captureError(

@@ -1,7 +1,7 @@
 // pcap and pcapng files with LINKTYPE_NETLINK (253) records: a 16-byte cooked header (all
 // big-endian: packet type, ARPHRD type 824, address length, 8 address bytes, netlink family)
 // before the netlink bytes of one datagram (PROTOCOL.md §9).
-import type { Capture, Datagram } from './types.js';
+import type { Capture, Datagram, ReadOptions } from './types.js';
 import { captureError, readRecords, SkipLog } from './util.js';
 
 export const LINKTYPE_NETLINK = 253;
@@ -46,9 +46,9 @@ function directionOf(packetType: number): Datagram['direction'] {
 
 /**
  * Checks the cooked header of the record at `at` (length `len`) and returns the datagram, or
- * undefined (and a skip note) for records of other netlink families.
+ * undefined (and a skip note) for records of other netlink families unless `all` keeps them.
  */
-function cooked(b: Uint8Array, at: number, len: number, where: string, recordAt: number, skip: SkipLog): Datagram | undefined {
+function cooked(b: Uint8Array, at: number, len: number, where: string, recordAt: number, skip: SkipLog, all = false): Datagram | undefined {
   if (len < COOKED) {
     throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${recordAt}: ${len} bytes, shorter than the 16-byte netlink cooked header`, recordAt);
   }
@@ -61,11 +61,12 @@ function cooked(b: Uint8Array, at: number, len: number, where: string, recordAt:
     );
   }
   const family = (b[at + 14]! << 8) | b[at + 15]!;
-  if (family !== NETLINK_NETFILTER) {
+  if (family !== NETLINK_NETFILTER && !all) {
     skip.add(`netlink family ${family}, not NETLINK_NETFILTER (12)`, where);
     return undefined;
   }
   const d: Datagram = { bytes: b.subarray(at + COOKED, at + len) };
+  if (family !== NETLINK_NETFILTER) d.family = family;
   const direction = directionOf((b[at]! << 8) | b[at + 1]!);
   if (direction !== undefined) d.direction = direction;
   return d;
@@ -76,7 +77,7 @@ function describeLength(incl: number, orig: number): string {
 }
 
 /** A classic pcap file: both byte orders, microsecond and nanosecond magic. */
-export function readPcap(b: Uint8Array): Capture {
+export function readPcap(b: Uint8Array, options: ReadOptions = {}): Capture {
   if (b.length < 24) throw captureError('ERR_CAPTURE_TRUNCATED', `pcap global header needs 24 bytes, the file has ${b.length}`, 0);
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const magicLE = v.getUint32(0, true);
@@ -120,7 +121,7 @@ export function readPcap(b: Uint8Array): Capture {
           at,
         );
       }
-      const d = cooked(b, at + 16, incl, where, at, skip);
+      const d = cooked(b, at + 16, incl, where, at, skip, options.allFamilies);
       if (d) {
         d.time = sec + sub / frac;
         d.source = incl < orig ? where + describeLength(incl, orig) : where;
@@ -139,7 +140,7 @@ interface Iface {
 }
 
 /** A pcapng file: SHB, IDB (per-interface link type, if_tsresol, if_name), EPB, SPB, OPB. */
-export function readPcapng(b: Uint8Array): Capture {
+export function readPcapng(b: Uint8Array, options: ReadOptions = {}): Capture {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const skip = new SkipLog();
   const datagrams: Datagram[] = [];
@@ -226,7 +227,7 @@ export function readPcapng(b: Uint8Array): Capture {
           otherLinkTypes.add(iface.linkType);
           skip.add(`interface ${ifIndex}${iface.name ? ` (${iface.name})` : ''} has link type ${linkTypeName(iface.linkType)}`, where);
         } else {
-          const d = cooked(b, data, incl, where, at, skip);
+          const d = cooked(b, data, incl, where, at, skip, options.allFamilies);
           if (d) {
             if (time !== undefined) d.time = time;
             d.source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(incl, orig)}`;

@@ -10,6 +10,13 @@ export interface Datagram {
   time?: number;
   /** Where in the input it came from: 'line 12', 'packet 3', 'packet 3 (captured 100 of 152 bytes)'. */
   source?: string;
+  /** The netlink family, only for a record of another family than NETLINK_NETFILTER (12), kept by {@link ReadOptions.allFamilies}. */
+  family?: number;
+}
+
+export interface ReadOptions {
+  /** Keep pcap/pcapng records of every netlink family (nlmon sees them all), each with its `family`. */
+  allFamilies?: boolean;
 }
 
 /** Records left out on purpose (other netlink families in an nlmon capture, other link types). */
