@@ -3,9 +3,9 @@
 // with its generic headers.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decode, encodeRequest, readCapture } from '../../packages/cttimeout/src/codec/node.js';
+import { decode, encodeRequest, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { readPolicyFile } from '../../packages/cttimeout/src/cli/policy-file.js';
-import { exportAs, expectClean, filterBy, hexOf, open, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
+import { exportAs, expectClean, filterBy, hexOf, open, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
 
 const session = readFileSync(new URL('../fixtures/strace/session-f-tt.strace', import.meta.url), 'utf8');
 
@@ -162,5 +162,52 @@ describe('other netlink traffic', () => {
       '  attribute 3 = "web"',
     ]);
     await shot(o.page, 'other-netlink');
+  });
+
+  it('other netlink families in an nlmon capture: listed by nlmsghdr, not skipped, not decoded as cttimeout', async () => {
+    const getlink = new Uint8Array(32);
+    new DataView(getlink.buffer).setUint32(0, 32, true);
+    new DataView(getlink.buffer).setUint16(4, 18, true); // RTM_GETLINK
+    new DataView(getlink.buffer).setUint16(6, 0x301, true); // REQUEST | DUMP
+    new DataView(getlink.buffer).setUint32(8, 7, true);
+    const genl = new Uint8Array([32, 0, 0, 0, 0x10, 0, 5, 0, 8, 0, 0, 0, 0, 0, 0, 0, 3, 1, 0, 0, 11, 0, 2, 0, 0x6e, 0x6c, 0x63, 0x74, 0x72, 0x6c, 0, 0]);
+    const pcap = writePcap([
+      { bytes: getlink, direction: 'sent', time: 1795548033 },
+      { bytes: genl, direction: 'sent', time: 1795548033.5 },
+      { bytes: encodeRequest({ op: 'GET', seq: 9, name: 'web' }), direction: 'sent', time: 1795548034 },
+    ]);
+    // writePcap writes NETLINK_NETFILTER: make the first two records NETLINK_ROUTE (0) and NETLINK_GENERIC (16)
+    const v = new DataView(pcap.buffer);
+    let at = 24;
+    for (const family of [0, 16]) {
+      v.setUint16(at + 16 + 14, family);
+      at += 16 + v.getUint32(at + 8, true);
+    }
+    // the readers skip them unless asked
+    expect(readCapture(pcap).skipped?.map((k) => k.count)).toEqual([1, 1]);
+    expect(readCapture(pcap, { allFamilies: true }).datagrams.map((d) => d.family)).toEqual([0, 16, undefined]);
+    const k = await open(app);
+    await openFile(k.page, { name: 'nlmon.pcap', mimeType: 'application/vnd.tcpdump.pcap', buffer: Buffer.from(pcap) });
+    expect((await rows(k.page)).map((r) => [r.type, r.seq, r.info])).toEqual([
+      ['route 18', '7', 'NETLINK_ROUTE (family 0) message type 18, 16 payload bytes (not cttimeout)'],
+      ['generic 16', '8', 'NETLINK_GENERIC (family 16) message type 16, 16 payload bytes (not cttimeout)'],
+      ['GET', '9', '"web"'],
+    ]);
+    expect(await k.page.textContent('#status')).toMatch(/ · 2 messages of other netlink families · /);
+    await selectRow(k.page, 1);
+    const t = await treeNodes(k.page);
+    expect(t.map((n) => [n.label, n.value])).toEqual([
+      ['NETLINK_GENERIC message type 16', undefined],
+      ['nlmsghdr', undefined],
+      ['nlmsg_len', '32'],
+      ['nlmsg_type', '0x0010'],
+      ['nlmsg_flags', '0x0005'],
+      ['nlmsg_seq', '8'],
+      ['nlmsg_pid', '0'],
+      ['payload (family header and attributes, not decoded)', '030100000b0002006e6c6374726c0000'],
+    ]);
+    expect(await filterBy(k.page, 'type ~ route')).toBe('1 of 3');
+    await expectClean(k);
+    await k.context.close();
   });
 });

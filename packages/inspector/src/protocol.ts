@@ -91,6 +91,8 @@ export interface LoadSummary {
   t0: number;
   /** Open-time probes (GET of "" answered ENOENT): not counted as kernel errors. */
   probes: number;
+  /** Messages of other netlink families (an nlmon capture), listed with generic headers. */
+  otherFamilies?: number;
   latency: LatencyRow[];
   unanswered: number;
   orphans: number;

@@ -5,7 +5,7 @@ import { init, inspect, type InspectNode } from 'cttimeout/codec';
 import type { Detail, ToWorker } from './protocol.js';
 import { post } from './worker/chunk.js';
 import { exportRows, shareText } from './worker/export.js';
-import { generic } from './worker/generic.js';
+import { generic, otherTree, splitOther } from './worker/generic.js';
 import { load, session } from './worker/load.js';
 import { filter, history, policy } from './worker/query.js';
 
@@ -22,6 +22,10 @@ function detail(row: number): Detail | undefined {
   const r = session.rows[row];
   if (!r) return undefined;
   const d = session.datagrams[r.dgram]!;
+  if (r.family !== undefined) {
+    const m = splitOther(d.bytes).messages[r.node]!;
+    return { row, bytes: d.bytes.slice(r.off, r.off + r.len), base: r.off, datagramLength: d.bytes.length, dgram: r.dgram, nodes: [otherTree(d.bytes, m, r.family)], ...(d.source !== undefined ? { source: d.source } : {}) };
+  }
   const tree = inspect(d.bytes);
   const nodes = (r.malformed ? tree.messages.slice(r.node) : tree.messages.slice(r.node, r.node + 1)).map((n) => generic(n, d.bytes, 0));
   const out: Detail = { row, bytes: d.bytes.slice(r.off, r.off + r.len), base: r.off, datagramLength: d.bytes.length, dgram: r.dgram, nodes: sortNodes(nodes) };

@@ -33,6 +33,7 @@ export function summaryLine(s: LoadSummary): string {
     s.unanswered ? `${nf.format(s.unanswered)} unanswered` : '',
     s.orphans ? plural(s.orphans, 'orphan reply', 'orphan replies') : '',
     s.malformed ? `${nf.format(s.malformed)} malformed` : '',
+    s.otherFamilies ? plural(s.otherFamilies, 'message of other netlink families', 'messages of other netlink families') : '',
     `${size(s.bytes)} of netlink data`,
     `${s.ms} ms`,
   ].filter(Boolean);

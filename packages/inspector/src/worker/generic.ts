@@ -66,3 +66,52 @@ export function generic(message: InspectNode, bytes: Uint8Array, base: number): 
   else parts.push({ label: 'payload (not attribute TLVs)', offset: base + at, length: to - at, value: hex(bytes.subarray(at, to)) });
   return { ...message, children: message.children!.flatMap((c) => (c === payload ? parts : [c])) };
 }
+
+/** Netlink families by number (linux/netlink.h), for captures of every family (nlmon). */
+const FAMILIES: Record<number, string> = {
+  0: 'NETLINK_ROUTE', 2: 'NETLINK_USERSOCK', 4: 'NETLINK_SOCK_DIAG', 5: 'NETLINK_NFLOG', 6: 'NETLINK_XFRM', 7: 'NETLINK_SELINUX', 8: 'NETLINK_ISCSI',
+  9: 'NETLINK_AUDIT', 10: 'NETLINK_FIB_LOOKUP', 11: 'NETLINK_CONNECTOR', 12: 'NETLINK_NETFILTER', 13: 'NETLINK_IP6_FW', 14: 'NETLINK_DNRTMSG',
+  15: 'NETLINK_KOBJECT_UEVENT', 16: 'NETLINK_GENERIC', 18: 'NETLINK_SCSITRANSPORT', 19: 'NETLINK_ECRYPTFS', 20: 'NETLINK_RDMA', 21: 'NETLINK_CRYPTO', 22: 'NETLINK_SMC',
+};
+export const familyName = (f: number) => FAMILIES[f] ?? `netlink family ${f}`;
+/** The list's type of such a message: 'route 18'. */
+export const otherLabel = (family: number, type: number) => `${familyName(family).replace(/^NETLINK_/, '').toLowerCase()} ${type}`;
+
+/** One message of another netlink family: where it is and its header. */
+export interface OtherMessage {
+  offset: number;
+  len: number;
+  type: number;
+  flags: number;
+  seq: number;
+  pid: number;
+}
+
+/** Splits a datagram of another family into messages by their nlmsghdr (stops at a bad length). */
+export function splitOther(b: Uint8Array): { messages: OtherMessage[]; stop?: number } {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const messages: OtherMessage[] = [];
+  let at = 0;
+  while (at + 16 <= b.length) {
+    const len = v.getUint32(at, true);
+    if (len < 16 || at + len > b.length) return { messages, stop: at };
+    messages.push({ offset: at, len, type: v.getUint16(at + 4, true), flags: v.getUint16(at + 6, true), seq: v.getUint32(at + 8, true), pid: v.getUint32(at + 12, true) });
+    at += (len + 3) & ~3;
+  }
+  return at < b.length ? { messages, stop: at } : { messages };
+}
+
+/** The field tree of such a message: nlmsghdr, then its payload as TLVs when it parses so. */
+export function otherTree(b: Uint8Array, m: OtherMessage, family: number): InspectNode {
+  const o = m.offset;
+  const hdr: InspectNode = { label: 'nlmsghdr', offset: o, length: 16, children: [
+    { label: 'nlmsg_len', offset: o, length: 4, value: String(m.len) },
+    { label: 'nlmsg_type', offset: o + 4, length: 2, value: `0x${m.type.toString(16).padStart(4, '0')}` },
+    { label: 'nlmsg_flags', offset: o + 6, length: 2, value: `0x${m.flags.toString(16).padStart(4, '0')}` },
+    { label: 'nlmsg_seq', offset: o + 8, length: 4, value: String(m.seq) },
+    { label: 'nlmsg_pid', offset: o + 12, length: 4, value: String(m.pid) },
+  ] };
+  const attrs = m.len > 16 ? tlvs(b, o + 16, o + m.len, 0, 0) : [];
+  const payload: InspectNode[] = attrs ?? [{ label: 'payload (family header and attributes, not decoded)', offset: o + 16, length: m.len - 16, value: hex(b.subarray(o + 16, o + m.len)) }];
+  return { label: `${familyName(family)} message type ${m.type}`, offset: o, length: m.len, children: [hdr, ...payload] };
+}

@@ -6,6 +6,7 @@ import { Dir, Mark, Status, type LoadSummary } from '../protocol.js';
 import { ChunkBuilder, post, type RowFields } from './chunk.js';
 import { Conversations } from './conversations.js';
 import { flagText, info, typeLabel } from './describe.js';
+import { familyName, otherLabel, splitOther } from './generic.js';
 
 export interface RowRef {
   dgram: number;
@@ -15,6 +16,8 @@ export interface RowRef {
   node: number;
   /** Malformed row: every node from `node` on. */
   malformed: boolean;
+  /** A message of another netlink family (not NETLINK_NETFILTER): shown with generic headers. */
+  family?: number;
 }
 
 /** What one load left in the worker: the bytes, where each row is, the pairing. */
@@ -41,7 +44,7 @@ async function read(id: number, input: { text: string } | { file: Blob }): Promi
   if (stale(id)) return undefined;
   post({ t: 'progress', id, phase: 'parsing', done: 0, total: source.length });
   try {
-    return readCapture(source);
+    return readCapture(source, { allFamilies: true });
   } catch (e) {
     const err = e as { code?: string; message?: string };
     post({ t: 'fail', id, code: err.code ?? 'ERR_CAPTURE_FORMAT', message: err.message ?? String(e) });
@@ -104,6 +107,7 @@ export async function load(id: number, input: { text: string } | { file: Blob },
 function addDatagram(di: number, chunk: ChunkBuilder, summary: LoadSummary): void {
   const { datagrams, rows, conv } = session;
   const d = datagrams[di]!;
+  if (d.family !== undefined) return addOther(di, chunk, summary);
   const r = decode(d.bytes);
   const dir = dirOf(d);
   const time = d.time ?? Number.NaN;
@@ -128,6 +132,22 @@ function addDatagram(di: number, chunk: ChunkBuilder, summary: LoadSummary): voi
     rows.push({ dgram: di, off: row.off, len: row.len, node: r.messages.length, malformed: true });
     chunk.add(row);
   }
+}
+
+/** A datagram of another netlink family: one row per message, by its nlmsghdr alone. */
+function addOther(di: number, chunk: ChunkBuilder, summary: LoadSummary): void {
+  const { datagrams, rows, conv } = session;
+  const d = datagrams[di]!;
+  const family = d.family!;
+  const { messages } = splitOther(d.bytes);
+  messages.forEach((m, i) => {
+    conv.skip(rows.length);
+    rows.push({ dgram: di, off: m.offset, len: m.len, node: i, malformed: false, family });
+    const info = `${familyName(family)} (family ${family}) message type ${m.type}, ${m.len - 16} payload bytes (not cttimeout)`;
+    chunk.add({ dgram: di, off: m.offset, len: m.len, seq: m.seq, pid: m.pid, flags: m.flags, time: d.time ?? Number.NaN, dir: dirOf(d), status: Status.Neutral, type: otherLabel(family, m.type), flagText: `0x${m.flags.toString(16).padStart(4, '0')}`, info });
+  });
+  summary.messages += messages.length;
+  summary.otherFamilies = (summary.otherFamilies ?? 0) + messages.length;
 }
 
 function child(n: InspectNode | undefined, l: string): InspectNode | undefined {

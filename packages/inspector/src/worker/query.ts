@@ -6,6 +6,7 @@ import { matches, type Expr, type Facts } from '../filter-lang.js';
 import { Mark, type PolicyView } from '../protocol.js';
 import { post } from './chunk.js';
 import { facts, hex, typeLabel } from './describe.js';
+import { otherLabel, splitOther } from './generic.js';
 import { session, stale, yieldNow } from './load.js';
 
 /** Calls fn for each row from `from`: its decoded message (undefined for a malformed tail). */
@@ -15,7 +16,7 @@ function messageAt(row: number, cache: { dgram: number; messages: DecodedMessage
     cache.dgram = r.dgram;
     cache.messages = decode(session.datagrams[r.dgram]!.bytes).messages;
   }
-  return r.malformed ? undefined : cache.messages[r.node];
+  return r.malformed || r.family !== undefined ? undefined : cache.messages[r.node];
 }
 
 /** The filter's facts of one row, with its conversation marks. */
@@ -26,7 +27,11 @@ function rowFacts(row: number, m: DecodedMessage | undefined): Facts {
   const dir = d.direction === 'sent' ? 1 : d.direction === 'received' ? 2 : 0;
   const f: Facts = m
     ? facts(m, dir, r.len)
-    : { type: 'MALFORMED', dir: dir === 1 ? 'out' : dir === 2 ? 'in' : '', seq: 0, pid: 0, flags: 0, len: r.len, error: false, ack: false, malformed: true, probe: false, unanswered: false, orphan: false };
+    : { type: 'MALFORMED', dir: dir === 1 ? 'out' : dir === 2 ? 'in' : '', seq: 0, pid: 0, flags: 0, len: r.len, error: false, ack: false, malformed: r.family === undefined, probe: false, unanswered: false, orphan: false };
+  if (r.family !== undefined) {
+    const o = splitOther(d.bytes).messages[r.node]!;
+    Object.assign(f, { type: otherLabel(r.family, o.type), seq: o.seq, pid: o.pid, flags: o.flags });
+  }
   f.probe = conv.probes.has(row);
   f.unanswered = conv.mark[row] === Mark.Unanswered && !f.probe;
   f.orphan = conv.mark[row] === Mark.Orphan;
