@@ -64,7 +64,7 @@ describe('--dry-run prints the request bytes and sends nothing', () => {
     expect([dry.status, dry.stderr]).toEqual([0, '']);
     expect(dry.stdout).toMatch(/^[0-9a-f]+\n$/);
     const real = runIn(ns, process.execPath, [`${ROOT}packages/cttimeout/dist/cli/main.js`, 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], { prefix: nobody });
-    expect(real.status).toBe(1);
+    expect(real.status).toBe(6); // permission
     expect(real.stderr).toMatch(/^cttimeout: .*EPERM.*CAP_NET_ADMIN/);
     expect(nfct(ns, ['list', 'timeout']).stdout).toBe('');
   });
@@ -79,7 +79,7 @@ describe('--dry-run prints the request bytes and sends nothing', () => {
   it('still checks everything it would send', () => {
     for (const line of ['add timeout x inet tcp established abc', 'add timeout x inet tcp bogus 1', `get timeout ${'n'.repeat(32)}`, 'update timeout x inet tcp close 1 --merge']) {
       const r = ours(ns, ['--dry-run', ...words(line)]);
-      expect([r.status, r.stdout], line).toEqual([1, '']);
+      expect([r.status, r.stdout], line).toEqual([64, '']);
       expect(r.stderr, line).toMatch(/^cttimeout: /);
     }
   });
@@ -135,17 +135,17 @@ describe('decode', () => {
     nfct(ns, ['flush', 'timeout']);
   });
 
-  it('reports bad input with where it went wrong, and exits 1', () => {
+  it('reports bad input with where it went wrong: exit 1 for a datagram it cannot decode, 64 for input that is no capture or misuse, 8 for a file it cannot read', () => {
     const truncated = ours(ns, ['decode'], { input: '48000000000805040000000000000000\n' });
     expect(truncated.status).toBe(1);
     expect(truncated.stderr).toMatch(/^cttimeout: <stdin>: line 1: byte \d+: /);
     const garbage = ours(ns, ['decode'], { input: 'this is not a capture\n' });
-    expect(garbage.status).toBe(1);
+    expect(garbage.status).toBe(64); // not a capture at all: bad input (ERR_CAPTURE_FORMAT)
     expect(garbage.stderr).toMatch(/^cttimeout: <stdin>: /);
     const missing = ours(ns, ['decode', join(dir, 'nope.pcap')]);
-    expect([missing.status, missing.stdout]).toEqual([1, '']);
+    expect([missing.status, missing.stdout]).toEqual([8, '']);
     expect(missing.stderr).toMatch(/cannot read .*nope\.pcap/);
-    expect(ours(ns, ['decode', '--dry-run'], { input: '' }).status).toBe(1);
+    expect(ours(ns, ['decode', '--dry-run'], { input: '' }).status).toBe(64);
   });
 });
 
@@ -184,9 +184,9 @@ describe('--help, --version and the npm bin', () => {
     expect(ours(ns, ['--version'])).toEqual({ status: 0, stdout: `cttimeout ${version}\n`, stderr: '' });
   });
 
-  it('no words at all: usage on stderr and exit 1, like nfct', () => {
+  it('no words at all: usage on stderr and exit 64 (nfct exits 1)', () => {
     const r = ours(ns, []);
-    expect([r.status, r.stdout]).toEqual([1, '']);
+    expect([r.status, r.stdout]).toEqual([64, '']);
     expect(r.stderr).toMatch(/usage: cttimeout COMMAND timeout/);
   });
 

@@ -41,6 +41,23 @@ export function runIn(ns: Netns, cmd: string, args: readonly string[], opts: { i
   return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), status: r.status ?? 128 + (r.signal ? 1 : 0) };
 }
 
+/** An argument in a shell's $'\xNN' quoting: every byte passes as it is, UTF-8 or not. */
+function shellBytes(arg: string | Uint8Array): string {
+  const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : Buffer.from(arg);
+  return `$'${[...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'`;
+}
+
+/**
+ * Runs a command inside the namespace with arguments given as exact bytes (Node's spawn passes
+ * only UTF-8), through bash; stdout is kept as bytes.
+ */
+export function runBytes(ns: Netns, cmd: string, args: ReadonlyArray<string | Uint8Array>, opts: { input?: string | Uint8Array } = {}): { stdout: Buffer; stderr: string; status: number } {
+  const line = ['exec', 'nsenter', `--net=${ns.path}`, cmd, ...args.map(shellBytes)].join(' ');
+  const r = spawnSync('bash', ['-c', line], { input: opts.input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr.toString(), status: r.status ?? 128 };
+}
+
 export const nfct = (ns: Netns, args: readonly string[], opts?: Parameters<typeof runIn>[3]): Run => runIn(ns, NFCT, args, opts);
 export const ours = (ns: Netns, args: readonly string[], opts?: Parameters<typeof runIn>[3]): Run => runIn(ns, process.execPath, [CLI, ...args], opts);
 

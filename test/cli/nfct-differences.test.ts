@@ -1,6 +1,6 @@
 // Where our CLI parts from nfct on purpose. Each test shows what nfct does on the real kernel
 // (so the test breaks if nfct or the kernel stop behaving that way) and that we instead stop
-// with a clear message, exit 1, and leave the namespace untouched.
+// with a clear message, exit 64 (usage), and leave the namespace untouched.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, type Netns } from './helpers.js';
 
@@ -35,14 +35,15 @@ function shown(text: string, state: string): number {
   return Number(m[1]);
 }
 
+/** Refused before anything is sent: a usage error, exit 64. */
 function expectRefused(r: { status: number; stdout: string; stderr: string }, message: RegExp): void {
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(64);
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/^cttimeout: /);
   expect(r.stderr).toMatch(message);
 }
 
-describe('where nfct is wrong, we refuse with a clear message and exit 1', () => {
+describe('where nfct is wrong, we refuse with a clear message and exit 64', () => {
   it('a 32-character name: nfct silently creates a policy cut to 31 characters', async () => {
     const [theirs, mine] = await pair();
     const a = nfct(theirs, ['add', 'timeout', N32, 'inet', 'tcp', 'established', '5']);
@@ -138,7 +139,7 @@ describe('other deliberate differences', () => {
     expect(ours(mine, ['version', 'get']).stdout).toBe(b.stdout);
   });
 
-  it('the helper subsystem: not ours, always exit 1 with a message', async () => {
+  it('the helper subsystem: not ours, always exit 64 with a message', async () => {
     const [theirs, mine] = await pair();
     // nfct asks the cthelper subsystem (this kernel has none: EINVAL, exit 1; with one, it would list helpers).
     const a = nfct(theirs, ['list', 'helper']);

@@ -96,10 +96,16 @@ describe('our options', () => {
 
 describe('strict names and numbers', () => {
   it('names: at most 31 bytes of UTF-8', () => {
-    expect(checkName('x'.repeat(31))).toBe('x'.repeat(31));
-    expect(checkName('é'.repeat(15))).toBe('é'.repeat(15)); // 30 bytes
-    expect(() => checkName('é'.repeat(16))).toThrow(/32 bytes.*cut it to "ééééééééééééééé"/);
-    expect(checkName('')).toBe('');
+    expect(checkName('x'.repeat(31), '')).toBe('x'.repeat(31));
+    expect(checkName('é'.repeat(15), '')).toBe('é'.repeat(15)); // 30 bytes
+    expect(() => checkName('é'.repeat(16), '')).toThrow(/^policy name "é{16}" is 32 bytes; .*cut it to \$'(\\xc3\\xa9){15}\\xc3'/);
+    expect(checkName('', '')).toBe('');
+    // Bytes stay bytes; cut inside a character, nfct's name is bytes too.
+    expect(checkName(Uint8Array.of(0xff), '\uFFFD')).toEqual(Uint8Array.of(0xff));
+    expect(() => checkName(new Uint8Array(32).fill(0xfe), '')).toThrow(/\$'(\\xfe){32}' is 32 bytes.*cut it to \$'(\\xfe){31}'/);
+    expect(() => checkName('a'.repeat(30) + 'é', '')).toThrow(/cut it to \$'(a){30}\\xc3'/);
+    expect(() => checkName('a\0b', '')).toThrow(/NUL/);
+    expect(() => checkName(null, '\uFFFD')).toThrow(/could not be read .*refusing rather than acting on another policy/);
   });
 
   it('seconds: digits only, at most the HZ limit, with what atoi would have made of it', () => {

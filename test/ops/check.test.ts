@@ -56,7 +56,7 @@ describe('apply --check', () => {
     const bad = write(dir, 'bad.yaml', yaml(['b', 'inet', 'tcp', { nope: 1 }]));
     const r = ours(ns, ['apply', '-f', bad, '--check']);
     expect([0, 2]).not.toContain(r.status);
-    expect(r.stderr).toMatch(/bad\.yaml:5:\d+: .*timeouts\.nope: not a state of tcp/);
+    expect(r.stderr).toMatch(/bad\.yaml:5:\d+: .*timeouts\.nope: "nope" is not a state of tcp/);
     const good = write(dir, 'g.yaml', yaml(['g', 'inet', 'tcp']));
     const gone = ours(ns, ['apply', '-f', good, '--check', '--netns', `${dir}/no-such-netns`]);
     expect([0, 2]).not.toContain(gone.status);

@@ -5,10 +5,10 @@
 // volume (policies.yaml -> ..data/policies.yaml, ..data -> ..2026_01_01_...) works as is.
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Policy } from '../policy.js';
-import { displayName, nameKey } from '../validate.js';
+import { displayName, nameKey, type Limits } from '../validate.js';
+import { readFileBounded } from './input.js';
 import type { Options } from './options.js';
 import { mergeOwners, readOwner, type Owner } from './owner.js';
 import { CliError } from './strict.js';
@@ -81,7 +81,7 @@ export function hasDesired(options: Options): boolean {
  * Reads and checks every file of the desired state before anything is sent. `readStdin` is
  * only called for `-f -`.
  */
-export async function loadDesired(options: Options, readStdin: () => Promise<Uint8Array>, maxSeconds: number, hz: number, command: string): Promise<Desired> {
+export async function loadDesired(options: Options, readStdin: () => Promise<Uint8Array>, limits: Limits, command: string): Promise<Desired> {
   if (!hasDesired(options)) throw new CliError(`${command} needs -f FILE (a JSON or YAML list of policies; "-" reads standard input) or --config-dir DIR (e.g. ${DEFAULT_CONFIG_DIR})`);
   const files: string[] = [];
   if (options.file !== undefined) files.push(options.file === '-' ? '<stdin>' : options.file);
@@ -93,17 +93,13 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
   const owners: Owner[] = options.ownerPrefix === undefined ? [] : [{ prefix: options.ownerPrefix, from: '--owner-prefix' }];
   const from = new Map<string, string>();
   for (const file of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = file === '<stdin>' ? await readStdin() : await readFile(file);
-    } catch (e) {
-      throw new CliError(`cannot read ${file}: ${(e as Error).message}`, 'ERR_READ');
-    }
+    // Bounded (input.ts): a FIFO or /dev/zero fails fast with ERR_INPUT_TOO_LARGE.
+    const bytes = file === '<stdin>' ? await readStdin() : await readFileBounded(file, file);
     hash.update(file).update('\0').update(bytes).update('\0');
     const text = Buffer.from(bytes).toString('utf8');
     const owner = readOwner(text, file);
     if (owner) owners.push(owner);
-    for (const p of readPolicyFile(text, file, maxSeconds, hz)) {
+    for (const p of readPolicyFile(bytes, file, limits)) {
       const key = nameKey(p.name);
       const first = from.get(key);
       if (first !== undefined) throw new CliError(`${file}: policy ${displayName(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');

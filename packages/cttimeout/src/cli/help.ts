@@ -1,6 +1,7 @@
 // --help texts: one for the program, one per command.
 import { PROTOCOLS } from '../generated/table.js';
 import { OPTION_SPECS } from './options.js';
+import { EXIT_CODES } from './strict.js';
 
 const PROTO_LINE = 'PROTO   tcp udp udplite icmp icmpv6 (or ipv6-icmp) sctp gre dccp generic';
 const FAMILY_LINE = 'FAMILY  inet | inet6';
@@ -18,9 +19,10 @@ function states(all: boolean): string {
   }).join('\n');
 }
 
-const COMMON = ['json', 'netns', 'capture', 'dryRun', 'help'];
+const COMMON = ['json', 'netns', 'capture', 'dryRun', 'hz', 'help'];
 
-const EXIT = `Exit status: 0 on success, 1 on any error (message on standard error).`;
+const EXIT = `Exit status (--json: a failure is one {"error": {...}} object on standard error):
+${EXIT_CODES.map(([status, , text]) => `  ${String(status).padStart(3)}  ${text}`).join('\n')}`;
 
 export const GLOBAL_HELP = `cttimeout — conntrack timeout policies (nfnetlink cttimeout), a drop-in for "nfct timeout"
 
@@ -215,7 +217,7 @@ FILE is JSON or YAML ("-" = standard input): a list, or a map with a "policies" 
 Errors name the file, line and column, the policy and the field.
 
 Options:
-${options(['file', 'configDir', 'prune', 'ownerPrefix', 'dryRun', 'check', 'watch', 'interval', 'netnsAll', 'json', 'netns', 'capture', 'help'])}
+${options(['file', 'configDir', 'prune', 'ownerPrefix', 'dryRun', 'check', 'watch', 'interval', 'netnsAll', 'json', 'netns', 'capture', 'hz', 'help'])}
 
 ${EXIT}
 `,

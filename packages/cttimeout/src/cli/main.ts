@@ -1,27 +1,46 @@
 #!/usr/bin/env node
 // `cttimeout`: conntrack timeout policies from the command line, nfct-compatible.
-// Exit status: 0 on success, 1 on any error.
+// Exit status: see EXIT_CODES in strict.ts (and `cttimeout --help`).
 import { readFileSync } from 'node:fs';
-import { runCli } from './run.js';
+import { readStreamBounded } from './input.js';
+import { reportFailure, runCli, wantsJson } from './run.js';
+import { CliError, exactArgs, EXIT } from './strict.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-// A reader that went away (`cttimeout list timeout | head`) is not an error of ours.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+const args = process.argv.slice(2);
+const asJson = wantsJson(args);
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+// Output that cannot be written (`> /dev/full`, a reader that went away, a closed pipe) ends
+// the run with one line on standard error, where that still works, and the I/O status.
+let outputFailed = false;
+function onOutputError(stream: string) {
+  return (e: NodeJS.ErrnoException): void => {
+    if (stream === 'standard error') {
+      // Nowhere left to say it: keep the status of what failed, or the I/O status.
+      if (!process.exitCode) process.exitCode = EXIT.IO;
+      return;
+    }
+    if (outputFailed) return;
+    outputFailed = true;
+    const why = e.code === 'EPIPE' ? 'the reader went away (EPIPE)' : `${e.code ?? 'error'}: ${e.message.replace(/^\w+ \w+ /, '')}`;
+    const err = new CliError(`cannot write ${stream}: ${why}`, 'ERR_OUTPUT');
+    try {
+      reportFailure(err, asJson, (text) => void process.stderr.write(text));
+    } catch {
+      // standard error is gone too
+    }
+    process.exit(EXIT.IO);
+  };
 }
+process.stdout.on('error', onOutputError('standard output'));
+process.stderr.on('error', onOutputError('standard error'));
 
-process.exitCode = await runCli(process.argv.slice(2), {
-  out: (text) => void process.stdout.write(text),
+process.exitCode = await runCli(args, {
+  out: (data) => void process.stdout.write(data),
   err: (text) => void process.stderr.write(text),
-  readStdin,
+  readStdin: () => readStreamBounded(process.stdin, '<stdin>'),
   stdinIsTTY: process.stdin.isTTY === true,
   version,
+  exactArgs: exactArgs(args, () => readFileSync('/proc/self/cmdline')),
 });

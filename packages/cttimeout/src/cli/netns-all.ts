@@ -19,7 +19,7 @@ export interface Namespace {
 }
 
 interface Io {
-  out(text: string): void;
+  out(data: string | Uint8Array): void;
   err(text: string): void;
   readStdin(): Promise<Uint8Array>;
   stdinIsTTY: boolean;
@@ -111,18 +111,20 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
   const inner = withoutNetnsAll(argv);
   const results: Array<{ ns: Namespace; status: number; out: string; err: string }> = [];
   for (const ns of namespaces) {
-    let out = '';
+    // Output is bytes: nfct's text holds names that are not UTF-8 as they are.
+    const outParts: Uint8Array[] = [];
     let err = '';
     const status = await run(['--netns', ns.path, ...inner], {
-      out: (t) => void (out += t),
+      out: (t) => void outParts.push(typeof t === 'string' ? Buffer.from(t) : t),
       err: (t) => void (err += t),
       readStdin,
       stdinIsTTY: io.stdinIsTTY,
       version: io.version,
     });
-    results.push({ ns, status, out, err });
+    const out = Buffer.concat(outParts);
+    results.push({ ns, status, out: out.toString('utf8'), err });
     if (!options.json) {
-      io.out(`== netns ${ns.label} (${ns.path}, inode ${ns.inode}): exit ${status} ==\n${out}`);
+      io.out(Buffer.concat([Buffer.from(`== netns ${ns.label} (${ns.path}, inode ${ns.inode}): exit ${status} ==\n`), out]));
       for (const line of err.split('\n').filter((l) => l !== '')) io.err(`cttimeout: netns ${ns.label}: ${line.replace(/^cttimeout: /, '')}\n`);
     }
   }

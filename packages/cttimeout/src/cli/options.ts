@@ -27,6 +27,8 @@ export interface Options {
   hz?: string;
   /** Options given, for "does not apply to this command" checks. */
   given: string[];
+  /** Where in argv each option's value was (to find its exact bytes). */
+  at: Partial<Record<Spec['key'], number>>;
 }
 
 interface Spec {
@@ -52,21 +54,28 @@ export const OPTION_SPECS: readonly Spec[] = [
   { key: 'watch', names: ['--watch'], help: 'apply: keep running; re-apply when the file changes or the kernel drifts, one JSON line per change on stdout; SIGTERM/SIGINT stop it' },
   { key: 'interval', names: ['--interval'], value: 'SECONDS', help: 'apply --watch: how often to compare the file and the kernel (default 10; decimals allowed)' },
   { key: 'netnsAll', names: ['--netns-all'], optionalValue: 'named', value: '[=processes]', help: 'apply (--check, --dry-run) and list: run in every namespace under /run/netns (CTTIMEOUT_NETNS_DIR); =processes adds every distinct namespace of running processes; worst exit status wins' },
-  { key: 'hz', names: ['--hz'], value: 'N', help: "the kernel's CONFIG_HZ (seconds × HZ must fit 32 bits); validate checks for another machine's HZ" },
+  { key: 'hz', names: ['--hz'], value: 'N', help: "the kernel's CONFIG_HZ (seconds × HZ must fit 32 bits; also CTTIMEOUT_HZ; default: /proc/config.gz or /boot/config-*); validate checks for another machine's HZ" },
   { key: 'help', names: ['-h', '--help'], help: 'show help for the command' },
   { key: 'version', names: ['--version'], help: 'print the version' },
 ];
 
 const BY_NAME = new Map(OPTION_SPECS.flatMap((s) => s.names.map((n) => [n, s] as const)));
 
-/** Splits argv into our options and the positional words (in order). */
-export function extractOptions(argv: readonly string[]): { options: Options; words: string[] } {
-  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, prune: false, check: false, watch: false, given: [] };
+/**
+ * Splits argv into our options and the positional words (in order); `wordAt[i]` is the argv
+ * index of `words[i]`.
+ */
+export function extractOptions(argv: readonly string[]): { options: Options; words: string[]; wordAt: number[] } {
+  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, prune: false, check: false, watch: false, given: [], at: {} };
   const words: string[] = [];
+  const wordAt: number[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
-      words.push(...argv.slice(i + 1));
+      for (let j = i + 1; j < argv.length; j++) {
+        words.push(argv[j]!);
+        wordAt.push(j);
+      }
       break;
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -75,6 +84,7 @@ export function extractOptions(argv: readonly string[]): { options: Options; wor
     if (spec === undefined) {
       if (/^--[a-zA-Z]/.test(arg)) throw new CliError(`unknown option ${name} (options: ${OPTION_SPECS.map((s) => s.names.join('/')).join(', ')}; put "--" before a policy name that starts with "--")`);
       words.push(arg);
+      wordAt.push(i);
       continue;
     }
     options.given.push(spec.names[spec.names.length - 1]!);
@@ -94,9 +104,10 @@ export function extractOptions(argv: readonly string[]): { options: Options; wor
       value = argv[i + 1];
       i++;
     }
+    options.at[spec.key] = i;
     if (value === undefined || value === '') throw new CliError(`${name} needs a value: ${name} ${spec.value}`);
     if ((options as unknown as Record<string, unknown>)[spec.key] !== undefined) throw new CliError(`${name} given twice`);
     (options as unknown as Record<string, string>)[spec.key] = value;
   }
-  return { options, words };
+  return { options, words, wordAt };
 }

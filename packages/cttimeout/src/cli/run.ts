@@ -1,14 +1,15 @@
 // The CLI: our options, then nfct's grammar (nfct.ts) or one of our commands, then the
 // kernel through the package's client and transport. Text output is the codec's formatNfct
 // on the kernel's own reply bytes, so it is nfct's text byte for byte.
-import { readFile } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import { ApplyError, CtTimeout, type ApplyResult, type ApplyStep } from '../client.js';
 // codec/node.js compiles the WebAssembly codec on import (codec/api.js alone is not ready).
-import { decode, decodeStrict, encodeRequest, formatNfct, prepareForSend, readCapture } from '../codec/node.js';
+import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, readCapture } from '../codec/node.js';
 import { findProtocol } from '../codec/tables.js';
 import type { RequestSpec, TimeoutMessage } from '../codec/types.js';
-import { CtTimeoutError, errnoMessage } from '../errors.js';
+import { CtTimeoutError, ERROR_CODES, errnoMessage } from '../errors.js';
 import { detectHz, maxSecondsFor } from '../kernel-hz.js';
+import { HZ_VALUES, limitOf, type Limits } from '../validate.js';
 import { toKernelPolicy, type Policy } from '../policy.js';
 import { commandHelp } from './help.js';
 import { NFCT_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
@@ -18,17 +19,84 @@ import { netnsAll } from './netns-all.js';
 import { extractOptions, type Options } from './options.js';
 import { validateCommand } from './validate.js';
 import { watchApply } from './watch.js';
-import { checkName, CliError, pairsToTimeouts } from './strict.js';
+import { readFileBounded } from './input.js';
+import { checkName, CliError, EXIT, pairsToTimeouts, showName, type ExactArg } from './strict.js';
 
 export interface CliIo {
-  /** Standard output (nfct's text, JSON, hex). */
-  out(text: string): void;
+  /** Standard output (nfct's text, JSON, hex; raw bytes for names that are not UTF-8). */
+  out(data: string | Uint8Array): void;
   /** Standard error (messages). */
   err(text: string): void;
   readStdin(): Promise<Uint8Array>;
   stdinIsTTY: boolean;
   /** Package version, for --version. */
   version: string;
+  /** argv's exact values, index for index; without it argv's strings are taken as exact. */
+  exactArgs?: readonly ExactArg[];
+}
+
+/**
+ * The exit status for an error: the registry's status for its code (ERROR_CODES, one place for
+ * each fact); an apply that failed exits with its first failed step's status.
+ */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof ApplyError) {
+    const failed = e.steps.find((s) => s.status === 'failed' && s.error !== undefined);
+    if (failed) return exitCodeFor(failed.error);
+  }
+  if (e instanceof CliError && e.cause instanceof CtTimeoutError) return exitCodeFor(e.cause);
+  if (!(e instanceof CtTimeoutError)) return EXIT.ERROR;
+  const registered = (ERROR_CODES as Record<string, { exit: number } | undefined>)[e.code];
+  if (registered) return registered.exit;
+  // An errno the registry does not list: the kernel refused; anything else is "other".
+  return e.source === 'kernel' ? EXIT.KERNEL : EXIT.ERROR;
+}
+
+/** What --json prints on standard error for a failure (cli-output.schema.json, "failure"). */
+export interface Failure {
+  error: {
+    code: string;
+    errno: number | null;
+    message: string;
+    operation: string | null;
+    field: string | null;
+    file: string | null;
+    line: number | null;
+    column: number | null;
+    exitCode: number;
+  };
+}
+
+export function failure(e: unknown, message = describe(e)): Failure {
+  const root = e instanceof CliError && e.cause instanceof CtTimeoutError ? e.cause : e;
+  const lib = root instanceof CtTimeoutError ? root : undefined;
+  const cli = e instanceof CliError ? e : undefined;
+  return {
+    error: {
+      code: cli?.code ?? lib?.code ?? 'ERR_INTERNAL',
+      errno: lib?.errno ?? null,
+      message,
+      operation: lib?.operation ?? null,
+      field: cli?.field ?? lib?.field ?? null,
+      file: cli?.position?.file ?? null,
+      line: cli?.position?.line ?? null,
+      column: cli?.position?.column ?? null,
+      exitCode: exitCodeFor(e),
+    },
+  };
+}
+
+/** Writes a failure as one `cttimeout:` line, or with --json as one JSON object. */
+export function reportFailure(e: unknown, asJson: boolean, err: (text: string) => void): number {
+  const f = failure(e);
+  err(asJson ? JSON.stringify(f) + '\n' : `cttimeout: ${f.error.message}\n`);
+  return f.error.exitCode;
+}
+
+/** Whether argv asks for JSON (before any "--"), for failures before or after parsing. */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
 }
 
 /** Runs one command line (argv without node and the script) and returns the exit status. */
@@ -36,13 +104,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await dispatch(argv, io);
   } catch (e) {
-    io.err(`cttimeout: ${describe(e)}\n`);
-    return 1;
+    return reportFailure(e, wantsJson(argv), io.err);
   }
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
-  const { options, words } = extractOptions(argv);
+  const { options, words, wordAt } = extractOptions(argv);
+  const exact = (i: number | undefined): ExactArg | undefined => (i === undefined ? undefined : io.exactArgs === undefined ? argv[i] : io.exactArgs[i]);
+  // Paths in options go on as strings: one that is not UTF-8 is refused, never replaced.
+  for (const [key, option] of [['netns', '--netns'], ['capture', '--capture'], ['file', '-f'], ['configDir', '--config-dir']] as const) {
+    const v = exact(options.at[key]);
+    if (v !== undefined && typeof v !== 'string') throw new CliError(`${option} ${JSON.stringify(options[key])}: the path is not UTF-8; cttimeout takes only UTF-8 paths here`, 'ERR_INVALID_ARGUMENT', key);
+  }
+  /** A file path as typed: bytes that are not UTF-8 are passed to the file system as they are. */
+  const path = (i: number | undefined, typed: string): string | Buffer => {
+    const v = exact(i);
+    if (v === null) throw new CliError(`${JSON.stringify(typed)}: the path is not UTF-8 and its exact bytes could not be read (/proc/self/cmdline)`, 'ERR_INVALID_ARGUMENT', 'file');
+    return typeof v === 'string' || v === undefined ? typed : Buffer.from(v);
+  };
   if (options.help) {
     io.out(commandHelp(helpTopic(words)));
     return 0;
@@ -61,7 +140,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return completionCommand(words, io);
   }
   if (words[0] === 'apply') {
-    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune', '--check', '--config-dir', '--owner-prefix', '--watch', '--interval']);
+    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune', '--check', '--config-dir', '--owner-prefix', '--watch', '--interval', '--hz']);
     const rest = words.slice(1);
     if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'timeout')) throw new CliError(`apply takes no arguments but -f FILE (got ${rest.map((w) => JSON.stringify(w)).join(' ')})`);
     return apply(options, io);
@@ -69,7 +148,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (words[0] === 'decode') {
     only(options, 'decode', ['--json']);
     if (words.length > 2) throw new CliError(`decode reads one input (FILE or -); got ${words.length - 1}`);
-    return decodeCommand(words[1], options, io);
+    return decodeCommand(words[1] === undefined || words[1] === '-' ? words[1] : path(wordAt[1], words[1]), options, io);
   }
   const parsed = parseNfct(words);
   switch (parsed.kind) {
@@ -84,7 +163,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         'ERR_UNSUPPORTED_SUBSYSTEM',
       );
     case 'timeout':
-      return timeoutCommand(parsed.command, options, io);
+      // In both orders (COMMAND timeout NAME, timeout COMMAND NAME) the name is the third word.
+      return timeoutCommand(parsed.command, 'name' in parsed.command ? checkName(exact(wordAt[2]) as ExactArg, parsed.command.name) : undefined, options, io);
   }
 }
 
@@ -108,11 +188,23 @@ function only(options: Options, command: string, allowed: readonly string[]): vo
 interface Hz {
   hz: number;
   maxSeconds: number;
+  /** validate.ts's limits: the HZ when it is known (given, or read from the kernel config). */
+  limits: Limits;
 }
 
-async function kernelHz(): Promise<Hz> {
-  const { hz } = await detectHz();
-  return { hz, maxSeconds: maxSecondsFor(hz) };
+/** HZ from --hz, else CTTIMEOUT_HZ, else the kernel's config. */
+async function kernelHz(options: Options): Promise<Hz> {
+  const given = options.hz ?? process.env.CTTIMEOUT_HZ;
+  if (given !== undefined && given !== '') {
+    const what = options.hz !== undefined ? '--hz' : 'CTTIMEOUT_HZ';
+    const hz = /^[0-9]+$/.test(given) ? Number(given) : NaN;
+    if (!HZ_VALUES.includes(hz)) throw new CliError(`${what} ${JSON.stringify(given)}: not a CONFIG_HZ Linux offers (${HZ_VALUES.join(', ')})`, 'ERR_VALUE_RANGE', 'options.hz');
+    return { hz, maxSeconds: maxSecondsFor(hz), limits: { hz } };
+  }
+  const { hz, source } = await detectHz();
+  // No kernel config: validate.ts then allows only what is safe at every HZ, and says so.
+  const limits: Limits = source.startsWith('assumed') ? {} : { hz };
+  return { hz, maxSeconds: limitOf(limits), limits };
 }
 
 async function openClient(options: Options, hz: number): Promise<CtTimeout> {
@@ -141,39 +233,45 @@ function asSent(message: Uint8Array): Uint8Array {
   return prepareForSend(message, 0).bytes;
 }
 
-/** Prints nfct's text for every policy/defaults message of a reply chunk. */
+/** Prints nfct's bytes for every policy/defaults message of a reply chunk (names as raw bytes). */
 function printNfct(chunk: Uint8Array, io: CliIo): void {
-  const r = formatNfct(chunk);
+  const r = formatNfctBytes(chunk);
   if (r.error) throw new CtTimeoutError(r.error.code, `the kernel's reply could not be decoded at byte ${r.error.offset}: ${r.error.message}`, { source: 'codec', offset: r.error.offset });
-  for (const block of r.blocks) io.out(block + '\n');
+  if (r.text.length > 0) io.out(r.text);
 }
 
 function timeoutMessages(chunk: Uint8Array, operation: string): TimeoutMessage[] {
   return decodeStrict(chunk, operation).filter((m): m is TimeoutMessage => m.kind === 'timeout');
 }
 
+/** JSON text; a name that is not UTF-8 is written `{"hex": "ff"}` (policy files read that form back). */
 function json(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return JSON.stringify(value, jsonBytes, 2) + '\n';
+}
+
+function jsonBytes(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  return original instanceof Uint8Array ? { hex: hex(original) } : value;
 }
 
 interface Context {
   command: string;
-  name?: string;
+  name?: string | Uint8Array;
   protocol?: string;
 }
 
-async function timeoutCommand(cmd: TimeoutCommand, options: Options, io: CliIo): Promise<number> {
-  const allowed = ['--json', '--netns', '--capture', '--dry-run'];
+async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | undefined, options: Options, io: CliIo): Promise<number> {
+  const allowed = ['--json', '--netns', '--capture', '--dry-run', '--hz'];
   if (cmd.command === 'update') allowed.push('--merge');
   only(options, cmd.command, allowed);
   if (options.merge && options.dryRun) throw new CliError('--merge reads the current values from the kernel, so it cannot be combined with --dry-run (which sends nothing)');
   const ctx: Context = { command: cmd.command };
-  if ('name' in cmd) ctx.name = cmd.name;
+  if (name !== undefined) ctx.name = name;
   if ('protocol' in cmd) ctx.protocol = cmd.protocol;
   if (cmd.command === 'default-get' && cmd.ignored.length > 0) {
     io.err(`cttimeout: warning: ignoring ${cmd.ignored.map((w) => JSON.stringify(w)).join(' ')} after the protocol (nfct ignores them too)\n`);
   }
-  const hz = await kernelHz();
+  const hz = await kernelHz(options);
   let spec: RequestSpec;
   switch (cmd.command) {
     case 'list':
@@ -183,22 +281,21 @@ async function timeoutCommand(cmd: TimeoutCommand, options: Options, io: CliIo):
       spec = { op: 'DELETE' };
       break;
     case 'get':
-      spec = { op: 'GET', name: checkName(cmd.name) };
+      spec = { op: 'GET', name: name as string }; // a string or the bytes (common.md contract)
       break;
     case 'delete':
-      spec = { op: 'DELETE', name: checkName(cmd.name) };
+      spec = { op: 'DELETE', name: name as string };
       break;
     case 'add':
     case 'update': {
-      const name = checkName(cmd.name);
       const timeouts = pairsToTimeouts(cmd.pairs, hz.maxSeconds, hz.hz);
       if (cmd.command === 'add' && cmd.pairs.length === 0) {
         throw new CliError(
-          `add needs at least one STATE SECONDS pair, e.g. "cttimeout add timeout ${name} ${cmd.family} ${cmd.protocolWord} ${findProtocol(cmd.protocol)!.states[0]!.name.toLowerCase()} 30" (nfct sends it without any and the kernel answers EINVAL; for a policy of all defaults use "cttimeout apply")`,
+          `add needs at least one STATE SECONDS pair, e.g. "cttimeout add timeout ${cmd.name} ${cmd.family} ${cmd.protocolWord} ${findProtocol(cmd.protocol)!.states[0]!.name.toLowerCase()} 30" (nfct sends it without any and the kernel answers EINVAL; for a policy of all defaults use "cttimeout apply")`,
           'ERR_NO_STATES',
         );
       }
-      spec = { op: cmd.command === 'add' ? 'NEW' : 'NEW_REPLACE', name, l3proto: cmd.family, l4proto: cmd.protocol, timeouts };
+      spec = { op: cmd.command === 'add' ? 'NEW' : 'NEW_REPLACE', name: name as string, l3proto: cmd.family, l4proto: cmd.protocol, timeouts };
       break;
     }
     case 'default-set':
@@ -210,7 +307,7 @@ async function timeoutCommand(cmd: TimeoutCommand, options: Options, io: CliIo):
   }
   const message = encodeRequest(spec, { maxSeconds: hz.maxSeconds });
   if (options.dryRun) {
-    io.out(hex(asSent(message)) + '\n');
+    io.out(options.json ? json({ command: cmd.command, dryRun: true, messages: [hex(asSent(message))] }) : hex(asSent(message)) + '\n');
     return 0;
   }
   try {
@@ -245,19 +342,20 @@ async function timeoutCommand(cmd: TimeoutCommand, options: Options, io: CliIo):
           await t.request(message, { operation: 'flush' });
           return;
         case 'update':
-          if (options.merge) {
-            await ct.replace({ name: cmd.name, family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
-            return;
-          }
-          await t.request(message, { operation: 'update' });
-          return;
+          if (options.merge) await ct.replace({ name: name as string, family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
+          else await t.request(message, { operation: 'update' });
+          break;
         default:
           await t.request(message, { operation: cmd.command });
-          return;
+      }
+      // What was done, for scripts (cli-output.schema.json, "done").
+      if (options.json) {
+        const policy = 'family' in cmd ? { family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } : {};
+        io.out(json({ command: cmd.command, ...(name !== undefined ? { name } : {}), ...policy, ...(cmd.command === 'update' ? { merge: options.merge } : {}) }));
       }
     });
   } catch (e) {
-    throw new CliError(describe(e, ctx), e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL');
+    throw new CliError(describe(e, ctx), e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, { cause: e });
   }
   return 0;
 }
@@ -267,20 +365,20 @@ export function describe(e: unknown, ctx?: Context): string {
   if (e instanceof CliError) return e.message;
   if (!(e instanceof CtTimeoutError)) return e instanceof Error ? `internal error: ${e.stack ?? e.message}` : String(e);
   if (e.source !== 'kernel' || e.errno === undefined || ctx === undefined) return e.message;
-  const what = `${ctx.command}${ctx.name !== undefined ? ` ${JSON.stringify(ctx.name)}` : ''}${ctx.protocol !== undefined && ctx.name === undefined ? ` ${ctx.protocol}` : ''}`;
+  const what = `${ctx.command}${ctx.name !== undefined ? ` ${showName(ctx.name)}` : ''}${ctx.protocol !== undefined && ctx.name === undefined ? ` ${ctx.protocol}` : ''}`;
   const base = `${what}: ${errnoMessage(e.errno)} (${e.code})`;
   const ext = e.extAckMessage ? ` [kernel: ${e.extAckMessage}]` : '';
   let hint = '';
   switch (e.code) {
     case 'ENOENT':
-      if (ctx.name !== undefined) hint = `: there is no policy named ${JSON.stringify(ctx.name)}`;
+      if (ctx.name !== undefined) hint = `: there is no policy named ${showName(ctx.name)}`;
       break;
     case 'EBUSY':
-      if (ctx.command === 'add') hint = `: a policy named ${JSON.stringify(ctx.name)} exists already; change it with "cttimeout update timeout ${ctx.name} ..."`;
+      if (ctx.command === 'add') hint = `: a policy named ${showName(ctx.name!)} exists already; change it with "cttimeout update timeout ${typeof ctx.name === 'string' ? ctx.name : showName(ctx.name!)} ..."`;
       else if (ctx.command === 'delete') hint = ': an iptables/ip6tables "-j CT --timeout" rule uses it; delete the rule first';
       break;
     case 'EEXIST':
-      hint = `: a policy named ${JSON.stringify(ctx.name)} exists already`;
+      hint = `: a policy named ${showName(ctx.name!)} exists already`;
       break;
     case 'EOPNOTSUPP': {
       const row = ctx.protocol === undefined ? undefined : findProtocol(ctx.protocol);
@@ -301,24 +399,43 @@ export function describe(e: unknown, ctx?: Context): string {
 // ---- apply ----
 
 async function apply(options: Options, io: CliIo): Promise<number> {
-  const hz = await kernelHz();
+  const hz = await kernelHz(options);
   if (options.watch) return watchApply(options, io, hz);
   if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
-  const desired = await loadDesired(options, () => io.readStdin(), hz.maxSeconds, hz.hz, 'apply');
+  const desired = await loadDesired(options, () => io.readStdin(), hz.limits, 'apply');
   // --check is a dry run whose exit status says whether the kernel matches.
   const dryRun = options.dryRun || options.check;
   let result: ApplyResult;
+  // SIGINT/SIGTERM: apply finishes the requests in flight, sends no more, and reports what was
+  // done, not run or may have run (ERR_INTERRUPTED, exit 1); a second signal exits at once.
+  const stop = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled !== undefined) {
+      io.err(`cttimeout: ${sig} again: exiting now; requests in flight may have run (the next apply reconciles them)\n`);
+      process.exit(128 + osConstants.signals[sig]);
+    }
+    signalled = sig;
+    io.err(`cttimeout: ${sig}: stopping after the requests in flight\n`);
+    stop.abort(new CtTimeoutError('ERR_INTERRUPTED', `apply: stopped by ${sig}`, { source: 'transport', operation: 'apply' }));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
     // (owner: typed loosely until the client's apply takes it)
-    const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, ...ownerOption(desired) };
+    const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, signal: stop.signal, ...ownerOption(desired) };
     result = await withClient(options, hz.hz, (ct) => ct.apply(desired.policies, applyOptions));
   } catch (e) {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));
       else io.out(planText(e.steps, [], [], false));
-      throw new CliError(`apply: ${e.message.replace(/^apply: /, '')}`, e.code);
+        if (signalled) throw new CliError(`apply: stopped by ${signalled}: ${e.message.replace(/^apply: /, '')}`, 'ERR_INTERRUPTED');
+      throw new CliError(`apply: ${e.message.replace(/^apply: /, '')}`, e.code, e.field, { cause: e });
     }
-    throw new CliError(`apply: ${describe(e)}`, e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL');
+    if (signalled) throw new CliError(`apply: stopped by ${signalled} before any change`, 'ERR_INTERRUPTED');
+    const message = describe(e);
+    throw new CliError(message.startsWith('apply: ') ? message : `apply: ${message}`, e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, { cause: e });
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
   if (options.json) io.out(json({ ...result, dryRun, steps: result.steps.map(stepJson) }));
   else io.out(planText(result.steps, result.inSync, result.keptInUse, dryRun));
@@ -340,11 +457,17 @@ const VERB: Record<ApplyStep['action'], [string, string]> = {
   delete: ['delete', 'deleted'],
 };
 
-function planText(steps: readonly ApplyStep[], inSync: readonly string[], keptInUse: readonly string[], dryRun: boolean): string {
+/** A name in the plan: as it is, or $'\xff' when its bytes are not UTF-8. */
+function planName(name: string | Uint8Array): string {
+  return typeof name === 'string' ? name : showName(name);
+}
+
+function planText(steps: readonly ApplyStep[], inSync: readonly (string | Uint8Array)[], keptInUse: readonly (string | Uint8Array)[], dryRun: boolean): string {
   const lines: string[] = [];
   for (const s of steps) {
     const [plan, done] = VERB[s.action];
-    const verb = s.status === 'done' ? done : s.status === 'failed' ? `FAILED to ${plan}` : s.status === 'not-run' ? `not run: ${plan}` : dryRun ? `would ${plan}` : plan;
+    const status = s.status as string; // 'may-have-run': sent, but the answer was lost (abort, ENOBUFS, timeout)
+    const verb = status === 'done' ? done : status === 'failed' ? `FAILED to ${plan}` : status === 'not-run' ? `not run: ${plan}` : status === 'may-have-run' ? `may have run: ${plan}` : dryRun ? `would ${plan}` : plan;
     let detail = '';
     if (s.action === 'create' && s.after) detail = ` (${s.after.family} ${s.after.protocol})`;
     if (s.action === 'recreate' && s.before && s.after) detail = ` (${s.before.family} ${s.before.protocol} -> ${s.after.family} ${s.after.protocol})`;
@@ -355,29 +478,25 @@ function planText(steps: readonly ApplyStep[], inSync: readonly string[], keptIn
       detail = `: ${changes.join(', ')}`;
     }
     if (s.error) detail += `: ${describe(s.error)}`;
-    lines.push(`${verb} ${s.name}${detail}`);
+    lines.push(`${verb} ${planName(s.name)}${detail}`);
   }
-  if (inSync.length > 0) lines.push(`in sync: ${inSync.join(', ')}`);
-  if (keptInUse.length > 0) lines.push(`kept (in use by CT rules, not in the file): ${keptInUse.join(', ')}`);
+  if (inSync.length > 0) lines.push(`in sync: ${inSync.map(planName).join(', ')}`);
+  if (keptInUse.length > 0) lines.push(`kept (in use by CT rules, not in the file): ${keptInUse.map(planName).join(', ')}`);
   if (steps.length === 0) lines.push(dryRun ? 'nothing to do' : 'nothing changed');
   return lines.join('\n') + '\n';
 }
 
 // ---- decode ----
 
-async function decodeCommand(file: string | undefined, options: Options, io: CliIo): Promise<number> {
+async function decodeCommand(file: string | Buffer | undefined, options: Options, io: CliIo): Promise<number> {
   if (options.dryRun) throw new CliError('decode sends nothing; --dry-run does not apply');
   let input: Uint8Array;
-  const source = file === undefined || file === '-' ? '<stdin>' : file;
+  const source = file === undefined || file === '-' ? '<stdin>' : String(file);
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdinIsTTY) throw new CliError('decode reads FILE, or standard input: give a file or pipe the capture in (cttimeout decode --help)');
     input = await io.readStdin();
   } else {
-    try {
-      input = await readFile(file);
-    } catch (e) {
-      throw new CliError(`cannot read ${file}: ${(e as Error).message}`, 'ERR_READ');
-    }
+    input = await readFileBounded(file, source);
   }
   let capture;
   try {
@@ -409,7 +528,7 @@ async function decodeCommand(file: string | undefined, options: Options, io: Cli
       const r = decode(d.bytes);
       for (const m of r.messages) {
         if (m.kind !== 'timeout' || m.timeouts === undefined) continue;
-        for (const block of formatNfct(d.bytes.subarray(m.offset, m.offset + m.header.len)).blocks) io.out(block + '\n');
+        io.out(formatNfctBytes(d.bytes.subarray(m.offset, m.offset + m.header.len)).text);
       }
       if (r.error) problems.push(`${d.source ?? 'datagram'}: byte ${r.error.offset}: ${r.error.message} (${r.error.code})`);
     }

@@ -1,38 +1,136 @@
 // Where we part from nfct on purpose: names and numbers are checked instead of being cut to
 // 31 characters or read with atoi ("abc" = 0, "-1" = 4294967295, "10s" = 10).
-import { CtTimeoutError, type ErrorCode } from '../errors.js';
+import { CtTimeoutError, ERROR_CODES, EXIT, type ErrorCode, type ErrorSource } from '../errors.js';
 import { NAME_MAX_BYTES } from '../generated/table.js';
+import { checkName as validateName } from '../validate.js';
 import type { RawPair } from './nfct.js';
 
-export { NAME_MAX_BYTES };
+export { EXIT, NAME_MAX_BYTES };
+
 
 /**
- * A refused command line: a CtTimeoutError with source 'usage' (kept as its own name for the
- * CLI's messages; `instanceof CtTimeoutError` holds).
+ * The exit statuses (the registry's EXIT, crates/codec/src/registry.rs) as --help explains them.
+ * Which code gets which status is the registry's ERROR_CODES[code].exit.
+ */
+export const EXIT_CODES: ReadonlyArray<readonly [number, string, string]> = [
+  [EXIT.OK, 'ok', 'success'],
+  [EXIT.ERROR, 'error', 'any other error (a reply that cannot be decoded, apply stopped by SIGINT/SIGTERM, an internal error)'],
+  [EXIT.WOULD_CHANGE, 'changes', 'apply --check: the kernel does not match the file (the plan is on standard output)'],
+  [EXIT.NOT_FOUND, 'notFound', 'no such policy (ENOENT)'],
+  [EXIT.BUSY, 'busy', 'the policy is in use by an iptables CT rule, or add of an existing name (EBUSY)'],
+  [EXIT.EXISTS, 'exists', 'exists already (EEXIST)'],
+  [EXIT.PERMISSION, 'permission', 'not permitted: CAP_NET_ADMIN is needed in the network namespace (EPERM, EACCES)'],
+  [EXIT.KERNEL, 'kernel', 'the kernel refused the request (EINVAL, ERANGE, EOPNOTSUPP, ...)'],
+  [EXIT.IO, 'io', 'a file, standard input/output/error, or an input over its 64 MiB cap (ERR_READ, ERR_OUTPUT, ERR_INPUT_TOO_LARGE)'],
+  [EXIT.TRANSPORT, 'transport', 'netlink transport: timeout, ENOBUFS, socket errors, network namespaces'],
+  [EXIT.USAGE, 'usage', 'bad arguments or bad policy file content'],
+  [EXIT.NO_SOCKET, 'noSocket', 'no netlink socket: the native addon is missing or socket() failed'],
+];
+
+/** Where in a file an error is (1-based line and column). */
+export interface FilePosition {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * A refused command line or input: a CtTimeoutError (source from the registry) with the field
+ * and, for policy files, the file position; `cause` keeps a library error it rewords.
  */
 export class CliError extends CtTimeoutError {
   override name = 'CliError';
-  constructor(message: string, code: ErrorCode = 'ERR_USAGE') {
-    super(code, message, { source: 'usage' });
+  readonly position?: FilePosition;
+  constructor(message: string, code: ErrorCode = 'ERR_USAGE', field?: string, details: { cause?: unknown; position?: FilePosition } = {}) {
+    const lib = details.cause instanceof CtTimeoutError ? details.cause : undefined;
+    super(code, message, {
+      source: (ERROR_CODES as Record<string, { source: ErrorSource } | undefined>)[code]?.source ?? lib?.source ?? 'usage',
+      ...(field !== undefined ? { field } : {}),
+      ...(lib?.errno !== undefined ? { errno: lib.errno } : {}),
+      ...(lib?.operation !== undefined ? { operation: lib.operation } : {}),
+      cause: details.cause,
+    });
+    if (details.position) this.position = details.position;
   }
 }
 
-/** A policy name the kernel takes as typed: at most 31 bytes (UTF-8), no NUL. */
-export function checkName(name: string): string {
-  const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > NAME_MAX_BYTES) {
+/**
+ * An argument's exact bytes: the string, bytes that are not UTF-8, or null when Node's lossy
+ * decoding replaced bytes that could not be read back.
+ */
+export type ExactArg = string | Uint8Array | null;
+
+/**
+ * Node decodes argv as UTF-8 with U+FFFD for bytes that are not UTF-8, so `$'\xff'` and the
+ * three bytes of U+FFFD arrive as the same string. An argument holding U+FFFD is looked up in
+ * the raw command line (/proc/self/cmdline; its last arguments are ours): its exact bytes when
+ * they are not UTF-8, the string when they really are U+FFFD, null when the bytes cannot be had.
+ */
+export function exactArgs(args: readonly string[], readCmdline: () => Uint8Array): ExactArg[] {
+  if (!args.some((a) => a.includes('\uFFFD'))) return [...args];
+  let raw: Uint8Array[] | undefined;
+  try {
+    const cmdline = readCmdline();
+    const parts: Uint8Array[] = [];
+    let start = 0;
+    for (let i = 0; i < cmdline.length; i++) {
+      if (cmdline[i] === 0) {
+        parts.push(cmdline.subarray(start, i));
+        start = i + 1;
+      }
+    }
+    const tail = parts.slice(Math.max(0, parts.length - args.length));
+    // Only when every argument decodes to what Node gave us is the match certain.
+    if (tail.length === args.length && tail.every((b, i) => Buffer.from(b).toString('utf8') === args[i])) raw = tail;
+  } catch {
+    // not Linux, or no /proc
+  }
+  return args.map((a, i) => {
+    if (!a.includes('\uFFFD')) return a;
+    if (raw === undefined) return null;
+    const bytes = raw[i]!;
+    return Buffer.from(a, 'utf8').equals(bytes) ? a : Uint8Array.from(bytes);
+  });
+}
+
+/** A name as messages show it: JSON-quoted text, or the shell's $'\xff' form for bytes that are not UTF-8. */
+export function showName(name: string | Uint8Array): string {
+  if (typeof name === 'string') return JSON.stringify(name);
+  let s = "$'";
+  for (const b of name) s += b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return s + "'";
+}
+
+/**
+ * A policy name the kernel takes as typed (validate.ts's rules: at most 31 bytes, no NUL).
+ * Bytes that are not UTF-8 stay bytes; `null` is an argument whose exact bytes could not be
+ * read (see exactArgs).
+ */
+export function checkName(name: string | Uint8Array | null, typed: string): string | Uint8Array {
+  if (name === null) {
     throw new CliError(
-      `policy name "${name}" is ${bytes} bytes; the kernel allows at most ${NAME_MAX_BYTES} (nfct would silently cut it to "${truncateBytes(name, NAME_MAX_BYTES)}" and act on that policy instead)`,
-      'ERR_NAME_TOO_LONG',
+      `policy name ${JSON.stringify(typed)}: its bytes are not UTF-8 and their exact value could not be read (/proc/self/cmdline); refusing rather than acting on another policy`,
+      'ERR_INVALID_NAME',
+      'name',
     );
   }
-  if (name.includes('\0')) throw new CliError('policy name contains a NUL byte', 'ERR_BAD_NAME');
-  return name;
+  try {
+    return validateName(name).name;
+  } catch (e) {
+    if (!(e instanceof CtTimeoutError)) throw e;
+    const bytes = typeof name === 'string' ? Buffer.from(name, 'utf8') : Buffer.from(name);
+    // What nfct would do instead is the reason to refuse: say it.
+    const nfct = bytes.length > NAME_MAX_BYTES ? ` (nfct would silently cut it to ${showName(cut(bytes))} and act on that policy instead)` : '';
+    const why = e.message.replace(/^name: (name )?/, '');
+    throw new CliError(`policy name ${showName(name)}${why.startsWith('is ') ? ' ' : ': '}${why}${nfct}`, e.code, 'name', { cause: e });
+  }
 }
 
-function truncateBytes(s: string, max: number): string {
-  const b = Buffer.from(s, 'utf8').subarray(0, max);
-  return b.toString('utf8').replace(/\uFFFD$/, '');
+/** The first 31 bytes, as nfct keeps them. */
+function cut(bytes: Buffer): string | Uint8Array {
+  const b = bytes.subarray(0, NAME_MAX_BYTES);
+  const text = b.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(b) ? text : new Uint8Array(b);
 }
 
 /**

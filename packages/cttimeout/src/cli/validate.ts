@@ -29,7 +29,7 @@ export async function validateCommand(words: readonly string[], options: Options
   if (words.length > 1) throw new CliError(`validate takes no arguments but -f FILE or --config-dir DIR (got ${words.slice(1).map((w) => JSON.stringify(w)).join(' ')})`);
   const { hz, source } = await offlineHz(options);
   const maxSeconds = maxSecondsFor(hz);
-  const desired = await loadDesired(options, () => io.readStdin(), maxSeconds, hz, 'validate');
+  const desired = await loadDesired(options, () => io.readStdin(), { hz }, 'validate');
   const warnings: string[] = [];
   const policies = desired.policies.map((p) => {
     const row = findProtocol(p.protocol)!;

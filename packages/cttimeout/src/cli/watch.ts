@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { CtTimeout, ApplyError, type ApplyStep } from '../client.js';
 import { CtTimeoutError } from '../errors.js';
 import { loadDesired, ownerOption, type Desired } from './desired.js';
+import type { Limits } from '../validate.js';
 import type { Options } from './options.js';
 import { CliError } from './strict.js';
 
@@ -39,7 +40,7 @@ function change(s: ApplyStep): Record<string, unknown> {
   return { action: s.action, name: s.name, status: s.status, ...(s.error ? { error: errorJson(s.error) } : {}) };
 }
 
-export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number }): Promise<number> {
+export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number; limits: Limits }): Promise<number> {
   if (options.file === '-') throw new CliError('apply --watch reads its files again on every change: give -f FILE or --config-dir DIR, not standard input');
   if (options.dryRun || options.check) throw new CliError('--watch changes the kernel; it cannot be combined with --dry-run or --check');
   const every = intervalMs(options);
@@ -95,7 +96,7 @@ export async function watchApply(options: Options, io: Io, kernel: { hz: number;
     while (stopping === undefined) {
       let reason = 'drift';
       try {
-        const d = await loadDesired(options, io.readStdin, kernel.maxSeconds, kernel.hz, 'apply');
+        const d = await loadDesired(options, io.readStdin, kernel.limits, 'apply');
         if (d.digest !== lastDigest) {
           reason = lastDigest === undefined ? 'start' : 'file-changed';
           lastDigest = d.digest;
