@@ -40,6 +40,28 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A 10 ms timer in the page: how late it fires is how long the main thread was busy. */
+async function startBeat(page: Opened['page']): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __fbeat: { max: number; stop: boolean } };
+    w.__fbeat = { max: 0, stop: false };
+    let tick = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      w.__fbeat.max = Math.max(w.__fbeat.max, now - tick - 10);
+      tick = now;
+      if (w.__fbeat.stop) clearInterval(timer);
+    }, 10);
+  });
+}
+async function stopBeat(page: Opened['page']): Promise<number> {
+  return (await page.evaluate(() => {
+    const w = window as unknown as { __fbeat: { max: number; stop: boolean } };
+    w.__fbeat.stop = true;
+    return w.__fbeat.max;
+  })) as number;
+}
+
 describe('a 50 MB pcap', () => {
   it('loads in the worker with progress; the page never stalls; the list stays virtual', async () => {
     const page = o.page;
@@ -106,25 +128,11 @@ describe('a 50 MB pcap', () => {
     await selectRow(page, messages - 1);
     expect((await treeNodes(page)).length).toBeGreaterThan(3);
     // Filtering half a million rows answers, and does not block the page either.
-    await page.evaluate(() => {
-      const w = window as unknown as { __fbeat: { max: number; stop: boolean } };
-      w.__fbeat = { max: 0, stop: false };
-      let tick = performance.now();
-      const timer = setInterval(() => {
-        const now = performance.now();
-        w.__fbeat.max = Math.max(w.__fbeat.max, now - tick - 10);
-        tick = now;
-        if (w.__fbeat.stop) clearInterval(timer);
-      }, 10);
-    });
+    await startBeat(page);
     const tf = Date.now();
     await page.fill('#filter', 'EBUSY');
     await page.waitForFunction(() => /of/.test(document.getElementById('count')!.textContent ?? ''), undefined, { timeout: 30_000 });
-    const filterStall = (await page.evaluate(() => {
-      const w = window as unknown as { __fbeat: { max: number; stop: boolean } };
-      w.__fbeat.stop = true;
-      return w.__fbeat.max;
-    })) as number;
+    const filterStall = await stopBeat(page);
     console.log(`filter over ${messages} rows: ${Date.now() - tf} ms, worst timer lateness ${filterStall.toFixed(1)} ms`);
     expect(filterStall).toBeLessThan(250);
     const ebusy = (await page.textContent('#count'))!;
@@ -132,24 +140,10 @@ describe('a 50 MB pcap', () => {
     expect((await page.$$eval('#list .row:not([hidden]) .info', (els) => els.map((e) => e.textContent))).every((t) => t!.includes('EBUSY'))).toBe(true);
     // The same through the field filter language: it runs in the worker, over every message's
     // decoded fields, and the page stays free.
-    await page.evaluate(() => {
-      const w = window as unknown as { __fbeat: { max: number; stop: boolean } };
-      w.__fbeat = { max: 0, stop: false };
-      let tick = performance.now();
-      const timer = setInterval(() => {
-        const now = performance.now();
-        w.__fbeat.max = Math.max(w.__fbeat.max, now - tick - 10);
-        tick = now;
-        if (w.__fbeat.stop) clearInterval(timer);
-      }, 10);
-    });
+    await startBeat(page);
     const te = Date.now();
     expect(await filterBy(page, 'errno == EBUSY')).toBe(ebusy);
-    const exprStall = (await page.evaluate(() => {
-      const w = window as unknown as { __fbeat: { max: number; stop: boolean } };
-      w.__fbeat.stop = true;
-      return w.__fbeat.max;
-    })) as number;
+    const exprStall = await stopBeat(page);
     console.log(`field filter over ${messages} rows: ${Date.now() - te} ms, worst timer lateness ${exprStall.toFixed(1)} ms`);
     expect(exprStall).toBeLessThan(250);
     await page.fill('#filter', '');

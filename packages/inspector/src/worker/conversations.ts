@@ -3,14 +3,9 @@
 // so a reply goes to the oldest open request with its seq and port 0 or its own port. A
 // dump's replies all belong to its request, which is answered by the last one (DONE or an
 // error); ACKs and errors end any request; a reply without MULTI ends a GET.
-import type { DecodedMessage } from 'cttimeout/codec';
+import { isDump, NLM_F, type DecodedMessage } from 'cttimeout/codec';
 import { Mark, type LatencyRow } from '../protocol.js';
 import { isProbe, typeLabel } from './describe.js';
-
-const NLM_F_REQUEST = 0x1;
-const NLM_F_MULTI = 0x2;
-const NLM_F_ACK = 0x4;
-const NLM_F_DUMP = 0x300;
 
 interface Open {
   row: number;
@@ -42,10 +37,9 @@ export class Conversations {
   add(row: number, m: DecodedMessage, dir: number, time: number): boolean {
     this.skip(row);
     const h = m.header;
-    const request = (h.flags & NLM_F_REQUEST) !== 0 && dir !== 2;
+    const request = (h.flags & NLM_F.REQUEST) !== 0 && dir !== 2;
     if (request) {
-      const dump = (m.kind === 'timeout' && (m.command === 'GET' || m.command === 'DELETE') && m.name === undefined) || (h.flags & NLM_F_DUMP) === NLM_F_DUMP;
-      const op = `${typeLabel(m)}${dump && m.kind === 'timeout' && m.command === 'GET' ? ' (dump)' : ''}`;
+      const op = `${typeLabel(m)}${isDump(h.type, h.flags) ? ' (dump)' : ''}`;
       const probe = isProbe(m);
       const list = this.open.get(h.seq) ?? [];
       // A socket reuses a seq only once its request is over: an open one with the same port is
@@ -54,7 +48,7 @@ export class Conversations {
       if (old >= 0) this.giveUp(list.splice(old, 1)[0]!);
       list.push({ row, pid: h.pid, time, op, probe });
       this.open.set(h.seq, list);
-      const asks = (h.flags & NLM_F_ACK) !== 0 || (m.kind === 'timeout' && (m.command === 'GET' || m.command === 'DEFAULT_GET'));
+      const asks = (h.flags & NLM_F.ACK) !== 0 || (m.kind === 'timeout' && (m.command === 'GET' || m.command === 'DEFAULT_GET'));
       this.mark[row] = asks ? Mark.Unanswered : Mark.Silent;
       if (probe) this.probes.add(row);
       return probe;
@@ -70,7 +64,7 @@ export class Conversations {
     const o = list[i]!;
     this.peer[row] = o.row;
     this.mark[row] = Mark.Reply;
-    const final = m.kind === 'ack' || m.kind === 'error' || m.kind === 'done' || (h.flags & NLM_F_MULTI) === 0;
+    const final = m.kind === 'ack' || m.kind === 'error' || m.kind === 'done' || (h.flags & NLM_F.MULTI) === 0;
     if (final) {
       list.splice(i, 1);
       if (list.length === 0) this.open.delete(h.seq);

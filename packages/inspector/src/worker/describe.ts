@@ -1,6 +1,6 @@
 // What the message list shows for one decoded message: its type label, flag names and the
 // one-line summary, plus the facts the filter language, diff and export read.
-import { headerNames, type DecodedMessage } from 'cttimeout/codec';
+import { headerNames, isDump, type DecodedMessage } from 'cttimeout/codec';
 import { toHex } from '../dom.js';
 import type { Facts } from '../filter-lang.js';
 
@@ -54,7 +54,7 @@ function otherType(type: number): string {
 
 /** A GET of the empty name: what cttimeout sends when it opens a socket, answered ENOENT. */
 export function isProbe(m: DecodedMessage): boolean {
-  return m.kind === 'timeout' && m.command === 'GET' && m.name === '' && (m.header.flags & 0x300) === 0;
+  return m.kind === 'timeout' && m.command === 'GET' && m.name === '' && !isDump(m.header.type, m.header.flags);
 }
 
 export function info(m: DecodedMessage, probe: boolean): string {
