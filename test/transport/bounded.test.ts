@@ -234,3 +234,30 @@ describe('trace hook', () => {
     expect(replies.map((m) => m.seq)).toEqual(out.map((m) => m.seq));
   });
 });
+
+describe('a socket implementation that throws', () => {
+  it('an opener that throws a plain Error: open rejects ERR_SOCKET; a send that throws: the requests fail ERR_SOCKET, sent: false', async () => {
+    await expect(NetlinkTransport.open({ socket: async () => Promise.reject(new Error('boom')) })).rejects.toMatchObject({ code: 'ERR_SOCKET', message: expect.stringContaining('boom') });
+    const k = fakeKernel({ handler: () => ({}) });
+    const throwing: typeof k.socket = async (o, on) => {
+      const s = await k.socket(o, on);
+      return {
+        portId: s.portId,
+        send: () => {
+          throw new Error('socket gone');
+        },
+        setPaused: (p: boolean) => s.setPaused(p),
+        setReceiveBuffer: (b: number) => s.setReceiveBuffer(b),
+        receiveBuffer: () => s.receiveBuffer(),
+        counters: () => s.counters(),
+        close: () => s.close(),
+      };
+    };
+    const t = await NetlinkTransport.open({ socket: throwing, probe: false });
+    const res = await t.requestBatch([getPolicy('a'), getPolicy('b')]);
+    expect(res.map((r) => r.status === 'rejected' && (r.reason as CtTimeoutError).code)).toEqual(['ERR_SOCKET', 'ERR_SOCKET']);
+    expect((res[0] as PromiseRejectedResult).reason).toMatchObject({ sent: false, message: expect.stringContaining('socket gone') });
+    expect(t.stats()).toMatchObject({ pending: 0, inFlight: 0 });
+    await t.close();
+  });
+});

@@ -81,6 +81,8 @@ export class FlowControl<R extends Outgoing> {
     private readonly noFlowControl: boolean,
     /** Called with each request as it goes out (before the socket sees it). */
     private readonly onSent: (r: R) => void,
+    /** The socket threw instead of taking these requests: none reached the kernel. */
+    private readonly onSendError: (rs: R[], error: unknown) => void,
   ) {
     this.#setReceiveBuffer(sock.receiveBuffer());
   }
@@ -144,7 +146,7 @@ export class FlowControl<R extends Outgoing> {
   #flush(): void {
     if (this.#stopped || this.queue.length === 0) return;
     if (!this.noFlowControl && this.inFlight + this.queue.length > this.#window) this.#grow(this.inFlight + this.queue.length);
-    const parts: Uint8Array[] = [];
+    const parts: R[] = [];
     let size = 0;
     let budget = FLUSH_SLICE;
     while (this.queue.length > 0 && this.#mayGo(this.queue.peek()!)) {
@@ -164,17 +166,21 @@ export class FlowControl<R extends Outgoing> {
       this.inFlight++;
       if (r.dump) this.#dumpRunning = true;
       this.onSent(r);
-      parts.push(r.bytes);
+      parts.push(r);
       size += r.bytes.length;
     }
     this.#send(parts);
   }
 
   /** One sendmsg of `parts`; empties them and returns the new size, 0. */
-  #send(parts: Uint8Array[]): number {
+  #send(parts: R[]): number {
     if (parts.length === 0) return 0;
-    this.sock.send(parts.length === 1 ? parts[0]! : concatBytes(parts));
-    parts.length = 0;
+    const sent = parts.splice(0);
+    try {
+      this.sock.send(sent.length === 1 ? sent[0]!.bytes : concatBytes(sent.map((r) => r.bytes)));
+    } catch (e) {
+      this.onSendError(sent, e);
+    }
     return 0;
   }
 

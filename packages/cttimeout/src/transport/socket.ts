@@ -86,3 +86,16 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
     throw new CtTimeoutError(isErrorCode(result.code) ? result.code : 'ERR_SOCKET', `open: ${result.message}`, { source: 'transport', operation: 'open', errno: result.errno ?? undefined });
   };
 }
+
+/**
+ * Runs an OpenSocket; whatever it throws that is not a CtTimeoutError (a test's own fake, a
+ * broken addon) becomes ERR_SOCKET, so open() only ever rejects with typed errors.
+ */
+export async function openSocket(open: OpenSocket, options: SocketOpenOptions, onEvents: (events: SocketEvent[]) => void): Promise<NetlinkSocket> {
+  try {
+    return await open(options, onEvents);
+  } catch (e) {
+    if (e instanceof CtTimeoutError) throw e;
+    throw new CtTimeoutError('ERR_SOCKET', `open: the socket could not be opened: ${e instanceof Error ? e.message : String(e)}`, { source: 'transport', operation: 'open', cause: e });
+  }
+}

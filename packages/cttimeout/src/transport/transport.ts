@@ -12,7 +12,7 @@ import { sameBytes, u16 } from './bytes.js';
 import { FlowControl } from './flow.js';
 import { Lifecycle, type Req, sentWords, transportError } from './lifecycle.js';
 import { checkOpenOptions, checkRequestOptions, invalid, netnsPath, type InternalTransportOptions, type RequestOptions, type StreamOptions, type TransportOptions } from './options.js';
-import { nativeSocket, type NetlinkSocket, type SocketEvent } from './socket.js';
+import { nativeSocket, openSocket, type NetlinkSocket, type SocketEvent } from './socket.js';
 import { replyStream } from './stream.js';
 
 export type { InternalTransportOptions, RequestOptions, StreamOptions, TransportOptions } from './options.js';
@@ -61,7 +61,17 @@ export class NetlinkTransport {
     this.#sock = sock;
     this.#defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#trace = options.trace;
-    this.#life = new Lifecycle(new FlowControl<Req>(sock, options._noFlowControl ?? false, (r) => this.#traced('out', r.bytes)));
+    const flow = new FlowControl<Req>(
+      sock,
+      options._noFlowControl ?? false,
+      (r) => this.#traced('out', r.bytes),
+      (rs, e) => {
+        for (const r of rs) {
+          this.#life.finish(r, transportError('ERR_SOCKET', `${r.operation}: the socket refused the request (${e instanceof Error ? e.message : String(e)}); it did not reach the kernel`, { operation: r.operation, seq: r.seq, sent: false, cause: e }));
+        }
+      },
+    );
+    this.#life = new Lifecycle(flow);
   }
 
   /** Opens a NETLINK_NETFILTER socket (in another network namespace if asked). */
@@ -70,14 +80,11 @@ export class NetlinkTransport {
     const capture = o.capture ?? (process.env.CTTIMEOUT_CAPTURE || undefined);
     let self: NetlinkTransport | undefined;
     const early: SocketEvent[][] = [];
-    const sock = await (o.socket ?? nativeSocket())(
-      {
-        ...(o.netns !== undefined ? { netns: netnsPath(o.netns) } : {}),
-        ...(o.receiveBufferBytes !== undefined ? { receiveBufferBytes: o.receiveBufferBytes } : {}),
-        ...(capture !== undefined ? { capture } : {}),
-      },
-      (events) => (self ? self.#onEvents(events) : early.push(events)),
-    );
+    const sock = await openSocket(o.socket ?? nativeSocket(), {
+      ...(o.netns !== undefined ? { netns: netnsPath(o.netns) } : {}),
+      ...(o.receiveBufferBytes !== undefined ? { receiveBufferBytes: o.receiveBufferBytes } : {}),
+      ...(capture !== undefined ? { capture } : {}),
+    }, (events) => (self ? self.#onEvents(events) : early.push(events)));
     self = new NetlinkTransport(sock, o);
     for (const events of early) self.#onEvents(events);
     if (o.probe !== false) await self.#probe(o._probeSubsystem);
