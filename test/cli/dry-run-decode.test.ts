@@ -59,7 +59,9 @@ describe('--dry-run prints the request bytes and sends nothing', () => {
   }
 
   it('works without CAP_NET_ADMIN, because it opens no socket; the real request then fails EPERM', () => {
-    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    // Still uid 0 (so a checkout in a 0700 home or mktemp -d dir is readable), without
+    // CAP_NET_ADMIN, which is what the kernel checks.
+    const nobody = ['setpriv', '--bounding-set=-net_admin', '--inh-caps=-net_admin'];
     const dry = runIn(ns, process.execPath, [`${ROOT}packages/cttimeout/dist/cli/main.js`, '--dry-run', 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], { prefix: nobody });
     expect([dry.status, dry.stderr]).toEqual([0, '']);
     expect(dry.stdout).toMatch(/^[0-9a-f]+\n$/);
