@@ -3,7 +3,7 @@
 // namespace of a running process (here inside a private PID namespace with its own /proc, so
 // only private namespaces are visible). Reported per namespace, past failures, worst status.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,17 @@ describe('--netns-all (named namespaces)', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).namespaces.map((n: { output: { unchanged: boolean } }) => n.output.unchanged)).toEqual([true, true, true]);
+  });
+
+  it('a path that is not UTF-8 is refused as without --netns-all, before any namespace, never replaced', () => {
+    const path = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xff]), Buffer.from('.yaml')]);
+    writeFileSync(path, yaml(['web', 'inet', 'tcp', { established: 600 }], ['dns', 'inet', 'udp', { unreplied: 5 }]));
+    const r = spawnSync('bash', ['-c', `exec "$0" "$1" apply -f $'${dir}/\\xff.yaml' --check --netns-all`, process.execPath, CLI], { encoding: 'utf8', env: { ...process.env, CTTIMEOUT_NETNS_DIR: netnsDir } });
+    const single = spawnSync('bash', ['-c', `exec "$0" "$1" apply -f $'${dir}/\\xff.yaml' --check --netns "$2"`, process.execPath, CLI, blue.path], { encoding: 'utf8' });
+    expect(single.stderr).toMatch(/the path is not UTF-8/);
+    expect([r.status, r.stdout]).toEqual([single.status, '']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toBe(single.stderr);
   });
 
   it('an empty directory is nothing to do; wrong uses are refused', () => {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options } from './options.js';
-import { CliError } from './strict.js';
+import { CliError, type ExactArg } from './strict.js';
 
 export const NETNS_DIR_ENV = 'CTTIMEOUT_NETNS_DIR';
 
@@ -24,6 +24,8 @@ interface Io {
   readStdin(): Promise<Uint8Array>;
   stdinIsTTY: boolean;
   version: string;
+  /** argv's exact bytes (names and paths that are not UTF-8), index for index. */
+  exactArgs?: readonly ExactArg[];
 }
 
 type Run = (argv: readonly string[], io: Io) => Promise<number>;
@@ -74,16 +76,16 @@ export function listNamespaces(mode: 'named' | 'processes', netnsDir = process.e
   return out;
 }
 
-/** argv without --netns-all (its value too). */
-function withoutNetnsAll(argv: readonly string[]): string[] {
-  const out: string[] = [];
+/** The indices of argv without --netns-all (its value is in the same word). */
+function withoutNetnsAll(argv: readonly string[]): number[] {
+  const out: number[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--') {
-      out.push(...argv.slice(i));
+      for (; i < argv.length; i++) out.push(i);
       break;
     }
     if (argv[i] === '--netns-all' || argv[i]!.startsWith('--netns-all=')) continue;
-    out.push(argv[i]!);
+    out.push(i);
   }
   return out;
 }
@@ -108,7 +110,9 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
   // Standard input is read once and handed to every namespace (apply -f -).
   let stdin: Promise<Uint8Array> | undefined;
   const readStdin = (): Promise<Uint8Array> => (stdin ??= io.readStdin());
-  const inner = withoutNetnsAll(argv);
+  const kept = withoutNetnsAll(argv);
+  const inner = kept.map((i) => argv[i]!);
+  const exact = io.exactArgs;
   const results: Array<{ ns: Namespace; status: number; out: string; err: string }> = [];
   for (const ns of namespaces) {
     // Output is bytes: nfct's text holds names that are not UTF-8 as they are.
@@ -120,6 +124,7 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
       readStdin,
       stdinIsTTY: io.stdinIsTTY,
       version: io.version,
+      ...(exact !== undefined ? { exactArgs: ['--netns', ns.path, ...kept.map((i) => exact[i]!)] } : {}),
     });
     const out = Buffer.concat(outParts);
     results.push({ ns, status, out: out.toString('utf8'), err });
