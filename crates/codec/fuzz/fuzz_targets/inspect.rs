@@ -1,6 +1,6 @@
 //! The inspector tree of any bytes: every node lies inside the input and inside its parent,
-//! siblings do not run backwards, the JSON form is valid, and exactly one node carries the
-//! error when decoding stopped.
+//! the JSON form is valid, and when decoding stopped a node says where. (An error's echoed
+//! request that does not decode carries its own note, so several nodes may have one.)
 #![no_main]
 use cttimeout_codec::inspect::{inspect, inspect_json, Node};
 use libfuzzer_sys::fuzz_target;
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(e) = &t.error {
         assert!(e.offset <= data.len());
     }
-    assert!(errors <= 1, "{errors} nodes carry an error");
+    assert!(t.error.is_none() || errors >= 1, "decoding stopped but no node says where");
     let j: serde_json::Value = serde_json::from_str(&inspect_json(data)).expect("valid JSON");
     assert_eq!(j["messages"].as_array().map(Vec::len), Some(t.messages.len()));
 });
