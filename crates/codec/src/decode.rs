@@ -304,20 +304,7 @@ pub fn decode_timeout<'a, T: Tracer>(
     offset: usize,
     tr: &mut T,
 ) -> Result<Timeout<'a>, DecodeError> {
-    let nfgen = match payload.get(..NFGENMSG_LEN) {
-        Some(b) => NfGenMsg { family: b[0], version: b[1], res_id: u16::from_be_bytes([b[2], b[3]]) },
-        None => {
-            return Err(DecodeError::new(
-                offset,
-                K::Truncated { what: "nfgenmsg", needed: NFGENMSG_LEN, available: payload.len() },
-            ))
-        }
-    };
-    tr.enter(Label::Static("nfgenmsg"), offset, NFGENMSG_LEN, Value::None);
-    tr.leaf(Label::Static("nfgen_family"), offset, 1, Value::Num(nfgen.family.into()));
-    tr.leaf(Label::Static("version"), offset + 1, 1, Value::Num(nfgen.version.into()));
-    tr.leaf(Label::Static("res_id"), offset + 2, 2, Value::Num(nfgen.res_id.into()));
-    tr.exit();
+    let nfgen = decode_nfgen(payload, offset, tr)?;
     let mut t = Timeout {
         cmd,
         nfgen,
@@ -347,11 +334,7 @@ pub fn decode_timeout<'a, T: Tracer>(
                 tr.attr(Label::Static("CTA_TIMEOUT_L4PROTO"), &a, Value::Protocol(v));
                 t.l4proto = Some(v);
             }
-            CTA_TIMEOUT_USE => {
-                let v = shown(tr, "CTA_TIMEOUT_USE", &a, a.get_be32("CTA_TIMEOUT_USE"))?;
-                tr.attr(Label::Static("CTA_TIMEOUT_USE"), &a, Value::Num(v.into()));
-                t.use_count = Some(v);
-            }
+            CTA_TIMEOUT_USE => t.use_count = Some(ne_or_be32(tr, "CTA_TIMEOUT_USE", &a, Attr::get_be32)?),
             CTA_TIMEOUT_DATA => data = Some(a),
             _ => {
                 trace_unknown(tr, &a);
@@ -362,32 +345,68 @@ pub fn decode_timeout<'a, T: Tracer>(
     // DATA is read after the other attributes: its meaning depends on L4PROTO, wherever
     // that came.
     if let Some(d) = data {
-        let proto = shown(
-            tr,
-            "CTA_TIMEOUT_DATA",
-            &d,
-            t.protocol().ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: t.l4proto })),
-        )?;
-        tr.enter_attr(Label::Static("CTA_TIMEOUT_DATA"), &d, Value::Protocol(proto.number));
-        let mut ts = Timeouts::new(proto);
-        for n in d.nested() {
-            let n = n?;
-            match proto.state(n.kind()) {
-                Some(state) => {
-                    let v = shown(tr, state.kernel, &n, n.get_be32(state.kernel))?;
-                    tr.attr(Label::Static(state.kernel), &n, Value::Seconds(v));
-                    ts.set(state, v);
-                }
-                None => {
-                    trace_unknown(tr, &n);
-                    ts.unknown.push(n);
-                }
-            }
-        }
-        tr.exit();
-        t.timeouts = Some(ts);
+        t.timeouts = Some(decode_data(&d, t.l4proto, tr)?);
     }
     Ok(t)
+}
+
+/// `struct nfgenmsg` at the start of `payload`.
+fn decode_nfgen<T: Tracer>(payload: &[u8], offset: usize, tr: &mut T) -> Result<NfGenMsg, DecodeError> {
+    let Some(b) = payload.get(..NFGENMSG_LEN) else {
+        return Err(DecodeError::new(
+            offset,
+            K::Truncated { what: "nfgenmsg", needed: NFGENMSG_LEN, available: payload.len() },
+        ));
+    };
+    let nfgen = NfGenMsg { family: b[0], version: b[1], res_id: u16::from_be_bytes([b[2], b[3]]) };
+    tr.enter(Label::Static("nfgenmsg"), offset, NFGENMSG_LEN, Value::None);
+    tr.leaf(Label::Static("nfgen_family"), offset, 1, Value::Num(nfgen.family.into()));
+    tr.leaf(Label::Static("version"), offset + 1, 1, Value::Num(nfgen.version.into()));
+    tr.leaf(Label::Static("res_id"), offset + 2, 2, Value::Num(nfgen.res_id.into()));
+    tr.exit();
+    Ok(nfgen)
+}
+
+/// The states of a CTA_TIMEOUT_DATA nest, read with the table of protocol `l4proto`.
+fn decode_data<'a, T: Tracer>(d: &Attr<'a>, l4proto: Option<u8>, tr: &mut T) -> Result<Timeouts<'a>, DecodeError> {
+    let proto = shown(
+        tr,
+        "CTA_TIMEOUT_DATA",
+        d,
+        l4proto
+            .and_then(protocol::by_number)
+            .ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: l4proto })),
+    )?;
+    tr.enter_attr(Label::Static("CTA_TIMEOUT_DATA"), d, Value::Protocol(proto.number));
+    let mut ts = Timeouts::new(proto);
+    for n in d.nested() {
+        let n = n?;
+        match proto.state(n.kind()) {
+            Some(state) => {
+                let v = shown(tr, state.kernel, &n, n.get_be32(state.kernel))?;
+                tr.attr(Label::Static(state.kernel), &n, Value::Seconds(v));
+                ts.set(state, v);
+            }
+            None => {
+                trace_unknown(tr, &n);
+                ts.unknown.push(n);
+            }
+        }
+    }
+    tr.exit();
+    Ok(ts)
+}
+
+/// A 32-bit attribute read with `get` (big or native endian), reported as a number.
+fn ne_or_be32<'a, T: Tracer>(
+    tr: &mut T,
+    label: &'static str,
+    a: &Attr<'a>,
+    get: fn(&Attr<'a>, &'static str) -> Result<u32, DecodeError>,
+) -> Result<u32, DecodeError> {
+    let v = shown(tr, label, a, get(a, label))?;
+    tr.attr(Label::Static(label), a, Value::Num(v.into()));
+    Ok(v)
 }
 
 fn decode_error<'a, T: Tracer>(
@@ -458,24 +477,16 @@ fn decode_ext_ack<'a, T: Tracer>(buf: &'a [u8], offset: usize, tr: &mut T) -> Re
                 tr.attr(Label::Static("NLMSGERR_ATTR_MSG"), &a, Value::Str(&a.payload[..end]));
                 x.msg = Some(a.payload);
             }
-            NLMSGERR_ATTR_OFFS => {
-                let v = shown(tr, "NLMSGERR_ATTR_OFFS", &a, a.get_ne32("NLMSGERR_ATTR_OFFS"))?;
-                tr.attr(Label::Static("NLMSGERR_ATTR_OFFS"), &a, Value::Num(v.into()));
-                x.offset = Some(v);
-            }
+            NLMSGERR_ATTR_OFFS => x.offset = Some(ne_or_be32(tr, "NLMSGERR_ATTR_OFFS", &a, Attr::get_ne32)?),
             NLMSGERR_ATTR_COOKIE => {
                 tr.attr(Label::Static("NLMSGERR_ATTR_COOKIE"), &a, Value::Bytes(a.payload));
                 x.cookie = Some(a.payload);
             }
             NLMSGERR_ATTR_MISS_TYPE => {
-                let v = shown(tr, "NLMSGERR_ATTR_MISS_TYPE", &a, a.get_ne32("NLMSGERR_ATTR_MISS_TYPE"))?;
-                tr.attr(Label::Static("NLMSGERR_ATTR_MISS_TYPE"), &a, Value::Num(v.into()));
-                x.missing_type = Some(v);
+                x.missing_type = Some(ne_or_be32(tr, "NLMSGERR_ATTR_MISS_TYPE", &a, Attr::get_ne32)?);
             }
             NLMSGERR_ATTR_MISS_NEST => {
-                let v = shown(tr, "NLMSGERR_ATTR_MISS_NEST", &a, a.get_ne32("NLMSGERR_ATTR_MISS_NEST"))?;
-                tr.attr(Label::Static("NLMSGERR_ATTR_MISS_NEST"), &a, Value::Num(v.into()));
-                x.missing_nest = Some(v);
+                x.missing_nest = Some(ne_or_be32(tr, "NLMSGERR_ATTR_MISS_NEST", &a, Attr::get_ne32)?);
             }
             NLMSGERR_ATTR_POLICY => {
                 tr.enter_attr(Label::Static("NLMSGERR_ATTR_POLICY"), &a, Value::None);

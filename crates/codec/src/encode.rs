@@ -187,15 +187,83 @@ fn slots(proto: &Protocol, timeouts: &[(u16, u32)], max: u32) -> Result<Slots, E
     Ok(out)
 }
 
+/// One attribute of a request: its size and its bytes side by side, so they cannot disagree.
+trait Emit {
+    /// Bytes it takes, padding included.
+    fn size(&self) -> usize;
+    fn emit(&self, w: &mut AttrWriter<'_>);
+}
+
+impl<T: Emit> Emit for Option<T> {
+    fn size(&self) -> usize {
+        self.as_ref().map_or(0, T::size)
+    }
+    fn emit(&self, w: &mut AttrWriter<'_>) {
+        if let Some(x) = self {
+            x.emit(w);
+        }
+    }
+}
+
+/// CTA_TIMEOUT_NAME: the bytes and a NUL.
+struct Name<'a>(&'a [u8]);
+impl Emit for Name<'_> {
+    fn size(&self) -> usize {
+        AttrWriter::size(self.0.len() + 1)
+    }
+    fn emit(&self, w: &mut AttrWriter<'_>) {
+        w.strz(CTA_TIMEOUT_NAME, self.0);
+    }
+}
+
+/// CTA_TIMEOUT_L3PROTO, big endian.
+struct L3(u16);
+impl Emit for L3 {
+    fn size(&self) -> usize {
+        AttrWriter::size(2)
+    }
+    fn emit(&self, w: &mut AttrWriter<'_>) {
+        w.be16(CTA_TIMEOUT_L3PROTO, self.0);
+    }
+}
+
+/// CTA_TIMEOUT_L4PROTO.
+struct L4(u8);
+impl Emit for L4 {
+    fn size(&self) -> usize {
+        AttrWriter::size(1)
+    }
+    fn emit(&self, w: &mut AttrWriter<'_>) {
+        w.u8(CTA_TIMEOUT_L4PROTO, self.0);
+    }
+}
+
+/// CTA_TIMEOUT_DATA: a nest of the given states, in attribute order.
+struct Data(Slots);
+impl Emit for Data {
+    fn size(&self) -> usize {
+        AttrWriter::size(0) + self.0.iter().flatten().count() * AttrWriter::size(4)
+    }
+    fn emit(&self, w: &mut AttrWriter<'_>) {
+        let nest = w.begin_nest(CTA_TIMEOUT_DATA);
+        for (i, v) in self.0.iter().enumerate() {
+            if let Some(v) = v {
+                w.be32(i as u16 + 1, *v);
+            }
+        }
+        w.end_nest(nest);
+    }
+}
+
 /// Validates `req` and appends its bytes to `out`. On error `out` is unchanged.
+#[inline]
 pub fn encode_into(req: &Request<'_>, opts: &EncodeOptions, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-    // Validate and size.
     if let Some(name) = req.name {
         check_name(name)?;
     }
     let proto = req.l4proto.map(check_protocol).transpose()?;
-    let slots = match (req.timeouts, proto) {
-        (Some(t), Some(p)) => Some(slots(p, t, opts.max_seconds)?),
+    let data = match (req.timeouts, proto) {
+        (Some(t), Some(p)) => Some(Data(slots(p, t, opts.max_seconds)?)),
         (Some(_), None) => {
             return Err(EncodeError::new(
                 EncodeCode::Missing,
@@ -205,12 +273,9 @@ pub fn encode_into(req: &Request<'_>, opts: &EncodeOptions, out: &mut Vec<u8>) -
         }
         (None, _) => None,
     };
-    let size = NLMSG_HDRLEN
-        + NFGENMSG_LEN
-        + req.name.map_or(0, |n| AttrWriter::size(n.len() + 1))
-        + req.l3proto.map_or(0, |_| AttrWriter::size(2))
-        + req.l4proto.map_or(0, |_| AttrWriter::size(1))
-        + slots.as_ref().map_or(0, |s| AttrWriter::size(0) + s.iter().flatten().count() * AttrWriter::size(4));
+    // In the order libmnl and the C library emit them.
+    let (name, l3, l4) = (req.name.map(Name), req.l3proto.map(L3), req.l4proto.map(L4));
+    let size = NLMSG_HDRLEN + NFGENMSG_LEN + name.size() + l3.size() + l4.size() + data.size();
     let header = Header {
         len: size as u32,
         ty: req.command.msg_type(),
@@ -225,24 +290,10 @@ pub fn encode_into(req: &Request<'_>, opts: &EncodeOptions, out: &mut Vec<u8>) -
     let mut w = AttrWriter::new(&mut out[start..]);
     w.put(&header.to_bytes());
     w.put(&[AF_UNSPEC, NFNETLINK_V0, 0, 0]);
-    if let Some(name) = req.name {
-        w.strz(CTA_TIMEOUT_NAME, name);
-    }
-    if let Some(l3) = req.l3proto {
-        w.be16(CTA_TIMEOUT_L3PROTO, l3);
-    }
-    if let Some(l4) = req.l4proto {
-        w.u8(CTA_TIMEOUT_L4PROTO, l4);
-    }
-    if let Some(slots) = slots {
-        let nest = w.begin_nest(CTA_TIMEOUT_DATA);
-        for (i, v) in slots.iter().enumerate() {
-            if let Some(v) = v {
-                w.be32(i as u16 + 1, *v);
-            }
-        }
-        w.end_nest(nest);
-    }
+    name.emit(&mut w);
+    l3.emit(&mut w);
+    l4.emit(&mut w);
+    data.emit(&mut w);
     debug_assert_eq!(w.position(), size);
     Ok(())
 }

@@ -87,11 +87,6 @@ impl<'a> Iterator for Messages<'a> {
 }
 
 impl<'a> Messages<'a> {
-    /// Offset of the next message to read.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
     fn step(&mut self) -> Result<RawMessage<'a>, DecodeError> {
         let pos = self.pos;
         let rest = &self.buf[pos..];

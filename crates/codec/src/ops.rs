@@ -211,20 +211,20 @@ pub fn by_op(op: &str) -> Option<&'static Operation> {
 }
 
 /// The row for a command and NEW mode, telling GET/DELETE with a name from the dump/flush.
+/// (By index: this is on the encoder's hot path; the test below checks each index's row.)
 pub fn lookup(command: Command, has_name: bool, mode: Option<NewMode>) -> &'static Operation {
-    let op = match (command, mode) {
-        (Command::New, Some(NewMode::Exclusive)) => "NEW_EXCLUSIVE",
-        (Command::New, Some(NewMode::Replace)) => "NEW_REPLACE",
-        (Command::New, _) => "NEW",
-        (Command::Get, _) if !has_name => "DUMP",
-        (Command::Get, _) => "GET",
-        (Command::Delete, _) if !has_name => "FLUSH",
-        (Command::Delete, _) => "DELETE",
-        (Command::DefaultSet, _) => "DEFAULT_SET",
-        (Command::DefaultGet, _) => "DEFAULT_GET",
+    let row = match (command, mode) {
+        (Command::New, Some(NewMode::Exclusive)) => 5,
+        (Command::New, Some(NewMode::Replace)) => 6,
+        (Command::New, _) => 0,
+        (Command::Get, _) if !has_name => 7,
+        (Command::Get, _) => 1,
+        (Command::Delete, _) if !has_name => 8,
+        (Command::Delete, _) => 2,
+        (Command::DefaultSet, _) => 3,
+        (Command::DefaultGet, _) => 4,
     };
-    // Every op named above has a row (the test below checks).
-    by_op(op).unwrap_or(&OPERATIONS[0])
+    &OPERATIONS[row]
 }
 
 #[cfg(test)]

@@ -334,6 +334,7 @@ fn read_and_encode(r: &mut Reader<'_>, names: &[u8], out: &mut Vec<u8>) -> Resul
 }
 
 /// Reads one request of the spec (its pairs into `timeouts`), and its sequence number.
+#[inline(always)]
 fn read_request<'a>(
     r: &mut Reader<'_>,
     names: &'a [u8],

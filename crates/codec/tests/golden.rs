@@ -12,13 +12,9 @@ fn load(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
 }
 
-fn unhex(s: &str) -> Vec<u8> {
-    json::unhex(s).unwrap()
-}
-
 fn fixture(caps: &Value, id: &str) -> Vec<u8> {
     let c = caps.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no fixture {id}"));
-    unhex(c["hex"].as_str().unwrap())
+    json::unhex(c["hex"].as_str().unwrap()).unwrap()
 }
 
 /// `expect` matches `actual` when every key of an expected object matches (objects named
@@ -169,7 +165,7 @@ fn names_are_bytes() {
             continue;
         }
         let bytes = r.unwrap();
-        let want = unhex(case["bytesHex"].as_str().unwrap());
+        let want = json::unhex(case["bytesHex"].as_str().unwrap()).unwrap();
         let d = decode(&bytes);
         let cttimeout_codec::decode::Body::Timeout(t) = &d.messages[0].body else { panic!("{why}") };
         assert_eq!(t.name, Some(want.as_slice()), "{why}");

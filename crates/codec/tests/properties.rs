@@ -165,8 +165,7 @@ fn every_prefix_of_a_datagram_decodes_or_says_where_it_stops() {
     .unwrap();
     for c in caps.as_array().unwrap() {
         let hex = c["hex"].as_str().unwrap();
-        let bytes: Vec<u8> =
-            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let bytes = json::unhex(hex).unwrap();
         for n in 0..bytes.len() {
             let d = decode(&bytes[..n]);
             match d.error {

@@ -4,7 +4,7 @@ import { binding, memoryViews } from './binding.js';
 import { familyNumber, findProtocol, MAX_STATES, protocolNames, STATE_ATTRS, STATE_NAMES } from './tables.js';
 import { loneSurrogate } from './name.js';
 import { readTape } from './tape.js';
-import type { DecodeResult, EncodeOptions, InspectTree, RequestSpec } from './types.js';
+import type { DecodeResult, EncodeOptions, Family, InspectTree, RequestSpec } from './types.js';
 
 /**
  * Decodes a datagram (one or more netlink messages). Never throws on bad bytes: the messages
@@ -110,6 +110,15 @@ function u32(v: unknown, field: string, index: number, count: number): number {
   return v;
 }
 
+// Where encodeBatch is writing: the spec words and the name bytes in WebAssembly memory.
+// Module state, as one encode runs at a time (JS is single-threaded and encode never awaits).
+let w: Uint32Array = new Uint32Array(0);
+let u8: Uint8Array = new Uint8Array(0);
+let s = 0;
+let namesAt = 0;
+let namesEnd = 0;
+let n = 0;
+
 /**
  * Encodes requests back to back into one buffer, ready for a single sendmsg. All or nothing:
  * a bad request throws a CtTimeoutError naming the request and field, and nothing is returned.
@@ -130,120 +139,13 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   }
   const { glue, memory } = binding();
   const specAt = glue.specBuffer(need) >>> 2;
-  const namesAt = glue.inputBuffer(nameBytes);
-  const { u32: w, u8 } = memoryViews(memory);
-  let s = specAt;
-  let n = 0;
+  namesAt = glue.inputBuffer(nameBytes);
+  namesEnd = namesAt + nameBytes;
+  ({ u32: w, u8 } = memoryViews(memory));
+  s = specAt;
+  n = 0;
   w[s++] = u32(options.maxSeconds ?? 0xffffffff, 'maxSeconds', 0, 1);
-  for (let index = 0; index < count; index++) {
-    const r = requests[index]!;
-    // Requests of a batch mostly share op, family and protocol: remember the last lookups.
-    if (r.op !== lastOp) {
-      lastOpNumber = OPS[r.op];
-      if (lastOpNumber === undefined) throw usage('ERR_UNKNOWN_OP', 'op', `${String(r.op)} is not one of ${Object.keys(OPS).join(', ')}`, index, count);
-      lastOp = r.op;
-    }
-    const op = lastOpNumber!;
-    const at = s;
-    let present = 0;
-    w[s++] = op;
-    s++; // present, below
-    if (r.flags !== undefined) {
-      present |= TAPE.ENC_FLAGS;
-      w[s++] = u32(r.flags, 'flags', index, count);
-    } else w[s++] = 0;
-    w[s++] = r.seq === undefined ? 0 : u32(r.seq, 'seq', index, count);
-    const name = r.name;
-    if (name !== undefined) {
-      present |= TAPE.ENC_NAME;
-      let written = 0;
-      if (typeof name === 'string') {
-        // ASCII names (nearly all) are copied directly; others go through TextEncoder, after
-        // the check that they have a UTF-8 form (a lone surrogate would become U+FFFD).
-        for (; written < name.length; written++) {
-          const c = name.charCodeAt(written);
-          if (c >= 0x80) break;
-          u8[namesAt + n + written] = c;
-        }
-        if (written < name.length) {
-          const why = loneSurrogate(name);
-          if (why !== undefined) throw usage('ERR_INVALID_NAME', 'name', why, index, count);
-          written = utf8.encodeInto(name, u8.subarray(namesAt + n, namesAt + nameBytes)).written;
-        }
-      } else if (name instanceof Uint8Array) {
-        u8.set(name, namesAt + n);
-        written = name.length;
-      } else {
-        throw usage('ERR_INVALID_NAME', 'name', `must be a string or a Uint8Array, not ${name === null ? 'null' : typeof name}`, index, count);
-      }
-      w[s++] = n;
-      w[s++] = written;
-      n += written;
-    } else {
-      w[s++] = 0;
-      w[s++] = 0;
-    }
-    const l3 = r.l3proto;
-    if (l3 !== undefined) {
-      present |= TAPE.ENC_L3PROTO;
-      if (l3 !== lastFamily) {
-        lastFamilyNumber = typeof l3 === 'string' ? familyNumber(l3) : l3;
-        lastFamily = l3;
-      }
-      const f = lastFamilyNumber;
-      if (f === undefined) throw usage('ERR_UNKNOWN_FAMILY', 'family', `${String(l3)} is not inet or inet6`, index, count);
-      w[s++] = u32(f, 'l3proto', index, count);
-    } else w[s++] = 0;
-    if (r.l4proto !== lastProtocol) {
-      lastProtocolRow = r.l4proto === undefined ? undefined : findProtocol(r.l4proto);
-      lastProtocol = r.l4proto;
-    }
-    const proto = lastProtocolRow;
-    if (r.l4proto !== undefined) {
-      present |= TAPE.ENC_L4PROTO;
-      if (typeof r.l4proto === 'string' && proto === undefined) {
-        throw usage('ERR_UNKNOWN_PROTOCOL', 'protocol', `${r.l4proto} has no conntrack timeout table; known: ${protocolNames().join(', ')}`, index, count);
-      }
-      w[s++] = proto?.number ?? u32(r.l4proto, 'l4proto', index, count);
-    } else w[s++] = 0;
-    const countAt = s++;
-    let pairs = 0;
-    const timeouts = r.timeouts;
-    if (timeouts !== undefined) {
-      present |= TAPE.ENC_DATA;
-      const names = proto === undefined ? undefined : STATE_NAMES[proto.number];
-      const attrs = proto === undefined ? undefined : STATE_ATTRS[proto.number];
-      let next = 0;
-      for (const state in timeouts) {
-        if (pairs === MAX_STATES) {
-          throw usage('ERR_UNKNOWN_STATE', 'timeouts', `more than the ${MAX_STATES} states any protocol has`, index, count);
-        }
-        // States usually come in table order: try the next one before a lookup.
-        const attr = names?.[next] === state ? next + 1 : (attrs?.get(state) ?? attrs?.get(state.toUpperCase()));
-        if (attr === undefined) {
-          const valid = proto ? proto.states.map((x) => x.name).join(', ') : 'none without a protocol';
-          throw usage('ERR_UNKNOWN_STATE', `timeouts.${state}`, `not a state of ${proto?.name ?? 'this request'} (valid: ${valid})`, index, count);
-        }
-        next = attr;
-        const v = timeouts[state];
-        // The check is inlined so the field name is built only for an error.
-        if (typeof v !== 'number' || v >>> 0 !== v) u32(v, `timeouts.${names![attr - 1]}`, index, count);
-        w[s++] = attr;
-        w[s++] = v as number;
-        pairs++;
-      }
-    }
-    if (r.rawTimeouts !== undefined) {
-      present |= TAPE.ENC_DATA;
-      for (const [attr, value] of r.rawTimeouts) {
-        w[s++] = u32(attr, 'timeouts', index, count);
-        w[s++] = u32(value, 'timeouts', index, count);
-        pairs++;
-      }
-    }
-    w[countAt] = pairs;
-    w[at + 1] = present;
-  }
+  for (let index = 0; index < count; index++) writeRequest(requests[index]!, index, count);
   const len = glue.encodeInput(s - specAt, n);
   if (len < 0) {
     const e = JSON.parse(glue.lastError()) as { code: ErrorCode; index: number; field: string; message: string };
@@ -253,6 +155,130 @@ export function encodeBatch(requests: readonly RequestSpec[], options: EncodeOpt
   const out = take(len);
   out.set(memoryViews(memory).u8.subarray(at, at + len));
   return out;
+}
+
+/** Writes one request's spec words (layout in tape.rs). */
+function writeRequest(r: RequestSpec, index: number, count: number): void {
+  // Requests of a batch mostly share op, family and protocol: remember the last lookups.
+  if (r.op !== lastOp) {
+    lastOpNumber = OPS[r.op];
+    if (lastOpNumber === undefined) throw usage('ERR_UNKNOWN_OP', 'op', `${String(r.op)} is not one of ${Object.keys(OPS).join(', ')}`, index, count);
+    lastOp = r.op;
+  }
+  const at = s;
+  let present = 0;
+  w[s++] = lastOpNumber!;
+  s++; // present, below
+  if (r.flags !== undefined) {
+    present |= TAPE.ENC_FLAGS;
+    w[s++] = u32(r.flags, 'flags', index, count);
+  } else w[s++] = 0;
+  w[s++] = r.seq === undefined ? 0 : u32(r.seq, 'seq', index, count);
+  if (r.name !== undefined) {
+    present |= TAPE.ENC_NAME;
+    writeName(r.name, index, count);
+  } else {
+    w[s++] = 0;
+    w[s++] = 0;
+  }
+  if (r.l3proto !== undefined) {
+    present |= TAPE.ENC_L3PROTO;
+    w[s++] = familyWord(r.l3proto, index, count);
+  } else w[s++] = 0;
+  if (r.l4proto !== lastProtocol) {
+    lastProtocolRow = r.l4proto === undefined ? undefined : findProtocol(r.l4proto);
+    lastProtocol = r.l4proto;
+  }
+  const proto = lastProtocolRow;
+  if (r.l4proto !== undefined) {
+    present |= TAPE.ENC_L4PROTO;
+    if (typeof r.l4proto === 'string' && proto === undefined) {
+      throw usage('ERR_UNKNOWN_PROTOCOL', 'protocol', `${r.l4proto} has no conntrack timeout table; known: ${protocolNames().join(', ')}`, index, count);
+    }
+    w[s++] = proto?.number ?? u32(r.l4proto, 'l4proto', index, count);
+  } else w[s++] = 0;
+  if (r.timeouts !== undefined || r.rawTimeouts !== undefined) present |= TAPE.ENC_DATA;
+  writeTimeouts(r, proto, index, count);
+  w[at + 1] = present;
+}
+
+/** A name's (offset, length) words, its bytes into the names buffer. */
+function writeName(name: unknown, index: number, count: number): void {
+  let written = 0;
+  if (typeof name === 'string') {
+    // ASCII names (nearly all) are copied directly; others go through TextEncoder, after
+    // the check that they have a UTF-8 form (a lone surrogate would become U+FFFD).
+    for (; written < name.length; written++) {
+      const c = name.charCodeAt(written);
+      if (c >= 0x80) break;
+      u8[namesAt + n + written] = c;
+    }
+    if (written < name.length) {
+      const why = loneSurrogate(name);
+      if (why !== undefined) throw usage('ERR_INVALID_NAME', 'name', why, index, count);
+      written = utf8.encodeInto(name, u8.subarray(namesAt + n, namesEnd)).written;
+    }
+  } else if (name instanceof Uint8Array) {
+    u8.set(name, namesAt + n);
+    written = name.length;
+  } else {
+    throw usage('ERR_INVALID_NAME', 'name', `must be a string or a Uint8Array, not ${name === null ? 'null' : typeof name}`, index, count);
+  }
+  w[s++] = n;
+  w[s++] = written;
+  n += written;
+}
+
+/** The l3proto word for a family name or number. */
+function familyWord(l3: Family | number, index: number, count: number): number {
+  if (l3 !== lastFamily) {
+    lastFamilyNumber = typeof l3 === 'string' ? familyNumber(l3) : l3;
+    lastFamily = l3;
+  }
+  const f = lastFamilyNumber;
+  if (f === undefined) throw usage('ERR_UNKNOWN_FAMILY', 'family', `${String(l3)} is not inet or inet6`, index, count);
+  return u32(f, 'l3proto', index, count);
+}
+
+/** The pair count, then (attr, seconds) per state: named states, then raw ones. */
+function writeTimeouts(r: RequestSpec, proto: ReturnType<typeof findProtocol>, index: number, count: number): void {
+  // A local cursor in the loop: the module's `s` is a context slot, slower to bump.
+  let at = s;
+  const countAt = at++;
+  let pairs = 0;
+  const timeouts = r.timeouts;
+  if (timeouts !== undefined) {
+    const names = proto === undefined ? undefined : STATE_NAMES[proto.number];
+    const attrs = proto === undefined ? undefined : STATE_ATTRS[proto.number];
+    let next = 0;
+    for (const state in timeouts) {
+      if (pairs === MAX_STATES) {
+        throw usage('ERR_UNKNOWN_STATE', 'timeouts', `more than the ${MAX_STATES} states any protocol has`, index, count);
+      }
+      // States usually come in table order: try the next one before a lookup.
+      const attr = names?.[next] === state ? next + 1 : (attrs?.get(state) ?? attrs?.get(state.toUpperCase()));
+      if (attr === undefined) {
+        const valid = proto ? proto.states.map((x) => x.name).join(', ') : 'none without a protocol';
+        throw usage('ERR_UNKNOWN_STATE', `timeouts.${state}`, `not a state of ${proto?.name ?? 'this request'} (valid: ${valid})`, index, count);
+      }
+      next = attr;
+      const v = timeouts[state];
+      // The check is inlined so the field name is built only for an error.
+      if (typeof v !== 'number' || v >>> 0 !== v) u32(v, `timeouts.${names![attr - 1]}`, index, count);
+      w[at++] = attr;
+      w[at++] = v as number;
+      pairs++;
+    }
+  }
+  if (r.rawTimeouts !== undefined) {
+    for (const [attr, value] of r.rawTimeouts) {
+      w[at++] = u32(attr, 'timeouts', index, count);
+      w[at++] = u32(value, 'timeouts', index, count);
+      pairs++;
+    }
+  }
+  w[countAt] = pairs;
+  s = at;
 }
 
 // One reusable array for encodeRequest, so a single request allocates no array; its slot is
