@@ -147,7 +147,7 @@ mod tests {
         let all: serde_json::Value =
             serde_json::from_str(include_str!("../../../test/fixtures/protocol-md-captures.json")).unwrap();
         let hex = all.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["hex"].as_str().unwrap().to_string();
-        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+        cttimeout_codec::json::unhex(&hex).unwrap()
     }
 
     #[test]
