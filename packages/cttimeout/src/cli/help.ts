@@ -19,7 +19,7 @@ function states(all: boolean): string {
   }).join('\n');
 }
 
-const COMMON = ['json', 'netns', 'capture', 'dryRun', 'hz', 'help'];
+const COMMON = ['json', 'netns', 'capture', 'dryRun', 'hz', 'verbose', 'help'];
 
 const EXIT = `Exit status (--json: a failure is one {"error": {...}} object on standard error):
 ${EXIT_CODES.map(([status, , text]) => `  ${String(status).padStart(3)}  ${text}`).join('\n')}`;
@@ -56,7 +56,7 @@ ${PROTO_LINE}
 NAME    at most 31 bytes; SECONDS: digits only, at most ⌊(2³²−1)/HZ⌋ (17179869 at HZ=250)
 
 Options (anywhere on the line; "--" ends them, for a policy named like an option):
-${options(['json', 'netns', 'netnsAll', 'capture', 'dryRun', 'merge', 'file', 'configDir', 'prune', 'ownerPrefix', 'check', 'watch', 'interval', 'hz', 'help', 'version'])}
+${options(['json', 'netns', 'netnsAll', 'capture', 'dryRun', 'merge', 'file', 'configDir', 'prune', 'ownerPrefix', 'check', 'watch', 'interval', 'hz', 'verbose', 'help', 'version'])}
 
 Examples:
   cttimeout add timeout web inet tcp established 600 close_wait 10
@@ -217,7 +217,7 @@ FILE is JSON or YAML ("-" = standard input): a list, or a map with a "policies" 
 Errors name the file, line and column, the policy and the field.
 
 Options:
-${options(['file', 'configDir', 'prune', 'ownerPrefix', 'dryRun', 'check', 'watch', 'interval', 'netnsAll', 'json', 'netns', 'capture', 'hz', 'help'])}
+${options(['file', 'configDir', 'prune', 'ownerPrefix', 'dryRun', 'check', 'watch', 'interval', 'netnsAll', 'json', 'netns', 'capture', 'hz', 'verbose', 'help'])}
 
 ${EXIT}
 `,

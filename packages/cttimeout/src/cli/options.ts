@@ -11,6 +11,7 @@ export interface Options {
   help: boolean;
   version: boolean;
   merge: boolean;
+  verbose: boolean;
   prune: boolean;
   netns?: string;
   capture?: string;
@@ -32,7 +33,7 @@ export interface Options {
 }
 
 interface Spec {
-  key: 'json' | 'dryRun' | 'help' | 'version' | 'merge' | 'prune' | 'netns' | 'capture' | 'file' | 'check' | 'watch' | 'interval' | 'configDir' | 'ownerPrefix' | 'netnsAll' | 'hz';
+  key: 'json' | 'dryRun' | 'help' | 'version' | 'merge' | 'verbose' | 'prune' | 'netns' | 'capture' | 'file' | 'check' | 'watch' | 'interval' | 'configDir' | 'ownerPrefix' | 'netnsAll' | 'hz';
   names: string[];
   value?: string;
   /** The value is optional and only given as --name=VALUE (bare --name means `optionalValue`). */
@@ -55,6 +56,7 @@ export const OPTION_SPECS: readonly Spec[] = [
   { key: 'interval', names: ['--interval'], value: 'SECONDS', help: 'apply --watch: how often to compare the file and the kernel (default 10; decimals allowed)' },
   { key: 'netnsAll', names: ['--netns-all'], optionalValue: 'named', value: '[=processes]', help: 'apply (--check, --dry-run) and list: run in every namespace under /run/netns (CTTIMEOUT_NETNS_DIR); =processes adds every distinct namespace of running processes; worst exit status wins' },
   { key: 'hz', names: ['--hz'], value: 'N', help: "the kernel's CONFIG_HZ (seconds × HZ must fit 32 bits; also CTTIMEOUT_HZ; default: /proc/config.gz or /boot/config-*); validate checks for another machine's HZ" },
+  { key: 'verbose', names: ['--verbose'], help: 'one line on standard error per netlink request and reply (also CTTIMEOUT_DEBUG=1)' },
   { key: 'help', names: ['-h', '--help'], help: 'show help for the command' },
   { key: 'version', names: ['--version'], help: 'print the version' },
 ];
@@ -66,7 +68,7 @@ const BY_NAME = new Map(OPTION_SPECS.flatMap((s) => s.names.map((n) => [n, s] as
  * index of `words[i]`.
  */
 export function extractOptions(argv: readonly string[]): { options: Options; words: string[]; wordAt: number[] } {
-  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, prune: false, check: false, watch: false, given: [], at: {} };
+  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, verbose: false, prune: false, check: false, watch: false, given: [], at: {} };
   const words: string[] = [];
   const wordAt: number[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -140,7 +140,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return completionCommand(words, io);
   }
   if (words[0] === 'apply') {
-    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune', '--check', '--config-dir', '--owner-prefix', '--watch', '--interval', '--hz']);
+    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune', '--check', '--config-dir', '--owner-prefix', '--watch', '--interval', '--hz', '--verbose']);
     const rest = words.slice(1);
     if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'timeout')) throw new CliError(`apply takes no arguments but -f FILE (got ${rest.map((w) => JSON.stringify(w)).join(' ')})`);
     return apply(options, io);
@@ -207,16 +207,53 @@ async function kernelHz(options: Options): Promise<Hz> {
   return { hz, maxSeconds: limitOf(limits), limits };
 }
 
-async function openClient(options: Options, hz: number): Promise<CtTimeout> {
+async function openClient(options: Options, hz: number, io: CliIo): Promise<CtTimeout> {
+  const verbose = options.verbose || process.env.CTTIMEOUT_DEBUG === '1';
   return CtTimeout.open({
     hz,
     ...(options.netns !== undefined ? { netns: options.netns } : {}),
     ...(options.capture !== undefined ? { capture: options.capture } : {}),
+    ...(verbose ? { trace: tracer(io) } : {}),
   });
 }
 
-async function withClient<T>(options: Options, hz: number, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
-  const ct = await openClient(options, hz);
+/** --verbose: one line per datagram; the open-time probe (GET of the name "") is labelled. */
+function tracer(io: CliIo): (direction: 'out' | 'in', bytes: Uint8Array) => void {
+  let probeSeq: number | undefined;
+  return (direction, bytes) => {
+    if (probeSeq === undefined && direction === 'out') {
+      const m = decode(bytes).messages[0];
+      if (m?.kind === 'timeout' && m.command === 'GET' && m.name === '') probeSeq = m.header.seq;
+    }
+    io.err(traceLine(direction, bytes, probeSeq));
+  };
+}
+
+/** One line for a datagram sent or received: its messages in short. */
+export function traceLine(direction: 'out' | 'in', bytes: Uint8Array, probeSeq?: number): string {
+  const { messages, error } = decode(bytes);
+  const shown = messages.slice(0, 4).map((m) => {
+    const seq = ` seq ${m.header.seq}${m.header.seq === probeSeq ? ' (open-time probe: is cttimeout there? ENOENT is the expected answer)' : ''}`;
+    switch (m.kind) {
+      case 'timeout':
+        return `${m.command ?? `type ${m.header.type}`}${m.name !== undefined ? ` ${showName(m.name)}` : ''}${m.protocol ? ` ${m.family ?? m.l3proto} ${m.protocol}` : ''}${seq}`;
+      case 'error':
+        return `ERROR ${m.code ?? m.errno}${seq}`;
+      case 'ack':
+        return `ACK${seq}`;
+      case 'done':
+        return `DONE${seq}`;
+      default:
+        return `${m.kind}${seq}`;
+    }
+  });
+  const more = messages.length > 4 ? `, and ${messages.length - 4} more` : '';
+  const bad = error ? ` [undecodable at byte ${error.offset}: ${error.code}]` : '';
+  return `cttimeout: ${direction === 'out' ? 'sent' : 'received'} ${bytes.length} bytes: ${shown.join(', ') || 'nothing'}${more}${bad}\n`;
+}
+
+async function withClient<T>(options: Options, hz: number, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
+  const ct = await openClient(options, hz, io);
   try {
     return await fn(ct);
   } finally {
@@ -261,7 +298,7 @@ interface Context {
 }
 
 async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | undefined, options: Options, io: CliIo): Promise<number> {
-  const allowed = ['--json', '--netns', '--capture', '--dry-run', '--hz'];
+  const allowed = ['--json', '--netns', '--capture', '--dry-run', '--hz', '--verbose'];
   if (cmd.command === 'update') allowed.push('--merge');
   only(options, cmd.command, allowed);
   if (options.merge && options.dryRun) throw new CliError('--merge reads the current values from the kernel, so it cannot be combined with --dry-run (which sends nothing)');
@@ -311,7 +348,7 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
     return 0;
   }
   try {
-    await withClient(options, hz.hz, async (ct) => {
+    await withClient(options, hz.hz, io, async (ct) => {
       const t = ct.transport;
       switch (cmd.command) {
         case 'list':
@@ -423,7 +460,7 @@ async function apply(options: Options, io: CliIo): Promise<number> {
   try {
     // (owner: typed loosely until the client's apply takes it)
     const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, signal: stop.signal, ...ownerOption(desired) };
-    result = await withClient(options, hz.hz, (ct) => ct.apply(desired.policies, applyOptions));
+    result = await withClient(options, hz.hz, io, (ct) => ct.apply(desired.policies, applyOptions));
   } catch (e) {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));

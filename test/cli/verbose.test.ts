@@ -1,0 +1,32 @@
+// --verbose / CTTIMEOUT_DEBUG=1: one line on stderr per datagram sent and received, the
+// open-time probe labelled as such, stdout unchanged; in a private network namespace.
+import { describe, expect, it } from 'vitest';
+import { nfct, ours, useNetnsAndDir, words, type Netns } from './helpers.js';
+
+let ns: Netns;
+useNetnsAndDir((n) => {
+  ns = n;
+});
+
+describe('--verbose', () => {
+  it('logs each request and reply in one line, labels the probe, and leaves stdout as it was', () => {
+    nfct(ns, ['flush', 'timeout']);
+    const r = ours(ns, words('add timeout web inet tcp established 5 --verbose'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^cttimeout: sent 28 bytes: GET "" seq \d+ \(open-time probe: .*ENOENT is the expected answer\)$/);
+    expect(lines[1]).toMatch(/^cttimeout: received 36 bytes: ERROR ENOENT seq \d+ \(open-time probe/);
+    expect(lines[2]).toMatch(/^cttimeout: sent \d+ bytes: NEW "web" inet tcp seq \d+$/);
+    expect(lines[3]).toMatch(/^cttimeout: received 36 bytes: ACK seq \d+$/);
+    const plain = ours(ns, words('get timeout web'));
+    const debug = ours(ns, words('get timeout web'), { env: { ...process.env, CTTIMEOUT_DEBUG: '1' } });
+    expect(debug.stdout).toBe(plain.stdout);
+    expect(plain.stderr).toBe('');
+    expect(debug.stderr).toMatch(/^cttimeout: received \d+ bytes: NEW "web" inet tcp seq \d+$/m);
+    const missing = ours(ns, words('get timeout nope --verbose'));
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toMatch(/received 36 bytes: ERROR ENOENT seq \d+\ncttimeout: get "nope": No such file or directory/);
+  });
+});
