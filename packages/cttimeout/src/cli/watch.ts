@@ -37,7 +37,9 @@ function errorJson(e: unknown): Record<string, unknown> {
 }
 
 function change(s: ApplyStep): Record<string, unknown> {
-  return { action: s.action, name: s.name, status: s.status, ...(s.error ? { error: errorJson(s.error) } : {}) };
+  // A name that is not UTF-8 as --json writes it everywhere: {"hex": "ff"}.
+  const name = typeof s.name === 'string' ? s.name : { hex: Buffer.from(s.name as Uint8Array).toString('hex') };
+  return { action: s.action, name, status: s.status, ...(s.error ? { error: errorJson(s.error) } : {}) };
 }
 
 export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number; limits: Limits }): Promise<number> {
