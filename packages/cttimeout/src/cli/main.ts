@@ -41,6 +41,7 @@ process.exitCode = await runCli(args, {
   err: (text) => void process.stderr.write(text),
   readStdin: () => readStreamBounded(process.stdin, '<stdin>'),
   stdinIsTTY: process.stdin.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
   version,
   exactArgs: exactArgs(args, () => readFileSync('/proc/self/cmdline')),
 });

@@ -31,6 +31,8 @@ export interface CliIo {
   stdinIsTTY: boolean;
   /** Package version, for --version. */
   version: string;
+  /** Progress of long work goes to standard error only when it is a terminal. */
+  stderrIsTTY?: boolean;
   /** argv's exact values, index for index; without it argv's strings are taken as exact. */
   exactArgs?: readonly ExactArg[];
 }
@@ -207,14 +209,50 @@ async function kernelHz(options: Options): Promise<Hz> {
   return { hz, maxSeconds: limitOf(limits), limits };
 }
 
-async function openClient(options: Options, hz: number, io: CliIo): Promise<CtTimeout> {
-  const verbose = options.verbose || process.env.CTTIMEOUT_DEBUG === '1';
+async function openClient(options: Options, hz: number, trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined): Promise<CtTimeout> {
   return CtTimeout.open({
     hz,
     ...(options.netns !== undefined ? { netns: options.netns } : {}),
     ...(options.capture !== undefined ? { capture: options.capture } : {}),
-    ...(verbose ? { trace: tracer(io) } : {}),
+    ...(trace ? { trace } : {}),
   });
+}
+
+/** Netlink messages in a datagram (by their nlmsg_len), without decoding them. */
+function messageCount(b: Uint8Array): number {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let n = 0;
+  for (let at = 0; at + 16 <= b.length; n++) {
+    const len = view.getUint32(at, true);
+    if (len < 16) break;
+    at += (len + 3) & ~3;
+  }
+  return n;
+}
+
+const PROGRESS_FROM = 1000;
+
+/**
+ * Long work on a terminal (apply, list, flush of thousands of policies): a count of the
+ * kernel's replies on standard error, rewritten in place and erased at the end. Nothing when
+ * standard error is not a terminal.
+ */
+function progress(io: CliIo): { trace: (direction: 'out' | 'in', bytes: Uint8Array) => void; end(): void } {
+  let replies = 0;
+  let shown = 0;
+  return {
+    trace: (direction, bytes) => {
+      if (direction !== 'in') return;
+      replies += messageCount(bytes);
+      if (replies >= PROGRESS_FROM && replies - shown >= 250) {
+        shown = replies;
+        io.err(`\rcttimeout: ${replies} replies from the kernel so far`);
+      }
+    },
+    end: () => {
+      if (shown > 0) io.err('\r\x1b[K');
+    },
+  };
 }
 
 /** --verbose: one line per datagram; the open-time probe (GET of the name "") is labelled. */
@@ -253,10 +291,19 @@ export function traceLine(direction: 'out' | 'in', bytes: Uint8Array, probeSeq?:
 }
 
 async function withClient<T>(options: Options, hz: number, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
-  const ct = await openClient(options, hz, io);
+  const verbose = options.verbose || process.env.CTTIMEOUT_DEBUG === '1';
+  const shown = !verbose && io.stderrIsTTY === true ? progress(io) : undefined;
+  let ct: CtTimeout;
+  try {
+    ct = await openClient(options, hz, verbose ? tracer(io) : shown?.trace);
+  } catch (e) {
+    shown?.end();
+    throw e;
+  }
   try {
     return await fn(ct);
   } finally {
+    shown?.end();
     await ct.close();
   }
 }
