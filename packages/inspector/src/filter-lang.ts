@@ -129,7 +129,11 @@ function tokens(src: string): Tok[] {
   return out;
 }
 
-/** Parses a filter expression; throws FilterSyntaxError with the column of the problem. */
+/**
+ * Parses a filter expression; throws FilterSyntaxError with the column of the problem.
+ * Recursive descent, one closure per precedence level (or < and < not < primary) sharing the
+ * token position: longer than most functions here, but one grammar reads best in one place.
+ */
 export function parseFilter(src: string): Expr {
   const toks = tokens(src);
   let p = 0;
