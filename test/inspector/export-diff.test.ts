@@ -81,7 +81,7 @@ describe('export', () => {
     expect(y.name).toBe('input-policies.yaml');
     const text = y.data.toString('utf8');
     expect(text.split('\n')[0]).toBe('# cttimeout apply -f: 2 policies as last seen in input (kernel replies)');
-    const policies = readPolicyFile(text, 'export.yaml', 0xffffffff, 100);
+    const policies = readPolicyFile(new TextEncoder().encode(text), 'export.yaml', { hz: 100 });
     expect(policies).toEqual([
       { name: 'web', family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 7200, CLOSE: 10 } },
       { name: 'dns', family: 'inet6', protocol: 'udp', timeouts: { UNREPLIED: 20, REPLIED: 60 } },
