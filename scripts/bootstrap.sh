@@ -13,6 +13,7 @@
 #   c. wasm-bindgen-cli, exactly the version of the wasm-bindgen crate in Cargo.lock
 #   d. wasm-pack
 #   e. npm dependencies (`npm ci` when node_modules is missing or package-lock.json changed)
+#   f.-i. zig, cargo-zigbuild, std for the other targets, other Node versions (cross-setup.sh)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -38,9 +39,12 @@ fi
 # iproute2 (`ip netns`), util-linux (unshare, nsenter, flock); systemd (systemd-analyze verify of
 # the boot unit), man-db and groff-base (the man page renders without warnings), nftables (README:
 # its own "ct timeout" objects are not these policies), zsh and fish (completion scripts load).
+# Other platforms (scripts/cross-setup.sh): qemu-user with arm64 glibc/libstdc++ to run the
+# arm64 Node, musl for its loader (the x64 musl addon is checked against it).
 PACKAGES=(rustc-web cargo-web rust-web-src pkg-config gcc
   nfct iptables strace tshark chromium libnetfilter-cttimeout-dev libmnl-dev netbase iproute2 util-linux
-  systemd man-db groff-base nftables zsh fish)
+  systemd man-db groff-base nftables zsh fish
+  qemu-user libc6-arm64-cross libstdc++6-arm64-cross musl)
 APT_LOG=$cache/apt.log
 
 installed() { # prints which of the given packages are installed
@@ -126,37 +130,19 @@ wasm_linker() {
   return 1
 }
 
-wasm_sysroot() {
-  local active
-  active=$(rustup show active-toolchain 2>/dev/null | awk '{print $1}')
-  if [[ -z ${CTTIMEOUT_WASM_SYSROOT:-} && -z $(wasm_toolchain) ]]; then
-    echo "active toolchain ${active:-?} has wasm32-unknown-unknown: using it"
-    return
-  fi
-  [[ -x $rustc_web ]] || die "Debian's rustc-web is not installed ($rustc_web missing; step a installs rustc-web)"
-  local version num sysroot lib stamp src linker
+# build_std WORK CRATE_TYPE RUSTFLAGS TARGET...: builds Debian rustc-web's std for TARGETs
+# offline (-Zbuild-std in a throw-away project whose crates-io is std's vendored sources) into
+# WORK/probe/target/<target>/release/deps. Also used by scripts/cross-setup.sh (other CPUs/libcs).
+build_std() {
+  local work=$1 crate_type=$2 rustflags=$3 version num src t targets=()
+  shift 3
+  for t in "$@"; do targets+=(--target "$t"); done
   version=$("$rustc_web" --version) || die "$rustc_web --version failed"
   num=$(awk '{print $2}' <<<"$version")
-  sysroot=${CTTIMEOUT_WASM_SYSROOT:-$("$rustc_web" --print sysroot)}
-  lib=$sysroot/lib/rustlib/wasm32-unknown-unknown/lib
-  stamp=$sysroot/lib/rustlib/wasm32-unknown-unknown/.cttimeout-built-with
-  linker=$(wasm_linker) || die "no wasm32 linker: neither rust-lld (Debian package lld-22) nor wasm-ld (package lld) is on PATH"
-  if [[ -f $stamp && $(<"$stamp") == "$version" ]] && compgen -G "$lib/libstd-*.rlib" >/dev/null; then
-    if [[ -n ${CTTIMEOUT_WASM_SYSROOT:-} ]] || rustup toolchain list -v 2>/dev/null | grep -q "^$WASM_TOOLCHAIN_FALLBACK .*$sysroot\$"; then
-      echo "${active:-rustup} has no wasm32 std; $WASM_TOOLCHAIN_FALLBACK ($num) has it"
-      return
-    fi
-    rustup toolchain link "$WASM_TOOLCHAIN_FALLBACK" "$sysroot" >/dev/null
-    echo "linked $sysroot as rustup toolchain $WASM_TOOLCHAIN_FALLBACK ($num)"
-    return
-  fi
-
   src=/usr/src/rustc-$num/library
   if [[ ! -d $src/vendor || ! -f $src/Cargo.lock ]]; then
     die "the std sources for $version are missing: expected $src/vendor and $src/Cargo.lock (Debian package rust-web-src, same version as rustc-web); found: $(echo /usr/src/rustc-*)"
   fi
-  note "building std for wasm32-unknown-unknown with rustc-web $num from $src (about a minute on 2 cores)"
-  local work=$cache/wasm-sysroot
   rm -rf "$work"
   mkdir -p "$work/probe/src" "$work/probe/.cargo"
   cp -r "$src/vendor" "$work/vendor"
@@ -182,24 +168,26 @@ wasm_sysroot() {
     }
     console.log(`checksums for ${n} vendored crates`);
   ' "$src/Cargo.lock" "$work/vendor"
-  printf '[package]\nname = "sysroot-probe"\nversion = "0.0.0"\nedition = "2021"\n[lib]\ncrate-type = ["cdylib"]\n' >"$work/probe/Cargo.toml"
+  printf '[package]\nname = "sysroot-probe"\nversion = "0.0.0"\nedition = "2021"\n[lib]\ncrate-type = ["%s"]\n' "$crate_type" >"$work/probe/Cargo.toml"
   echo 'pub fn probe() {}' >"$work/probe/src/lib.rs"
   printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "%s/vendor"\n' "$work" >"$work/probe/.cargo/config.toml"
-  local rustflags=""
-  [[ -z $linker ]] || rustflags="-C linker=$linker"
   (
     cd "$work/probe"
     unset CARGO_TARGET_DIR CARGO_BUILD_TARGET CARGO_BUILD_RUSTFLAGS CARGO_ENCODED_RUSTFLAGS RUSTUP_TOOLCHAIN
     RUSTC=$rustc_web RUSTC_BOOTSTRAP=1 RUSTFLAGS=$rustflags \
-      /usr/bin/cargo build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
-      >"$cache/wasm-sysroot.log" 2>&1
+      /usr/bin/cargo build --release "${targets[@]}" -Zbuild-std=std,panic_abort \
+      >"$work.log" 2>&1
   ) || {
-    tail -n 20 "$cache/wasm-sysroot.log"
-    die "building std for wasm32 with $version failed (RUSTC=$rustc_web RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -Zbuild-std=std,panic_abort in $work/probe; log: $cache/wasm-sysroot.log)"
+    tail -n 20 "$work.log"
+    die "building std for $* with $version failed (RUSTC=$rustc_web RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -Zbuild-std=std,panic_abort in $work/probe; log: $work.log)"
   }
-  # Install file by file with a rename each, then drop rlibs of an older build: a wasm build
-  # running meanwhile sees a complete std throughout.
-  local deps=$work/probe/target/wasm32-unknown-unknown/release/deps f keep=" "
+}
+
+# install_std DEPS LIB: installs the rlibs build_std left in DEPS into the sysroot folder LIB,
+# file by file with a rename each, then drops rlibs of an older build: a build running
+# meanwhile sees a complete std throughout.
+install_std() {
+  local deps=$1 lib=$2 f keep=" "
   mkdir -p "$lib"
   for f in "$deps"/*.rlib; do
     [[ $(basename "$f") == libsysroot_probe* ]] && continue
@@ -210,6 +198,38 @@ wasm_sysroot() {
   for f in "$lib"/*.rlib; do
     [[ $keep == *" $(basename "$f") "* ]] || rm -f "$f"
   done
+}
+
+wasm_sysroot() {
+  local active
+  active=$(rustup show active-toolchain 2>/dev/null | awk '{print $1}')
+  if [[ -z ${CTTIMEOUT_WASM_SYSROOT:-} && -z $(wasm_toolchain) ]]; then
+    echo "active toolchain ${active:-?} has wasm32-unknown-unknown: using it"
+    return
+  fi
+  [[ -x $rustc_web ]] || die "Debian's rustc-web is not installed ($rustc_web missing; step a installs rustc-web)"
+  local version num sysroot lib stamp linker
+  version=$("$rustc_web" --version) || die "$rustc_web --version failed"
+  num=$(awk '{print $2}' <<<"$version")
+  sysroot=${CTTIMEOUT_WASM_SYSROOT:-$("$rustc_web" --print sysroot)}
+  lib=$sysroot/lib/rustlib/wasm32-unknown-unknown/lib
+  stamp=$sysroot/lib/rustlib/wasm32-unknown-unknown/.cttimeout-built-with
+  linker=$(wasm_linker) || die "no wasm32 linker: neither rust-lld (Debian package lld-22) nor wasm-ld (package lld) is on PATH"
+  if [[ -f $stamp && $(<"$stamp") == "$version" ]] && compgen -G "$lib/libstd-*.rlib" >/dev/null; then
+    if [[ -n ${CTTIMEOUT_WASM_SYSROOT:-} ]] || rustup toolchain list -v 2>/dev/null | grep -q "^$WASM_TOOLCHAIN_FALLBACK .*$sysroot\$"; then
+      echo "${active:-rustup} has no wasm32 std; $WASM_TOOLCHAIN_FALLBACK ($num) has it"
+      return
+    fi
+    rustup toolchain link "$WASM_TOOLCHAIN_FALLBACK" "$sysroot" >/dev/null
+    echo "linked $sysroot as rustup toolchain $WASM_TOOLCHAIN_FALLBACK ($num)"
+    return
+  fi
+
+  note "building std for wasm32-unknown-unknown with rustc-web $num from /usr/src/rustc-$num (about a minute on 2 cores)"
+  local work=$cache/wasm-sysroot rustflags=""
+  [[ -z $linker ]] || rustflags="-C linker=$linker"
+  build_std "$work" cdylib "$rustflags" wasm32-unknown-unknown
+  install_std "$work/probe/target/wasm32-unknown-unknown/release/deps" "$lib"
   # Check it: a cdylib using std's allocator, built without build-std, run in Node.
   local flags=(--edition 2021 --crate-type cdylib -O --target wasm32-unknown-unknown)
   [[ -z ${CTTIMEOUT_WASM_SYSROOT:-} ]] || flags+=(--sysroot "$sysroot")
@@ -336,6 +356,10 @@ main() {
   step "wasm-bindgen-cli" wasm_bindgen_cli
   step "wasm-pack" wasm_pack
   step "npm dependencies" npm_deps
+  # f.-i.: cross toolchains and other Node versions
+  # shellcheck source-path=SCRIPTDIR source=cross-setup.sh
+  source "$root/scripts/cross-setup.sh"
+  cross_main
   t_end=$(date +%s%N)
   printf '  %-26s %6ss\n' "set-up total" "$(fmt_secs $((t_end - t_start)))"
 }
