@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, in order: the WebAssembly codec (build-wasm.sh), the netlink addon
-# (build-native.sh, when present), the TypeScript package, then the other workspaces that have a
-# build script (the inspector, the monorepo-consumer example). Quick when nothing changed:
+# (build-native.sh, when present), the platform packages' addons (cross-build.sh), the
+# TypeScript package, then the other workspaces that have a build script (the inspector, the monorepo-consumer example). Quick when nothing changed:
 # cargo and tsc are incremental, unchanged wasm-pack output is not rewritten, and a workspace
 # is rebuilt only when a file of its own, of the cttimeout package or of test/fixtures is newer
 # than its last build (delete its dist/ to force one). Prints each step with its duration.
@@ -84,6 +84,7 @@ t_start=$(date +%s%N)
 echo "cttimeout build:"
 step "codec -> WebAssembly" bash scripts/build-wasm.sh
 step "netlink addon (napi-rs)" native
+step "platform addons (zig)" bash scripts/cross-build.sh
 step "TypeScript package" ts_package
 step "other workspaces" workspaces
 t_end=$(date +%s%N)

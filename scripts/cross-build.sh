@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the netlink addon (crates/socket) for every platform package in npm/: linux-x64-gnu,
+# linux-arm64-gnu, linux-x64-musl and linux-arm64-musl, with cargo-zigbuild and zig as the
+# linker (scripts/cross-setup.sh installs both). The gnu builds link against zig's glibc 2.28
+# stubs, so they need nothing newer than GLIBC_2.28 (test/platforms/elf.test.ts checks); the
+# musl ones link musl's libc dynamically (-crt-static: a cdylib cannot be static). Each .node
+# goes to npm/<platform>/cttimeout-socket.<platform>.node (build output, never committed).
+# Quick when nothing changed: cargo is incremental and an unchanged .node is not rewritten.
+#
+#   scripts/cross-build.sh [PLATFORM...]   (default: all four)
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=cross-setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cross-setup.sh"
+cd "$root"
+
+[[ $(uname -s) == Linux ]] || {
+  echo "cross-build: $(uname -s) is not Linux; skipping the platform addons" >&2
+  exit 0
+}
+zig=$(zig_bin)
+[[ -x $zig ]] || die "cross-build: zig is missing ($zig): run scripts/bootstrap.sh"
+command -v cargo-zigbuild >/dev/null || die "cross-build: cargo-zigbuild is missing: run scripts/bootstrap.sh"
+export CARGO_ZIGBUILD_ZIG_PATH=$zig
+# The cross builds keep their own target dir: the host build (build-native.sh) is not evicted.
+export CARGO_TARGET_DIR=$root/target/cross
+
+want=("$@")
+built=()
+for pair in "${CROSS_TARGETS[@]}"; do
+  target=${pair%%=*} platform=${pair#*=}
+  if ((${#want[@]})) && [[ " ${want[*]} " != *" $platform "* ]]; then continue; fi
+  spec=$target
+  flags=()
+  case $target in
+    *-gnu) spec=$target.2.28 ;;
+    *-musl) flags=(-C target-feature=-crt-static) ;;
+  esac
+  toolchain=$(cross_toolchain "$target")
+  env_name=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$target")_RUSTFLAGS
+  log=$cache/cross-build-$platform.log
+  if ! env ${toolchain:+RUSTUP_TOOLCHAIN=$toolchain} "$env_name=${flags[*]}" \
+    cargo zigbuild --release --quiet -p cttimeout-socket --target "$spec" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "cross-build: building $platform ($spec${toolchain:+ with toolchain $toolchain}) failed (log: $log)"
+  fi
+  out=npm/$platform/cttimeout-socket.$platform.node
+  so=$CARGO_TARGET_DIR/$target/release/libcttimeout_socket.so
+  if ! cmp -s "$so" "$out"; then
+    cp "$so" "$out.tmp"
+    mv -f "$out.tmp" "$out"
+  fi
+  built+=("$platform")
+done
+echo "${built[*]} -> npm/*/"
