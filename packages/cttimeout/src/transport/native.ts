@@ -1,6 +1,10 @@
-// Loads the napi-rs addon (crates/socket), built by scripts/build-native.sh into
-// packages/cttimeout/native/. Two distinct failures: not Linux (netlink does not exist there)
-// and the addon missing or not loadable.
+// Loads the napi-rs addon (crates/socket). Where from, in order: the platform package npm
+// installed with cttimeout (@cttimeout/linux-<cpu>-<libc>, an optional dependency that only
+// installs on a matching os/cpu/libc), then native/ in this package (a local build, see
+// README "Platforms"). CTTIMEOUT_NATIVE_PATH, when set, replaces both: that file must load,
+// and when it does not that is the error (a set override is never skipped silently).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CtTimeoutError } from '../errors.js';
@@ -9,26 +13,69 @@ import type * as Binding from './native.generated.js';
 export type NativeBinding = typeof Binding;
 export type { NativeEvent, NativeOpenError, NativeOpenOptions, NativeSocket } from './native.generated.js';
 
+/** The platforms a prebuilt addon ships for (npm/<suffix>/, crates/socket/napi.json). */
+export const ADDON_PLATFORMS = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl'] as const;
+
 const require = createRequire(import.meta.url);
-let cached: NativeBinding | undefined;
+let cached: { binding: NativeBinding; env: string | undefined } | undefined;
+
+/** One place the loader looks: an npm package name or a file. */
+export interface AddonCandidate {
+  kind: 'package' | 'native' | 'env';
+  /** Package name (kind 'package') or absolute file path. */
+  id: string;
+}
 
 /** Where the addon is looked for, in order. */
+export function addonCandidates(env: NodeJS.ProcessEnv = process.env, arch: string = process.arch): AddonCandidate[] {
+  if (env.CTTIMEOUT_NATIVE_PATH) return [{ kind: 'env', id: env.CTTIMEOUT_NATIVE_PATH }];
+  // Both libcs are tried (npm installs only the matching package; a musl build does not load
+  // on glibc and vice versa), which is cheaper than asking which libc this is. src/transport/
+  // and dist/transport/ both sit two levels below the package root.
+  const libcs = ['gnu', 'musl'];
+  return [
+    ...libcs.map((libc): AddonCandidate => ({ kind: 'package', id: `@cttimeout/linux-${arch}-${libc}` })),
+    ...libcs.map((libc): AddonCandidate => ({
+      kind: 'native',
+      id: fileURLToPath(new URL(`../../native/cttimeout-socket.linux-${arch}-${libc}.node`, import.meta.url)),
+    })),
+  ];
+}
+
+/** Files (or package names) tried, in order; kept for callers of the old API. */
 export function addonPaths(): string[] {
-  const paths: string[] = [];
-  if (process.env.CTTIMEOUT_NATIVE_PATH) paths.push(process.env.CTTIMEOUT_NATIVE_PATH);
-  // napi-rs names the file by platform, arch and libc. Both libc builds are tried (a musl
-  // build does not load on glibc and vice versa), which is cheaper than asking
-  // process.report which libc this is. src/transport/ and dist/transport/ both sit two
-  // levels below the package root.
-  for (const libc of ['gnu', 'musl']) {
-    paths.push(fileURLToPath(new URL(`../../native/cttimeout-socket.linux-${process.arch}-${libc}.node`, import.meta.url)));
+  return addonCandidates().map((c) => c.id);
+}
+
+/** The C library of this process: glibc with its version, musl (version from its loader), or unknown. */
+export function libcInfo(): { libc: 'glibc' | 'musl' | 'unknown'; version?: string } {
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  if (header?.glibcVersionRuntime) return { libc: 'glibc', version: header.glibcVersionRuntime };
+  const musl = { x64: 'x86_64', arm64: 'aarch64' }[process.arch as 'x64' | 'arm64'];
+  const loader = musl && `/lib/ld-musl-${musl}.so.1`;
+  if (loader && existsSync(loader)) {
+    // musl's loader prints "musl libc (x86_64)\nVersion 1.2.3" when run without arguments.
+    const out = spawnSync(loader, [], { encoding: 'utf8', timeout: 2000 }).stderr ?? '';
+    return { libc: 'musl', version: /Version ([\d.]+)/.exec(out)?.[1] };
   }
-  return paths;
+  return { libc: 'unknown' };
+}
+
+/** "linux x64, glibc 2.36, Node v24.22.3" */
+export function describePlatform(platform: string = process.platform): string {
+  const { libc, version } = libcInfo();
+  return `${platform} ${process.arch}, ${libc === 'unknown' ? 'libc unknown' : `${libc}${version ? ' ' + version : ''}`}, Node ${process.version}`;
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0]!;
 }
 
 /**
  * The addon, loaded once. Throws ERR_UNSUPPORTED_PLATFORM off Linux and ERR_ADDON_MISSING when
- * no candidate file loads (the error lists where it looked, with the last loader error as cause).
+ * no candidate loads: the message names the platform, every place tried with its own error,
+ * and what to install.
  */
 export function loadNative(options: { platform?: string; paths?: string[] } = {}): NativeBinding {
   const platform = options.platform ?? process.platform;
@@ -39,21 +86,43 @@ export function loadNative(options: { platform?: string; paths?: string[] } = {}
       { source: 'transport', operation: 'open' },
     );
   }
-  if (cached && options.paths === undefined) return cached;
-  const paths = options.paths ?? addonPaths();
-  let cause: unknown;
-  for (const p of paths) {
+  if (cached && options.paths === undefined && cached.env === process.env.CTTIMEOUT_NATIVE_PATH) return cached.binding;
+  const candidates = options.paths?.map((id): AddonCandidate => ({ kind: 'native', id })) ?? addonCandidates();
+  const tried: string[] = [];
+  const errors: unknown[] = [];
+  for (const c of candidates) {
+    let file = c.id;
+    const label = () => (c.kind === 'env' ? `CTTIMEOUT_NATIVE_PATH=${file}` : c.kind === 'package' ? `${c.id} (${file})` : file);
+    if (c.kind === 'package') {
+      try {
+        file = require.resolve(c.id);
+      } catch {
+        tried.push(`${c.id}: not installed`);
+        continue;
+      }
+    } else if (!existsSync(file)) {
+      tried.push(`${label()}: no such file`);
+      errors.push(new Error(`${file}: no such file`));
+      continue;
+    }
     try {
-      const binding = require(p) as NativeBinding;
-      if (options.paths === undefined) cached = binding;
+      const binding = require(file) as NativeBinding;
+      if (options.paths === undefined) cached = { binding, env: process.env.CTTIMEOUT_NATIVE_PATH };
       return binding;
     } catch (e) {
-      cause = e;
+      tried.push(`${label()}: ${firstLine(e)}`);
+      errors.push(e);
     }
   }
+  const suffix = `linux-${process.arch}-${libcInfo().libc === 'musl' ? 'musl' : 'gnu'}`;
+  const advice = candidates.some((c) => c.kind === 'env')
+    ? 'CTTIMEOUT_NATIVE_PATH is set, so nothing else was tried: point it at a loadable cttimeout-socket .node file, or unset it to use the installed platform package'
+    : (ADDON_PLATFORMS as readonly string[]).includes(suffix)
+      ? `install the platform package: npm install @cttimeout/${suffix} (npm installs it with cttimeout unless optional dependencies are omitted, e.g. --omit=optional or a lockfile made on another platform), or set CTTIMEOUT_NATIVE_PATH to a cttimeout-socket .node file`
+      : `no prebuilt addon exists for ${suffix} (prebuilt: ${ADDON_PLATFORMS.join(', ')}); build crates/socket from the cttimeout sources and set CTTIMEOUT_NATIVE_PATH to the .node file`;
   throw new CtTimeoutError(
     'ERR_ADDON_MISSING',
-    `the native netlink addon could not be loaded (looked in ${paths.join(', ')}); build it with "bash scripts/build-native.sh" or point CTTIMEOUT_NATIVE_PATH at the .node file`,
-    { source: 'transport', operation: 'open', cause },
+    `the native netlink addon could not be loaded on ${describePlatform(platform)}; tried:\n  ${tried.join('\n  ')}\n${advice}`,
+    { source: 'transport', operation: 'open', cause: errors.length === 1 ? errors[0] : new AggregateError(errors, 'every addon candidate failed to load') },
   );
 }
