@@ -107,7 +107,7 @@ describe('transport errors', () => {
     })();
     expect(e).toMatchObject({ code: 'ERR_ADDON_MISSING', source: 'transport' });
     expect(e?.message).toContain('/nonexistent/cttimeout-socket.node');
-    expect(e?.message).toContain('build-native.sh');
+    expect(e?.message).toContain('npm install @cttimeout/linux-');
   });
 
   it('ERR_TRUNCATED: a reply longer than the read buffer is reported, never cut silently', async () => {
