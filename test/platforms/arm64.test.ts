@@ -64,7 +64,7 @@ describe('arm64 (qemu-user, Node 24, @cttimeout/linux-arm64-gnu)', () => {
     expect(arm.cli.dryRun.status).toBe(0);
     expect(arm.cli.dryRun.stdout).toMatch(/^[0-9a-f]+\n$/);
     expect(arm.cli.decode.stdout).toContain('.arm-web = {');
-    expect(JSON.parse(arm.cli.decodeJson.stdout)).toMatchObject({ messages: [{ name: 'arm-web', timeouts: { ESTABLISHED: 100, CLOSE: 10 } }] });
+    expect(JSON.parse(arm.cli.decodeJson.stdout)).toMatchObject({ datagrams: [{ messages: [{ name: 'arm-web', timeouts: { ESTABLISHED: 100, CLOSE: 10 } }] }] });
   });
 
   it('loads the arm64 addon: a NETLINK_ROUTE socket opens and closes; NETLINK_NETFILTER fails cleanly (qemu-user)', () => {

@@ -32,7 +32,16 @@ const out = { arch: process.arch, node: process.version };
 
 // The codec (WebAssembly): every capture decoded (as JSON, the form golden.json describes),
 // every golden request encoded, every golden rejection, nfct's text.
-out.decoded = Object.fromEntries(captures.map((c) => [c.id, JSON.parse(ct.decodeJson(bytes(c.id)))]));
+// (Some captures are broken on purpose: their error is the result.)
+out.decoded = Object.fromEntries(
+  captures.map((c) => {
+    try {
+      return [c.id, JSON.parse(ct.decodeJson(bytes(c.id)))];
+    } catch (e) {
+      return [c.id, { error: { code: e.code, offset: e.offset, message: e.message } }];
+    }
+  }),
+);
 out.encoded = Object.fromEntries(golden.encode.map((c) => [c.fixture, hex(ct.encodeRequest(c.request))]));
 out.encodeErrors = golden.encodeErrors.map((c) => {
   const { maxSeconds, ...request } = c.request;
@@ -49,10 +58,10 @@ ct.nfctTimeoutPolicyAttrSetU32(t, ct.NFCT_TIMEOUT_ATTR_TCP_ESTABLISHED, 600);
 const buf = new Uint8Array(ct.MNL_SOCKET_BUFFER_SIZE);
 const nlh = ct.nfctTimeoutNlmsgBuildHdr(buf, ct.IPCTNL_MSG_TIMEOUT_NEW, ct.NLM_F.REQUEST | ct.NLM_F.ACK, 42);
 ct.nfctTimeoutNlmsgBuildPayload(nlh, t);
-const built = buf.subarray(0, nlh.len);
+const built = nlh.bytes();
 const back = ct.nfctTimeoutAlloc();
 ct.nfctTimeoutNlmsgParsePayload(built, back);
-const text = new Uint8Array(256);
+const text = new Uint8Array(1024);
 const n = ct.nfctTimeoutSnprintf(text, back);
 out.object = {
   request: hex(built),
