@@ -4,7 +4,7 @@
 // README "Platforms"). CTTIMEOUT_NATIVE_PATH, when set, replaces both: that file must load,
 // and when it does not that is the error (a set override is never skipped silently).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CtTimeoutError } from '../errors.js';
@@ -67,6 +67,30 @@ export function describePlatform(platform: string = process.platform): string {
   return `${platform} ${process.arch}, ${libc === 'unknown' ? 'libc unknown' : `${libc}${version ? ' ' + version : ''}`}, Node ${process.version}`;
 }
 
+const MACHINES: Record<number, string> = { 62: 'x64', 183: 'arm64', 3: 'ia32', 40: 'arm' };
+
+/**
+ * What an ELF file's header says about its CPU, when that is not this process's: glibc's
+ * dlopen reports a file for another CPU as "cannot open shared object file: No such file or
+ * directory", which sends people looking for a file that is there.
+ */
+function wrongMachine(file: string): string | undefined {
+  try {
+    const fd = openSync(file, 'r');
+    const h = Buffer.alloc(20);
+    try {
+      readSync(fd, h, 0, 20, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (h.readUInt32BE(0) !== 0x7f454c46) return 'the file is not an ELF shared object';
+    const m = MACHINES[h.readUInt16LE(18)] ?? `ELF machine ${h.readUInt16LE(18)}`;
+    return m === process.arch ? undefined : `the file is built for ${m}, this is ${process.arch}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function firstLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.split('\n')[0]!;
@@ -110,7 +134,8 @@ export function loadNative(options: { platform?: string; paths?: string[] } = {}
       if (options.paths === undefined) cached = { binding, env: process.env.CTTIMEOUT_NATIVE_PATH };
       return binding;
     } catch (e) {
-      tried.push(`${label()}: ${firstLine(e)}`);
+      const why = wrongMachine(file);
+      tried.push(`${label()}: ${firstLine(e)}${why ? ` (${why})` : ''}`);
       errors.push(e);
     }
   }
