@@ -5,7 +5,10 @@
 # stubs, so they need nothing newer than GLIBC_2.28 (test/platforms/elf.test.ts checks); the
 # musl ones link musl's libc dynamically (-crt-static: a cdylib cannot be static). Each .node
 # goes to npm/<platform>/cttimeout-socket.<platform>.node (build output, never committed).
-# Quick when nothing changed: cargo is incremental and an unchanged .node is not rewritten.
+# Quick when nothing changed, and built once per machine: the .node files are kept in
+# $cache/cross-out under a hash of everything that goes into them (crates/, Cargo.*, this
+# script, the toolchains), so every checkout of the same sources reuses them; otherwise cargo
+# is incremental, and an unchanged .node is not rewritten.
 #
 #   scripts/cross-build.sh [PLATFORM...]   (default: all four)
 set -euo pipefail
@@ -28,11 +31,36 @@ export CARGO_TARGET_DIR=$root/target/cross
 # addon is I/O glue; its speed is the kernel's and the codec's, unchanged at opt-level 3).
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
+# The key of the inputs: source files of the addon and the codec, the lockfile, this script,
+# the compilers and zig.
+inputs_key() {
+  {
+    find crates -path crates/codec/fuzz -prune -o -path '*/target' -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum
+    sha256sum Cargo.toml Cargo.lock "${BASH_SOURCE[0]}"
+    rustc --version
+    RUSTUP_TOOLCHAIN=$WASM_TOOLCHAIN_FALLBACK rustc --version 2>/dev/null || true
+    "$zig" version
+    cargo-zigbuild --version
+  } | sha256sum | cut -c1-16
+}
+key=$(inputs_key)
+store=$cache/cross-out/$key
+# One cross build at a time on the machine: checkouts of the same sources then reuse its output.
+exec 8>"$cache/cross-build.lock"
+flock 8
+
 want=("$@")
 built=()
+reused=()
 for pair in "${CROSS_TARGETS[@]}"; do
   target=${pair%%=*} platform=${pair#*=}
   if ((${#want[@]})) && [[ " ${want[*]} " != *" $platform "* ]]; then continue; fi
+  out=npm/$platform/cttimeout-socket.$platform.node
+  if [[ -f $store/$platform.node ]]; then
+    cmp -s "$store/$platform.node" "$out" || { cp "$store/$platform.node" "$out.tmp" && mv -f "$out.tmp" "$out"; }
+    reused+=("$platform")
+    continue
+  fi
   spec=$target
   flags=()
   case $target in
@@ -47,12 +75,15 @@ for pair in "${CROSS_TARGETS[@]}"; do
     tail -n 30 "$log" >&2
     die "cross-build: building $platform ($spec${toolchain:+ with toolchain $toolchain}) failed (log: $log)"
   fi
-  out=npm/$platform/cttimeout-socket.$platform.node
   so=$CARGO_TARGET_DIR/$target/release/libcttimeout_socket.so
   if ! cmp -s "$so" "$out"; then
     cp "$so" "$out.tmp"
     mv -f "$out.tmp" "$out"
   fi
+  mkdir -p "$store"
+  cp "$so" "$store/.$platform.tmp" && mv -f "$store/.$platform.tmp" "$store/$platform.node"
   built+=("$platform")
 done
-echo "${built[*]} -> npm/*/"
+# Outputs of sources older than a day go.
+find "$cache/cross-out" -mindepth 1 -maxdepth 1 -type d -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+echo "${built[*]:+built ${built[*]}}${built[*]:+${reused[*]:+; }}${reused[*]:+same sources built before: ${reused[*]}} -> npm/*/"
