@@ -24,8 +24,9 @@ zig=$(zig_bin)
 [[ -x $zig ]] || die "cross-build: zig is missing ($zig): run scripts/bootstrap.sh"
 command -v cargo-zigbuild >/dev/null || die "cross-build: cargo-zigbuild is missing: run scripts/bootstrap.sh"
 export CARGO_ZIGBUILD_ZIG_PATH=$zig
-# The cross builds keep their own target dir: the host build (build-native.sh) is not evicted.
-export CARGO_TARGET_DIR=$root/target/cross
+# One machine-wide target dir for the cross builds (under the lock below): the dependencies
+# (napi, libc, ...) compile once for every checkout, and the host build is not evicted.
+export CARGO_TARGET_DIR=$cache/cross-target
 # Four release builds after every change to crates/: thin-local LTO and 16 codegen units
 # instead of the workspace's fat LTO with one unit, several times quicker on 2 cores (the
 # addon is I/O glue; its speed is the kernel's and the codec's, unchanged at opt-level 3).

@@ -17,7 +17,7 @@ dest=$(cd "$dest" && pwd)
 
 pack() { # pack DIR: prints the tarball's path
   local out
-  out=$(npm pack "$1" --pack-destination "$dest" --json --loglevel=error)
+  out=$(npm pack "./$1" --pack-destination "$dest" --json --loglevel=error)
   echo "$dest/$(node -p 'JSON.parse(process.argv[1])[0].filename' "$out")"
 }
 

@@ -211,7 +211,7 @@ describe('installed into a workspace of a fresh npm monorepo', () => {
     const r = spawnSync('unshare', ['-n', process.execPath, '--input-type=module', '-e', `import('@mono/edge/dist/index.js').catch(() => import('./packages/edge/dist/index.js')).then(async (m) => console.log(await m.sync(), JSON.stringify(m.kinds(Uint8Array.from(Buffer.from('${toHex(bytes('C.done'))}', 'hex'))))))`], { cwd: p, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('1 ["done"]');
-  });
+  }, 240_000);
 });
 
 describe('installed into a Vite browser app (codec only)', () => {
