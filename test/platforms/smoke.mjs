@@ -79,8 +79,9 @@ const cli = async (argv, stdin = '') => {
   let stdout = '';
   let stderr = '';
   const status = await runCli(argv, {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
+    // text, or bytes (nfct's raw name bytes)
+    out: (t) => void (stdout += typeof t === 'string' ? t : Buffer.from(t).toString()),
+    err: (t) => void (stderr += typeof t === 'string' ? t : Buffer.from(t).toString()),
     readStdin: async () => new TextEncoder().encode(stdin),
     stdinIsTTY: false,
     version: '0',
