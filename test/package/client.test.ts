@@ -1,6 +1,6 @@
 // The typed client against the real kernel, in a private network namespace per file.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApplyError, CtTimeout, CtTimeoutError, PROTOCOLS, type Policy } from '../../packages/cttimeout/src/index.js';
+import { ApplyError, CtTimeout, CtTimeoutError, detectHz, PROTOCOLS, type Policy } from '../../packages/cttimeout/src/index.js';
 import { privateNetns, type Netns } from '../helpers/netns.js';
 
 let ns: Netns;
@@ -105,7 +105,7 @@ describe('CtTimeout', () => {
 
   it('checks names, states and values before sending anything', async () => {
     const long = await rejects(ct.add({ name: 'x'.repeat(32), family: 'inet', protocol: 'tcp', timeouts: {} }));
-    expect([long.code, long.field, long.source]).toEqual(['ERR_NAME_TOO_LONG', 'name', 'codec']);
+    expect([long.code, long.field, long.source, long.operation]).toEqual(['ERR_NAME_TOO_LONG', 'name', 'usage', 'add']);
     const state = await rejects(ct.add({ name: 'x', family: 'inet', protocol: 'udp', timeouts: { ESTABLISHED: 5 } } as never));
     expect([state.code, state.field]).toEqual(['ERR_UNKNOWN_STATE', 'timeouts.ESTABLISHED']);
     const big = await rejects(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: ct.maxSeconds + 1 } }));
@@ -188,6 +188,116 @@ describe('apply', () => {
   });
 });
 
+describe('arguments', () => {
+  async function bad(p: Promise<unknown>, code: string, field: string): Promise<void> {
+    const e = await rejects(p);
+    expect([e.code, e.field, e.source], e.message).toEqual([code, field, 'usage']);
+  }
+
+  it('get() / get(undefined) / delete() are argument errors, never a dump or a TypeError', async () => {
+    await ct.add({ name: 'first', family: 'inet', protocol: 'tcp', timeouts: {} });
+    const sent = ct.transport.stats().datagramsSent;
+    await bad((ct.get as (n?: unknown) => Promise<unknown>)(), 'ERR_INVALID_ARGUMENT', 'name');
+    await bad(ct.get(undefined as never), 'ERR_INVALID_ARGUMENT', 'name');
+    await bad(ct.get(5 as never), 'ERR_INVALID_ARGUMENT', 'name');
+    await bad(ct.delete(undefined as never), 'ERR_INVALID_ARGUMENT', 'name');
+    await bad(ct.get('web\uD800'), 'ERR_INVALID_NAME', 'name');
+    expect(ct.transport.stats().datagramsSent).toBe(sent);
+    expect(await ct.list().toArray()).toHaveLength(1);
+  });
+
+  it('wrong types anywhere are CtTimeoutErrors with a code and the field', async () => {
+    await bad(ct.add(null as never), 'ERR_INVALID_ARGUMENT', 'policy');
+    await bad(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: 5n } } as never), 'ERR_INVALID_ARGUMENT', 'timeouts.CLOSE');
+    await bad(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: '5' } } as never), 'ERR_INVALID_ARGUMENT', 'timeouts.CLOSE');
+    await bad(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: null } as never), 'ERR_INVALID_ARGUMENT', 'timeouts');
+    await bad(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: {} }, { exclusive: 'yes' } as never), 'ERR_INVALID_ARGUMENT', 'options.exclusive');
+    await bad(ct.replace({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: {} }, null as never), 'ERR_INVALID_ARGUMENT', 'options');
+    await bad(ct.apply(null as never), 'ERR_INVALID_ARGUMENT', 'policies');
+    await bad(ct.apply([], { signal: 'x' } as never), 'ERR_INVALID_ARGUMENT', 'options.signal');
+    await bad(ct.get('x', { timeoutMs: -1 }), 'ERR_INVALID_ARGUMENT', 'options.timeoutMs');
+    await bad(ct.setDefaults('inet', 'udp', null as never), 'ERR_INVALID_ARGUMENT', 'timeouts');
+    await bad(ct.setDefaults('inet', 'udp', undefined as never), 'ERR_INVALID_ARGUMENT', 'timeouts');
+    await bad(ct.setDefaults('inet', 'udp', { REPLIED: 10n } as never), 'ERR_INVALID_ARGUMENT', 'timeouts.REPLIED');
+    await bad(ct.getDefaults('ipx' as never, 'udp'), 'ERR_UNKNOWN_FAMILY', 'family');
+    await bad(ct.getDefaults('inet', 'esp' as never), 'ERR_UNKNOWN_PROTOCOL', 'protocol');
+    expect(await ct.list().toArray()).toEqual([]);
+  });
+
+  it('accepts lower-case state names everywhere', async () => {
+    await ct.add({ name: 'lc', family: 'inet', protocol: 'tcp', timeouts: { established: 77 } } as never);
+    await ct.replace({ name: 'lc', family: 'inet', protocol: 'tcp', timeouts: { close: 3 } } as never, { merge: true });
+    expect((await ct.get('lc')).timeouts).toMatchObject({ ESTABLISHED: 77, CLOSE: 3 });
+    const before = await ct.getDefaults('inet', 'udp');
+    await ct.setDefaults('inet', 'udp', { replied: 121 } as never);
+    expect((await ct.getDefaults('inet', 'udp')).REPLIED).toBe(121);
+    await ct.setDefaults('inet', 'udp', before);
+  });
+
+  it('open() checks its options: hz only a CONFIG_HZ Linux offers', async () => {
+    for (const hz of [0, NaN, 1, 999, '250']) {
+      const e = await rejects(CtTimeout.open({ netns: ns.path, hz } as never));
+      expect([e.code, e.field, e.operation]).toEqual(['ERR_VALUE_RANGE', 'options.hz', 'open']);
+    }
+    await bad(CtTimeout.open(null as never), 'ERR_INVALID_ARGUMENT', 'options');
+    const c = await CtTimeout.open({ netns: ns.path, hz: 100 });
+    try {
+      expect([c.hz, c.hzSource, c.maxSeconds]).toEqual([100, 'option', 42949672]);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('names as bytes', () => {
+  it('a Uint8Array name that is UTF-8 is the same policy as the string', async () => {
+    await ct.add({ name: new Uint8Array([0x77, 0x65, 0x62]), family: 'inet', protocol: 'udp', timeouts: {} });
+    expect((await ct.get('web')).name).toBe('web');
+    expect((await ct.get(new TextEncoder().encode('web'))).protocol).toBe('udp');
+    await ct.delete(new Uint8Array([0x77, 0x65, 0x62]));
+    expect(await ct.list().toArray()).toEqual([]);
+  });
+
+  it('decodes a name that is not UTF-8 to its exact bytes, distinct from U+FFFD', async () => {
+    ns.run('bash', ['-c', "nfct add timeout $'\\xff' inet tcp close 1 && nfct add timeout $'\\xef\\xbf\\xbd' inet tcp close 2"]);
+    const all = await ct.list().toArray();
+    expect(all.map((p) => [p.name, p.timeouts.CLOSE])).toEqual([
+      [new Uint8Array([0xff]), 1],
+      ['\uFFFD', 2],
+    ]);
+    // prune compares bytes: the list names U+FFFD, so only the \xff one is not in it
+    const plan = await ct.apply([{ name: '\uFFFD', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: 2 } }], { prune: true, dryRun: true });
+    expect(plan.steps.map((s) => [s.action, s.name])).toEqual([['delete', new Uint8Array([0xff])]]);
+    expect(plan.inSync).toEqual(['\uFFFD']);
+  });
+
+  it('a lone surrogate is refused, so prune can never flip-flop on it', async () => {
+    await ct.add({ name: 'web\uFFFD', family: 'inet', protocol: 'tcp', timeouts: {} });
+    const e = await rejects(ct.apply([{ name: 'web\uD800', family: 'inet', protocol: 'tcp', timeouts: {} }], { prune: true }));
+    expect([e.code, e.field, (e as { index?: number }).index]).toEqual(['ERR_INVALID_NAME', 'name', 0]);
+    expect((await ct.list().toArray()).map((p) => p.name)).toEqual(['web\uFFFD']);
+  });
+});
+
+describe('HZ', () => {
+  it('CTTIMEOUT_HZ wins, and must be a CONFIG_HZ value', async () => {
+    expect(await detectHz({ CTTIMEOUT_HZ: '100' })).toEqual({ hz: 100, source: 'CTTIMEOUT_HZ' });
+    for (const v of ['0', '1', 'abc', '250.0', ' 250']) {
+      await expect(detectHz({ CTTIMEOUT_HZ: v })).rejects.toMatchObject({ code: 'ERR_VALUE_RANGE', field: 'CTTIMEOUT_HZ' });
+    }
+  });
+
+  it('without a kernel config it measures HZ from jiffies, or says it is unknown', async () => {
+    const fromConfig = await detectHz({});
+    expect(fromConfig.source).toBe('/proc/config.gz');
+    const measured = await detectHz({}, { configs: ['/nonexistent/config'] });
+    expect(measured).toEqual({ hz: fromConfig.hz, source: 'measured (/proc/timer_list)' });
+    const unknown = await detectHz({}, { configs: [], timerList: '/nonexistent/timer_list' });
+    expect(unknown.hz).toBeUndefined();
+    expect(unknown.source).toMatch(/CTTIMEOUT_HZ/);
+  });
+});
+
 describe('lifecycle', () => {
   it('close() makes later calls fail with ERR_CLOSED', async () => {
     const c = await CtTimeout.open({ netns: ns.path });
@@ -196,6 +306,6 @@ describe('lifecycle', () => {
   });
 
   it('knows the kernel HZ (CONFIG_HZ) for the overflow limit', () => {
-    expect(ct.maxSeconds).toBe(Math.floor(0xffffffff / ct.hz));
+    expect(ct.maxSeconds).toBe(Math.floor(0xffffffff / ct.hz!));
   });
 });

@@ -141,6 +141,24 @@ describe('object API', () => {
     nfctTimeoutAttrSet(nfctTimeoutAlloc(), NFCT_TIMEOUT_ATTR_NAME, 'x'.repeat(31));
   });
 
+  it('checks names and values with the same rules as the client (validate.ts)', () => {
+    const t = nfctTimeoutAlloc();
+    expect(codeOf(() => nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_NAME, 'web\uD800'))).toBe('ERR_INVALID_NAME');
+    expect(codeOf(() => nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_NAME, 'a\0b'))).toBe('ERR_NAME_NUL');
+    nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_NAME, new Uint8Array([0x77, 0x65, 0x62]));
+    expect(nfctTimeoutAttrGet(t, NFCT_TIMEOUT_ATTR_NAME)).toBe('web');
+    nfctTimeoutAttrSetU8(t, NFCT_TIMEOUT_ATTR_L4PROTO, 6);
+    let e: CtTimeoutError | undefined;
+    try {
+      nfctTimeoutPolicyAttrSetU32(t, NFCT_TIMEOUT_ATTR_TCP_CLOSE, 5n as never);
+    } catch (x) {
+      e = x as CtTimeoutError;
+    }
+    expect([e?.code, e?.field, e?.operation]).toEqual(['ERR_INVALID_ARGUMENT', 'timeouts.CLOSE', 'nfctTimeoutPolicyAttrSetU32']);
+    expect(codeOf(() => nfctTimeoutPolicyAttrSetU32(t, NFCT_TIMEOUT_ATTR_TCP_CLOSE, 2 ** 32))).toBe('ERR_VALUE_RANGE');
+    nfctTimeoutPolicyAttrSetU32(t, NFCT_TIMEOUT_ATTR_TCP_CLOSE, 2 ** 32 - 1); // the C library's u32: any kernel
+  });
+
   it('defect 7: parse errors throw with the byte offset instead of returning 0', () => {
     const bad = bytes('B.policy').slice();
     bad[0x24] = 0x08; // L3PROTO (at 0x24) claims 4 bytes
@@ -159,7 +177,7 @@ describe('object API', () => {
   it('defect 8: POLICY cannot be set without states, and free(null) is fine', () => {
     const t = nfctTimeoutAlloc();
     nfctTimeoutAttrSetU8(t, NFCT_TIMEOUT_ATTR_L4PROTO, 6);
-    expect(codeOf(() => nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_POLICY, 1))).toBe('ERR_BAD_ARGUMENT');
+    expect(codeOf(() => nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_POLICY, 1))).toBe('ERR_INVALID_ARGUMENT');
     expect(t.toString()).toBe('\t.l4proto = 6,\n};');
     nfctTimeoutFree(null);
     nfctTimeoutFree(t);

@@ -150,6 +150,7 @@ pub static ERRORS: &[ErrorInfo] = &[
     e("ERR_OUTPUT", Io, IO, "standard output or error cannot be written (e.g. a full disk, /dev/full)"),
     e("ERR_INPUT_TOO_LARGE", Io, IO, "an input (policy file, decode input, standard input) over its size cap"),
     e("ERR_CAPTURE", Io, IO, "the capture file cannot be written"),
+    e("ERR_JOURNAL", Io, IO, "`apply`'s journal cannot be read, parsed or written (nothing was sent; it may hold a policy an interrupted apply was recreating)"),
     // The transport.
     e("ERR_SOCKET", Transport, TRANSPORT, "a socket call failed (the message names it and the errno)"),
     e("ERR_NETNS", Transport, TRANSPORT, "the network namespace cannot be opened or entered"),

@@ -1,11 +1,17 @@
 // The idiomatic async client: one netlink socket (in any network namespace), typed policies,
 // errors with stable codes. Every method is one or a few cttimeout requests; see README.
+// Every argument goes through validate.ts first: a bad one is a CtTimeoutError naming the field.
 import { CtTimeoutError } from './errors.js';
-import { decodeStrict, encodeBatch, encodeRequest } from './codec/api.js';
+import { decodeStrict, encodeRequest } from './codec/api.js';
 import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from './codec/types.js';
-import { detectHz, maxSecondsFor } from './kernel-hz.js';
-import { checkPolicy, policySpec, toKernelPolicy, usage, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
+import { detectHz } from './kernel-hz.js';
+import { checkPolicy, policySpec, toKernelPolicy, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
 import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
+import { checkFamily, checkHz, checkName, checkProtocol, checkTimeouts, describeValue, invalidArgument, limitOf, nameKey, type Limits, type PolicyName } from './validate.js';
+import { runApply, type ApplyContext, type ApplyOptions, type ApplyResult } from './apply/index.js';
+
+export { ApplyError } from './apply/index.js';
+export type { ApplyAction, ApplyOptions, ApplyResult, ApplyStep, KeptPolicy, Recovery, StepStatus } from './apply/index.js';
 
 /** `socket` (a fake from cttimeout/testing) and `trace` (log every request/reply) go to the transport. */
 export interface OpenOptions extends Pick<TransportOptions, 'socket' | 'trace'> {
@@ -17,7 +23,10 @@ export interface OpenOptions extends Pick<TransportOptions, 'socket' | 'trace'> 
   capture?: string;
   /** Socket receive buffer in bytes. */
   receiveBufferBytes?: number;
-  /** The kernel's CONFIG_HZ, for the timeout overflow limit; detected when omitted. */
+  /**
+   * The kernel's CONFIG_HZ, for the timeout overflow limit. Default: env CTTIMEOUT_HZ, then the
+   * kernel config, then a measurement; when all fail only values safe at every HZ are accepted.
+   */
   hz?: number;
 }
 
@@ -28,44 +37,9 @@ export interface CallOptions {
 
 /** What flush() did: the kernel's flush silently keeps policies that are in use. */
 export interface FlushResult {
-  deleted: string[];
+  deleted: PolicyName[];
   /** Policies still there (in use by CT rules, or created meanwhile). */
   kept: KernelPolicy[];
-}
-
-export type ApplyAction = 'create' | 'update' | 'recreate' | 'delete';
-
-export interface ApplyStep {
-  action: ApplyAction;
-  name: string;
-  /** The policy before (update, recreate, delete). */
-  before?: KernelPolicy;
-  /** The policy the step writes (create, update, recreate), every state filled in. */
-  after?: Policy;
-  status: 'planned' | 'done' | 'failed' | 'not-run';
-  error?: CtTimeoutError;
-}
-
-export interface ApplyResult {
-  /** True when the kernel already matched (or, in a dry run, would need no change). */
-  unchanged: boolean;
-  steps: ApplyStep[];
-  /** Names already as wanted. */
-  inSync: string[];
-  /** With prune: policies not in the list that could not be deleted because they are in use. */
-  keptInUse: string[];
-}
-
-/** The error apply() throws when a step fails; `steps` says exactly what happened. */
-export class ApplyError extends CtTimeoutError {
-  override name = 'ApplyError';
-  constructor(readonly steps: ApplyStep[], failed: ApplyStep) {
-    super('ERR_APPLY_FAILED', `apply: ${failed.action} ${failed.name} failed: ${failed.error?.message}; ${steps.filter((s) => s.status === 'done').length} of ${steps.length} steps done`, {
-      source: 'usage',
-      operation: 'apply',
-      cause: failed.error,
-    });
-  }
 }
 
 /** An async iterable of policies that can also be collected. */
@@ -73,31 +47,69 @@ export interface PolicyList extends AsyncIterable<KernelPolicy> {
   toArray(): Promise<KernelPolicy[]>;
 }
 
-const APPLY_BATCH = 256;
+/** Options objects: undefined or a plain object, else ERR_INVALID_ARGUMENT. */
+function optionsObject<T extends object>(v: unknown, field = 'options'): T {
+  if (v === undefined) return {} as T;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(field, `must be an object, got ${describeValue(v)}`);
+  return v as T;
+}
+
+/** CallOptions checked: signal an AbortSignal, timeoutMs a positive number of milliseconds. */
+export function checkCallOptions<T extends CallOptions>(v: unknown): T {
+  const o = optionsObject<T>(v);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('options.signal', `must be an AbortSignal, got ${describeValue(o.signal)}`);
+  if (o.timeoutMs !== undefined && (typeof o.timeoutMs !== 'number' || !Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0)) {
+    throw invalidArgument('options.timeoutMs', `must be a positive number of milliseconds, got ${describeValue(o.timeoutMs)}`);
+  }
+  return o;
+}
+
+function checkBoolean(v: unknown, field: string): boolean {
+  if (v !== undefined && typeof v !== 'boolean') throw invalidArgument(field, `must be true or false, got ${describeValue(v)}`);
+  return v === true;
+}
+
+/** Runs argument checks of an operation, adding `operation: ` to their errors. */
+function args<T>(operation: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw withOperation(e, operation);
+  }
+}
 
 export class CtTimeout {
   readonly #transport: NetlinkTransport;
-  readonly #maxSeconds: number;
-  readonly hz: number;
+  readonly #limits: Limits;
+  /** CONFIG_HZ used for the value limit; undefined when it could not be found (see OpenOptions.hz). */
+  readonly hz: number | undefined;
+  /** Where the HZ came from ('option', 'CTTIMEOUT_HZ', '/proc/config.gz', ...). */
+  readonly hzSource: string;
 
-  private constructor(transport: NetlinkTransport, hz: number) {
+  private constructor(transport: NetlinkTransport, hz: number | undefined, hzSource: string) {
     this.#transport = transport;
     this.hz = hz;
-    this.#maxSeconds = maxSecondsFor(hz);
+    this.hzSource = hzSource;
+    this.#limits = hz === undefined ? {} : { hz };
   }
 
   /** Opens a NETLINK_NETFILTER socket (needs CAP_NET_ADMIN in that network namespace). */
-  static async open(options: OpenOptions = {}): Promise<CtTimeout> {
-    const hz = options.hz ?? (await detectHz()).hz;
-    const transport = await NetlinkTransport.open({
-      ...(options.netns !== undefined ? { netns: options.netns } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.capture !== undefined ? { capture: options.capture } : {}),
-      ...(options.receiveBufferBytes !== undefined ? { receiveBufferBytes: options.receiveBufferBytes } : {}),
-      ...(options.socket !== undefined ? { socket: options.socket } : {}),
-      ...(options.trace !== undefined ? { trace: options.trace } : {}),
+  static async open(options?: OpenOptions): Promise<CtTimeout> {
+    const o = args('open', () => {
+      const o = optionsObject<OpenOptions>(options);
+      if (o.hz !== undefined) checkHz(o.hz, 'options.hz');
+      return o;
     });
-    return new CtTimeout(transport, hz);
+    const { hz, source } = o.hz !== undefined ? { hz: o.hz, source: 'option' } : await detectHz();
+    const transport = await NetlinkTransport.open({
+      ...(o.netns !== undefined ? { netns: o.netns } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.capture !== undefined ? { capture: o.capture } : {}),
+      ...(o.receiveBufferBytes !== undefined ? { receiveBufferBytes: o.receiveBufferBytes } : {}),
+      ...(o.socket !== undefined ? { socket: o.socket } : {}),
+      ...(o.trace !== undefined ? { trace: o.trace } : {}),
+    });
+    return new CtTimeout(transport, hz, source);
   }
 
   /** The underlying transport, for raw requests. */
@@ -105,14 +117,14 @@ export class CtTimeout {
     return this.#transport;
   }
 
-  /** The largest timeout this kernel stores exactly: ⌊(2³²−1)/HZ⌋ seconds. */
+  /** The largest timeout accepted: ⌊(2³²−1)/HZ⌋ seconds (of the largest HZ when HZ is unknown). */
   get maxSeconds(): number {
-    return this.#maxSeconds;
+    return limitOf(this.#limits);
   }
 
   #encode(spec: RequestSpec, operation: string): Uint8Array {
     try {
-      return encodeRequest(spec, { maxSeconds: this.#maxSeconds });
+      return encodeRequest(spec, { maxSeconds: this.maxSeconds });
     } catch (e) {
       throw withOperation(e, operation);
     }
@@ -129,9 +141,12 @@ export class CtTimeout {
    * Creates a policy. An existing name is an error: EBUSY (what the kernel answers nfct), or
    * EEXIST with `exclusive: true`.
    */
-  async add(policy: Policy, opts: CallOptions & { exclusive?: boolean } = {}): Promise<void> {
-    const p = checkPolicy(policy, 'add');
-    await this.#call(policySpec(p, opts.exclusive ? 'NEW_EXCLUSIVE' : 'NEW'), 'add', opts);
+  async add(policy: Policy, opts?: CallOptions & { exclusive?: boolean }): Promise<void> {
+    const [p, o] = args('add', () => {
+      const o = checkCallOptions<CallOptions & { exclusive?: boolean }>(opts);
+      return [checkPolicy(policy, 'add', this.#limits), { ...o, exclusive: checkBoolean(o.exclusive, 'options.exclusive') }] as const;
+    });
+    await this.#call(policySpec(p, o.exclusive ? 'NEW_EXCLUSIVE' : 'NEW'), 'add', o);
   }
 
   /**
@@ -140,32 +155,37 @@ export class CtTimeout {
    * are read first and kept for omitted states. Family and protocol must stay the same
    * (EINVAL). A missing name is created, as the kernel does; with `merge` it is ENOENT.
    */
-  async replace(policy: Policy, opts: CallOptions & { merge?: boolean } = {}): Promise<void> {
-    let p = checkPolicy(policy, 'replace');
-    if (opts.merge) {
-      this.#encode(policySpec(p, 'NEW_REPLACE'), 'replace'); // bad values fail before the GET
-      const cur = await this.get(p.name, opts);
+  async replace(policy: Policy, opts?: CallOptions & { merge?: boolean }): Promise<void> {
+    const [checked, o] = args('replace', () => {
+      const o = checkCallOptions<CallOptions & { merge?: boolean }>(opts);
+      return [checkPolicy(policy, 'replace', this.#limits), { ...o, merge: checkBoolean(o.merge, 'options.merge') }] as const;
+    });
+    let p = checked;
+    if (o.merge) {
+      const cur = await this.get(p.name, o);
       if (cur.family !== p.family || cur.protocol !== p.protocol) {
-        throw usage('EINVAL', 'replace', `${p.name} is ${cur.family}/${cur.protocol}; replace cannot change it to ${p.family}/${p.protocol} (delete and add instead)`);
+        throw usage('EINVAL', 'replace', `${String(p.name)} is ${cur.family}/${cur.protocol}; replace cannot change it to ${p.family}/${p.protocol} (delete and add instead)`);
       }
       p = { ...p, timeouts: { ...cur.timeouts, ...p.timeouts } } as Policy;
     }
-    await this.#call(policySpec(p, 'NEW_REPLACE'), 'replace', opts);
+    await this.#call(policySpec(p, 'NEW_REPLACE'), 'replace', o);
   }
 
   /** One policy; ENOENT when there is none of that name. */
-  async get(name: string, opts: CallOptions = {}): Promise<KernelPolicy> {
-    const [m] = await this.#call({ op: 'GET', name }, 'get', opts);
-    if (m === undefined) throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', `get: the kernel acknowledged ${name} without sending it`, { source: 'transport', operation: 'get' });
+  async get(name: PolicyName, opts?: CallOptions): Promise<KernelPolicy> {
+    const [n, o] = args('get', () => [checkName(name).name, checkCallOptions(opts)] as const);
+    const [m] = await this.#call({ op: 'GET', name: n }, 'get', o);
+    if (m === undefined) throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', `get: the kernel acknowledged ${n} without sending it`, { source: 'transport', operation: 'get' });
     return toKernelPolicy(m);
   }
 
   /** Every policy of the namespace, in creation order, streamed datagram by datagram. */
-  list(opts: CallOptions = {}): PolicyList {
+  list(opts?: CallOptions): PolicyList {
+    const o = args('list', () => checkCallOptions(opts));
     const transport = this.#transport;
     const message = this.#encode({ op: 'GET' }, 'list');
     const iterate = async function* (): AsyncGenerator<KernelPolicy> {
-      for await (const chunk of transport.stream(message, { operation: 'list', ...opts })) {
+      for await (const chunk of transport.stream(message, { operation: 'list', ...o })) {
         for (const m of decodeStrict(chunk, 'list')) if (m.kind === 'timeout') yield toKernelPolicy(m);
       }
     };
@@ -180,23 +200,25 @@ export class CtTimeout {
   }
 
   /** Deletes one policy: ENOENT if missing, EBUSY if an iptables CT rule uses it. */
-  async delete(name: string, opts: CallOptions = {}): Promise<void> {
-    if (typeof name !== 'string') throw usage('ERR_BAD_ARGUMENT', 'delete', 'name must be a string', 'name');
-    await this.#call({ op: 'DELETE', name }, 'delete', opts);
+  async delete(name: PolicyName, opts?: CallOptions): Promise<void> {
+    const [n, o] = args('delete', () => [checkName(name).name, checkCallOptions(opts)] as const);
+    await this.#call({ op: 'DELETE', name: n }, 'delete', o);
   }
 
   /** Deletes every policy not in use, and says which were deleted and which stayed. */
-  async flush(opts: CallOptions = {}): Promise<FlushResult> {
-    const before = await this.list(opts).toArray();
-    await this.#call({ op: 'DELETE' }, 'flush', opts);
-    const kept = await this.list(opts).toArray();
-    const still = new Set(kept.map((p) => p.name));
-    return { deleted: before.map((p) => p.name).filter((n) => !still.has(n)), kept };
+  async flush(opts?: CallOptions): Promise<FlushResult> {
+    const o = args('flush', () => checkCallOptions(opts));
+    const before = await this.list(o).toArray();
+    await this.#call({ op: 'DELETE' }, 'flush', o);
+    const kept = await this.list(o).toArray();
+    const still = new Set(kept.map((p) => nameKey(p.name)));
+    return { deleted: before.map((p) => p.name).filter((n) => !still.has(nameKey(n))), kept };
   }
 
   /** The namespace's default timeouts of a protocol (shared by both families). */
-  async getDefaults<P extends ProtocolName>(family: Family, protocol: P, opts: CallOptions = {}): Promise<FullTimeouts<P>> {
-    const [m] = await this.#call({ op: 'DEFAULT_GET', l3proto: family, l4proto: protocol }, 'getDefaults', opts);
+  async getDefaults<P extends ProtocolName>(family: Family, protocol: P, opts?: CallOptions): Promise<FullTimeouts<P>> {
+    const [f, p, o] = args('getDefaults', () => [checkFamily(family), checkProtocol(protocol), checkCallOptions(opts)] as const);
+    const [m] = await this.#call({ op: 'DEFAULT_GET', l3proto: f, l4proto: p }, 'getDefaults', o);
     if (m?.timeouts === undefined) throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', 'getDefaults: the kernel sent no timeouts', { source: 'transport', operation: 'getDefaults' });
     return m.timeouts as FullTimeouts<P>;
   }
@@ -205,106 +227,40 @@ export class CtTimeout {
    * Changes the namespace's default timeouts of a protocol; omitted states keep their values.
    * They apply to both families, and UDP and UDP-Lite share one table.
    */
-  async setDefaults<P extends ProtocolName>(family: Family, protocol: P, timeouts: Timeouts<P>, opts: CallOptions = {}): Promise<void> {
-    await this.#call({ op: 'DEFAULT_SET', l3proto: family, l4proto: protocol, timeouts: timeouts as Record<string, number> }, 'setDefaults', opts);
+  async setDefaults<P extends ProtocolName>(family: Family, protocol: P, timeouts: Timeouts<P>, opts?: CallOptions): Promise<void> {
+    const [f, p, t, o] = args('setDefaults', () => {
+      const f = checkFamily(family);
+      const p = checkProtocol(protocol);
+      if (timeouts === undefined) throw invalidArgument('timeouts', 'setDefaults needs the states to set, as an object of state: seconds');
+      return [f, p, checkTimeouts(p, timeouts, this.#limits), checkCallOptions(opts)] as const;
+    });
+    await this.#call({ op: 'DEFAULT_SET', l3proto: f, l4proto: p, timeouts: t }, 'setDefaults', o);
   }
 
   /**
    * Makes the kernel hold exactly these policies: creates the missing, updates the different
    * (writing every state, so the result does not depend on defaults changing later), recreates
-   * those whose family or protocol changed, and with `prune` deletes the others (policies in
-   * use are kept and reported). `dryRun` returns the plan without changing anything. A second
-   * run plans nothing. On failure it throws an ApplyError whose `steps` say which were done.
+   * those whose family or protocol changed (DELETE then NEW, never split, a failed NEW puts the
+   * old policy back), and with `prune` deletes the others it owns (see ApplyOptions.owner;
+   * policies in use, not owned, or Open vSwitch's `ovs_tp_*` are kept and reported). The whole
+   * list is validated before the first request. `dryRun` returns the plan, with the failures
+   * the kernel will answer (in-use recreates, unsupported protocols). On failure or abort it
+   * throws an ApplyError whose `steps` say what the kernel did.
    */
-  async apply(policies: readonly Policy[], opts: CallOptions & { prune?: boolean; dryRun?: boolean } = {}): Promise<ApplyResult> {
-    const wanted = policies.map((p) => checkPolicy(p, 'apply'));
-    const seen = new Set<string>();
-    for (const p of wanted) {
-      if (seen.has(p.name)) throw usage('ERR_DUPLICATE_NAME', 'apply', `${p.name} appears twice`, 'name');
-      seen.add(p.name);
-      this.#encode(policySpec(p, 'NEW'), 'apply'); // validates states and values up front
-    }
-    const current = new Map((await this.list(opts).toArray()).map((p) => [p.name, p]));
-    const defaults = new Map<string, Record<string, number>>();
-    for (const p of wanted) {
-      if (!defaults.has(p.protocol)) defaults.set(p.protocol, await this.getDefaults(p.family, p.protocol, opts));
-    }
-    const steps: ApplyStep[] = [];
-    const inSync: string[] = [];
-    const keptInUse: string[] = [];
-    for (const p of wanted) {
-      const after = { ...p, timeouts: { ...defaults.get(p.protocol), ...p.timeouts } } as Policy;
-      const before = current.get(p.name);
-      if (before === undefined) steps.push({ action: 'create', name: p.name, after, status: 'planned' });
-      else if (before.family !== p.family || before.protocol !== p.protocol) steps.push({ action: 'recreate', name: p.name, before, after, status: 'planned' });
-      else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>)) steps.push({ action: 'update', name: p.name, before, after, status: 'planned' });
-      else inSync.push(p.name);
-    }
-    if (opts.prune) {
-      for (const [name, before] of current) {
-        if (seen.has(name)) continue;
-        if (before.use > 1) keptInUse.push(name);
-        else steps.push({ action: 'delete', name, before, status: 'planned' });
-      }
-    }
-    const result: ApplyResult = { unchanged: steps.length === 0, steps, inSync, keptInUse };
-    if (opts.dryRun || steps.length === 0) return result;
-
-    // Each step is one or two requests; send them in batches, in order, and stop after the
-    // first batch with a failure.
-    const requests: Array<{ step: ApplyStep; spec: RequestSpec }> = [];
-    for (const step of steps) {
-      if (step.action === 'delete' || step.action === 'recreate') requests.push({ step, spec: { op: 'DELETE', name: step.name } });
-      if (step.action === 'create' || step.action === 'recreate') requests.push({ step, spec: policySpec(step.after!, 'NEW_EXCLUSIVE') });
-      if (step.action === 'update') requests.push({ step, spec: policySpec(step.after!, 'NEW_REPLACE') });
-    }
-    for (let i = 0; i < requests.length; i += APPLY_BATCH) {
-      const batch = requests.slice(i, i + APPLY_BATCH);
-      const messages = batch.map((r) => encodeRequest(r.spec, { maxSeconds: this.#maxSeconds }));
-      const settled = await this.#transport.requestBatch(messages, { operation: 'apply', ...opts });
-      settled.forEach((s, j) => {
-        const { step } = batch[j]!;
-        // A recreate is DELETE then an exclusive NEW (which never clobbers): report the
-        // first failure, which is the cause.
-        if (s.status === 'rejected') {
-          if (step.status !== 'failed') step.error = asCtError(withOperation(s.reason, 'apply'));
-          step.status = 'failed';
-        } else if (step.status !== 'failed') step.status = 'done';
-      });
-      const failed = steps.find((s) => s.status === 'failed');
-      if (failed) {
-        for (const s of steps) if (s.status === 'planned') s.status = 'not-run';
-        throw new ApplyError(steps, failed);
-      }
-    }
-    return result;
+  async apply(policies: readonly Policy[], opts?: ApplyOptions): Promise<ApplyResult> {
+    const o = args('apply', () => checkCallOptions<ApplyOptions>(opts));
+    const ctx: ApplyContext = {
+      limits: this.#limits,
+      list: (c) => this.list(c).toArray(),
+      getDefaults: (family, protocol, c) => this.getDefaults(family, protocol, c),
+      encode: (spec) => this.#encode(spec, 'apply'),
+      batch: (messages, c) => this.#transport.requestBatch(messages, { operation: 'apply', ...c }),
+    };
+    return runApply(ctx, policies, o);
   }
 
   /** Closes the socket; pending requests reject with ERR_CLOSED. */
   close(): Promise<void> {
     return this.#transport.close();
   }
-}
-
-function sameTimeouts(a: Record<string, number>, b: Record<string, number>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
-
-function asCtError(e: unknown): CtTimeoutError {
-  return e instanceof CtTimeoutError ? e : new CtTimeoutError('ERR_INTERNAL', String(e), { source: 'transport', cause: e });
-}
-
-function withOperation(e: unknown, operation: string): unknown {
-  if (e instanceof CtTimeoutError && e.operation === undefined) {
-    return new CtTimeoutError(e.code, `${operation}: ${e.message}`, {
-      source: e.source,
-      operation,
-      ...(e.errno !== undefined ? { errno: e.errno } : {}),
-      ...(e.field !== undefined ? { field: e.field } : {}),
-      ...(e.offset !== undefined ? { offset: e.offset } : {}),
-      cause: e,
-    });
-  }
-  return e;
 }

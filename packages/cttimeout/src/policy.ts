@@ -1,6 +1,6 @@
 // The typed policy shapes of the client API, and the conversions between them and the codec.
 import { CtTimeoutError, type ErrorCode } from './errors.js';
-import { familyNumber, findProtocol } from './codec/tables.js';
+import { checkPolicy as validatePolicy, type Limits, type PolicyName } from './validate.js';
 import type { Family, ProtocolName, RequestSpec, StateName, TimeoutMessage, Timeouts } from './codec/types.js';
 
 /**
@@ -11,7 +11,8 @@ import type { Family, ProtocolName, RequestSpec, StateName, TimeoutMessage, Time
 export type Policy = { [P in ProtocolName]: PolicyOf<P> }[ProtocolName];
 
 export interface PolicyOf<P extends ProtocolName> {
-  name: string;
+  /** A string (well-formed Unicode, sent as UTF-8) or the exact bytes; at most 31 bytes. */
+  name: PolicyName;
   family: Family;
   protocol: P;
   timeouts: Timeouts<P>;
@@ -20,11 +21,14 @@ export interface PolicyOf<P extends ProtocolName> {
 /** Every state of the protocol, as the kernel reports them. */
 export type FullTimeouts<P extends ProtocolName> = { [S in StateName<P>]: number };
 
+export type { PolicyName };
+
 /** A policy as the kernel holds it: every state set, and its reference count. */
 export type KernelPolicy = { [P in ProtocolName]: KernelPolicyOf<P> }[ProtocolName];
 
 export interface KernelPolicyOf<P extends ProtocolName> {
-  name: string;
+  /** A string when the kernel's bytes are UTF-8, else a Uint8Array holding the exact bytes. */
+  name: PolicyName;
   /** A number only when the kernel holds an l3proto other than 2 or 10 (set by another tool). */
   family: Family | number;
   protocol: P;
@@ -33,29 +37,38 @@ export interface KernelPolicyOf<P extends ProtocolName> {
   use: number;
 }
 
+/** A usage error of an operation (the client's own checks, beyond validate.ts). */
 export function usage(code: ErrorCode, operation: string, message: string, field?: string): CtTimeoutError {
   return new CtTimeoutError(code, `${operation}: ${message}`, { source: 'usage', operation, ...(field ? { field } : {}) });
 }
 
-/** Checks a policy's shape at run time (for JavaScript callers and data read from files). */
-export function checkPolicy(p: unknown, operation: string): Policy {
-  if (p === null || typeof p !== 'object') throw usage('ERR_BAD_ARGUMENT', operation, 'a policy must be an object');
-  const x = p as Record<string, unknown>;
-  if (typeof x.name !== 'string') throw usage('ERR_BAD_ARGUMENT', operation, 'name must be a string', 'name');
-  if (typeof x.family !== 'string' || familyNumber(x.family) === undefined) {
-    throw usage('ERR_UNKNOWN_FAMILY', operation, `family must be 'inet' or 'inet6', got ${JSON.stringify(x.family)}`, 'family');
+/** Checks a policy at run time (validate.ts rules); errors carry the operation and field. */
+export function checkPolicy(p: unknown, operation: string, limits: Limits): Policy {
+  try {
+    const c = validatePolicy(p, limits);
+    return { name: c.name, family: c.family, protocol: c.protocol, timeouts: c.timeouts } as Policy;
+  } catch (e) {
+    throw withOperation(e, operation);
   }
-  if (typeof x.protocol !== 'string' || findProtocol(x.protocol)?.name !== x.protocol) {
-    throw usage('ERR_UNKNOWN_PROTOCOL', operation, `protocol ${JSON.stringify(x.protocol)} has no timeout table (tcp, udp, udplite, icmp, icmpv6, sctp, gre, generic, dccp)`, 'protocol');
-  }
-  if (x.timeouts !== undefined && (x.timeouts === null || typeof x.timeouts !== 'object' || Array.isArray(x.timeouts))) {
-    throw usage('ERR_BAD_ARGUMENT', operation, 'timeouts must be an object of state: seconds', 'timeouts');
-  }
-  return { name: x.name, family: x.family, protocol: x.protocol, timeouts: (x.timeouts ?? {}) } as Policy;
 }
 
-/** The NEW request for a policy. */
-export function policySpec(p: Policy, op: 'NEW' | 'NEW_EXCLUSIVE' | 'NEW_REPLACE'): RequestSpec {
+/** The error with `operation: ` in front of its message (once). */
+export function withOperation(e: unknown, operation: string): unknown {
+  if (e instanceof CtTimeoutError && e.operation === undefined) {
+    return new CtTimeoutError(e.code, `${operation}: ${e.message}`, {
+      source: e.source,
+      operation,
+      ...(e.errno !== undefined ? { errno: e.errno } : {}),
+      ...(e.field !== undefined ? { field: e.field } : {}),
+      ...(e.offset !== undefined ? { offset: e.offset } : {}),
+      cause: e,
+    });
+  }
+  return e;
+}
+
+/** The NEW request for a policy (checked, or read from the kernel). */
+export function policySpec(p: { name: PolicyName; family: Family | number; protocol: ProtocolName; timeouts: object }, op: 'NEW' | 'NEW_EXCLUSIVE' | 'NEW_REPLACE'): RequestSpec {
   return { op, name: p.name, l3proto: p.family, l4proto: p.protocol, timeouts: p.timeouts as Record<string, number> };
 }
 

@@ -1,13 +1,12 @@
 // The one set of rules for what a policy may hold: names, families, protocols, states, values,
 // HZ, whole policies and policy lists. Every entry point (client, object API, CLI, policy files,
 // the inspector's builder) calls these, so they all give the same answer. Pure functions over
-// the generated protocol table: no I/O, safe in a browser.
+// the generated protocol table and the codec's name rules: no I/O, safe in a browser (after the
+// codec's init()).
 import { CtTimeoutError, type ErrorCode } from './errors.js';
+import { policyNameBytes, policyNameDisplay, policyNameFromBytes, policyNameKey, type PolicyName } from './codec/name.js';
 import { FAMILY_BY_NUMBER, familyNumber, findProtocol, STATE_ATTRS, STATE_NAMES } from './codec/tables.js';
 import type { Family, ProtocolName } from './codec/types.js';
-
-/** The kernel's name limit: CTNL_TIMEOUT_NAME_MAX (32) including the NUL. */
-export const MAX_NAME_BYTES = 31;
 
 /**
  * Every CONFIG_HZ some Linux architecture offers: 100, 250, 300, 1000 (kernel/Kconfig.hz) and
@@ -15,8 +14,7 @@ export const MAX_NAME_BYTES = 31;
  */
 export const HZ_VALUES: readonly number[] = [24, 32, 48, 64, 100, 128, 250, 256, 300, 512, 1000, 1024, 1200];
 
-/** A policy name as the API takes it: a string (encoded as UTF-8) or the exact bytes. */
-export type PolicyName = string | Uint8Array;
+export type { PolicyName };
 
 /** A name checked against the kernel's rules. */
 export interface CheckedName {
@@ -41,69 +39,31 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'bigint') return `${v}n (a BigInt)`;
   if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v);
-  if (v instanceof Uint8Array) return `bytes ${hex(v)}`;
+  if (v instanceof Uint8Array) return `bytes ${displayName(v)}`;
   if (Array.isArray(v)) return 'an array';
   return `a ${typeof v}`;
 }
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
-
-const utf8 = new TextEncoder();
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** The key of a name's bytes (one char per byte). */
-function bytesKey(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return s;
-}
-
 /**
  * Checks a policy name: a well-formed UTF-16 string (a lone surrogate is ERR_INVALID_NAME,
- * never a silent U+FFFD) or a Uint8Array; at most 31 bytes of UTF-8; no NUL byte.
+ * never a silent U+FFFD) or a Uint8Array; at most 31 bytes of UTF-8; no NUL byte (the codec's
+ * byte rules, codec/name.ts). Anything else is ERR_INVALID_ARGUMENT.
  */
 export function checkName(v: unknown, field = 'name'): CheckedName {
-  let bytes: Uint8Array;
-  if (typeof v === 'string') {
-    const lone = LONE_SURROGATE.exec(v);
-    if (lone) {
-      throw invalid('ERR_INVALID_NAME', field, `${JSON.stringify(v)} has a lone surrogate at index ${lone.index}; a name must be well-formed Unicode (or pass its bytes as a Uint8Array)`);
-    }
-    bytes = utf8.encode(v);
-  } else if (v instanceof Uint8Array) {
-    bytes = v.slice();
-  } else {
-    throw invalidArgument(field, `a policy name must be a string or a Uint8Array, got ${describeValue(v)}`);
-  }
-  if (bytes.length > MAX_NAME_BYTES) throw invalid('ERR_NAME_TOO_LONG', field, `name is ${bytes.length} bytes; the kernel allows at most ${MAX_NAME_BYTES}`);
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) throw invalid('ERR_NAME_NUL', field, `name contains a NUL byte at index ${nul}`);
-  return { name: nameFromBytes(bytes), bytes, key: bytesKey(bytes) };
+  if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw invalidArgument(field, `a policy name must be a string or a Uint8Array, got ${describeValue(v)}`);
+  const bytes = policyNameBytes(v, field).slice();
+  const name = policyNameFromBytes(bytes);
+  return { name, bytes, key: policyNameKey(name) };
 }
 
 /** A name as decoded policies carry it: a string when the bytes are UTF-8, else the bytes. */
-export function nameFromBytes(bytes: Uint8Array): PolicyName {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return bytes.slice();
-  }
-}
+export const nameFromBytes = policyNameFromBytes;
 
 /** The comparison key of a name already known to be valid (e.g. decoded from the kernel). */
-export function nameKey(name: PolicyName): string {
-  return bytesKey(typeof name === 'string' ? utf8.encode(name) : name);
-}
+export const nameKey = policyNameKey;
 
-/** A name for messages: the string in quotes, or `bytes ff fe` for a name that is not UTF-8. */
-export function displayName(name: PolicyName): string {
-  return typeof name === 'string' ? JSON.stringify(name) : `bytes ${hex(name)}`;
-}
+/** A name for messages: the string in quotes, or `{"hex":"ff"}` for a name that is not UTF-8. */
+export const displayName = policyNameDisplay;
 
 /** 'inet' / 'inet6', or the l3proto number 2 / 10 → the family name. */
 export function checkFamily(v: unknown, field = 'family'): Family {

@@ -4,7 +4,7 @@
 // namespace's defaults may have been changed with default-set; apply uses those).
 import { findProtocol } from '../codec/tables.js';
 import { detectHz, maxSecondsFor } from '../kernel-hz.js';
-import { checkHz } from '../validate.js';
+import { checkHz, HZ_VALUES } from '../validate.js';
 import { loadDesired } from './desired.js';
 import type { Options } from './options.js';
 import { CliError } from './strict.js';
@@ -22,7 +22,9 @@ export async function offlineHz(options: Options): Promise<{ hz: number; source:
     // checkHz: one of the CONFIG_HZ values Linux offers (its error lists them).
     return { hz: checkHz(/^\d+$/.test(given) ? Number(given) : given, '--hz'), source: '--hz' };
   }
-  return detectHz();
+  const d = await detectHz();
+  // Unknown HZ: check at the largest HZ, whose limit is safe on every kernel.
+  return d.hz !== undefined ? { hz: d.hz, source: d.source } : { hz: Math.max(...HZ_VALUES), source: `${d.source}; checked at the largest HZ` };
 }
 
 export async function validateCommand(words: readonly string[], options: Options, io: ValidateIo): Promise<number> {

@@ -90,6 +90,7 @@ export const ERROR_CODES = {
   ERR_OUTPUT: { source: 'io', exit: 8, meaning: 'standard output or error cannot be written (e.g. a full disk, /dev/full)' },
   ERR_INPUT_TOO_LARGE: { source: 'io', exit: 8, meaning: 'an input (policy file, decode input, standard input) over its size cap' },
   ERR_CAPTURE: { source: 'io', exit: 8, meaning: 'the capture file cannot be written' },
+  ERR_JOURNAL: { source: 'io', exit: 8, meaning: '`apply`\'s journal cannot be read, parsed or written (nothing was sent; it may hold a policy an interrupted apply was recreating)' },
   ERR_SOCKET: { source: 'transport', exit: 9, meaning: 'a socket call failed (the message names it and the errno)' },
   ERR_NETNS: { source: 'transport', exit: 9, meaning: 'the network namespace cannot be opened or entered' },
   ERR_NO_CTTIMEOUT: { source: 'transport', exit: 7, meaning: 'a kernel without CONFIG_NF_CT_NETLINK_TIMEOUT (subsystem 8 answers EINVAL)' },

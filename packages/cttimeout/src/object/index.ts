@@ -6,7 +6,9 @@
 // length and never writes past the buffer, every protocol the kernel knows is covered.
 import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { decodeStrict, encodeRequest, formatNfct, formatNfctBytes } from '../codec/api.js';
-import { policyNameBytes, type PolicyName } from '../codec/name.js';
+import type { PolicyName } from '../codec/name.js';
+import { withOperation } from '../policy.js';
+import { checkName, checkSeconds, describeValue } from '../validate.js';
 import { findProtocol, STATE_NAMES } from '../codec/tables.js';
 import type { Op } from '../codec/types.js';
 
@@ -31,8 +33,17 @@ function usage(code: ErrorCode, operation: string, message: string, field?: stri
   return new CtTimeoutError(code, `${operation}: ${message}`, { source: 'usage', operation, ...(field ? { field } : {}) });
 }
 
-function checkInt(operation: string, what: string, v: number, max: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw usage('ERR_VALUE_RANGE', operation, `${what} ${v} is not an integer in 0..${max}`, what);
+function checkInt(operation: string, what: string, v: unknown, max: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw usage('ERR_VALUE_RANGE', operation, `${what} ${describeValue(v)} is not an integer in 0..${max}`, what);
+}
+
+/** Runs a validate.ts check, naming the C function in its error. */
+function inOp<T>(operation: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw withOperation(e, operation);
+  }
 }
 
 /** A timeout policy object: `struct nfct_timeout`. */
@@ -67,23 +78,20 @@ export class TimeoutPolicy {
     const op = 'nfctTimeoutAttrSet';
     this.#live(op);
     switch (type) {
-      case NFCT_TIMEOUT_ATTR_NAME: {
-        if (typeof value === 'number') throw usage('ERR_BAD_ARGUMENT', op, 'NAME takes a string or a Uint8Array', 'name');
-        // the codec's name rules: at most 31 bytes, no NUL, a string well-formed UTF-16
-        policyNameBytes(value, 'name');
-        this.#name = typeof value === 'string' ? value : value.slice();
+      case NFCT_TIMEOUT_ATTR_NAME:
+        // validate.ts (the codec's rules): at most 31 bytes, no NUL, a string well-formed UTF-16
+        this.#name = inOp(op, () => checkName(value).name);
         return;
-      }
       case NFCT_TIMEOUT_ATTR_L3PROTO:
-        if (typeof value !== 'number') throw usage('ERR_BAD_ARGUMENT', op, 'L3PROTO takes a number', 'l3proto');
+        if (typeof value !== 'number') throw usage('ERR_INVALID_ARGUMENT', op, 'L3PROTO takes a number', 'l3proto');
         return this.attrSetU16(type, value);
       case NFCT_TIMEOUT_ATTR_L4PROTO:
-        if (typeof value !== 'number') throw usage('ERR_BAD_ARGUMENT', op, 'L4PROTO takes a number', 'l4proto');
+        if (typeof value !== 'number') throw usage('ERR_INVALID_ARGUMENT', op, 'L4PROTO takes a number', 'l4proto');
         return this.attrSetU8(type, value);
       case NFCT_TIMEOUT_ATTR_POLICY:
-        throw usage('ERR_BAD_ARGUMENT', op, 'POLICY is set by nfctTimeoutPolicyAttrSetU32, not directly', 'policy');
+        throw usage('ERR_INVALID_ARGUMENT', op, 'POLICY is set by nfctTimeoutPolicyAttrSetU32, not directly', 'policy');
       default:
-        throw usage('ERR_BAD_ARGUMENT', op, `unknown attribute ${String(type)}`);
+        throw usage('ERR_INVALID_ARGUMENT', op, `unknown attribute ${String(type)}`);
     }
   }
 
@@ -91,10 +99,10 @@ export class TimeoutPolicy {
   attrSetU8(type: TimeoutAttr, value: number): void {
     const op = 'nfctTimeoutAttrSetU8';
     this.#live(op);
-    if (type !== NFCT_TIMEOUT_ATTR_L4PROTO) throw usage('ERR_BAD_ARGUMENT', op, `${ATTR_NAMES[type] ?? type} is not a u8 attribute`);
+    if (type !== NFCT_TIMEOUT_ATTR_L4PROTO) throw usage('ERR_INVALID_ARGUMENT', op, `${ATTR_NAMES[type] ?? type} is not a u8 attribute`);
     checkInt(op, 'l4proto', value, 255);
     if (value !== this.#l4proto && this.#states.size > 0) {
-      throw usage('ERR_BAD_ARGUMENT', op, 'unset the policy states before changing the protocol they belong to', 'l4proto');
+      throw usage('ERR_INVALID_ARGUMENT', op, 'unset the policy states before changing the protocol they belong to', 'l4proto');
     }
     if (findProtocol(value) === undefined) throw usage('ERR_UNKNOWN_PROTOCOL', op, `L4 protocol ${value} has no timeout table`, 'l4proto');
     this.#l4proto = value;
@@ -104,7 +112,7 @@ export class TimeoutPolicy {
   attrSetU16(type: TimeoutAttr, value: number): void {
     const op = 'nfctTimeoutAttrSetU16';
     this.#live(op);
-    if (type !== NFCT_TIMEOUT_ATTR_L3PROTO) throw usage('ERR_BAD_ARGUMENT', op, `${ATTR_NAMES[type] ?? type} is not a u16 attribute`);
+    if (type !== NFCT_TIMEOUT_ATTR_L3PROTO) throw usage('ERR_INVALID_ARGUMENT', op, `${ATTR_NAMES[type] ?? type} is not a u16 attribute`);
     checkInt(op, 'l3proto', value, 0xffff);
     this.#l3proto = value;
   }
@@ -115,7 +123,7 @@ export class TimeoutPolicy {
     if (type === NFCT_TIMEOUT_ATTR_NAME) this.#name = undefined;
     else if (type === NFCT_TIMEOUT_ATTR_L3PROTO) this.#l3proto = undefined;
     else if (type === NFCT_TIMEOUT_ATTR_L4PROTO) {
-      if (this.#states.size > 0) throw usage('ERR_BAD_ARGUMENT', 'nfctTimeoutAttrUnset', 'unset the policy states before the protocol');
+      if (this.#states.size > 0) throw usage('ERR_INVALID_ARGUMENT', 'nfctTimeoutAttrUnset', 'unset the policy states before the protocol');
       this.#l4proto = undefined;
     } else if (type === NFCT_TIMEOUT_ATTR_POLICY) this.#states.clear();
   }
@@ -142,7 +150,8 @@ export class TimeoutPolicy {
     this.#live(op);
     const names = this.#stateNames(op);
     checkInt(op, 'state', state, names.length - 1);
-    checkInt(op, `timeouts.${names[state]}`, seconds, 0xffffffff);
+    // The C library's u32: the object API encodes for any kernel, so no HZ limit here.
+    inOp(op, () => checkSeconds(seconds, { maxSeconds: 0xffffffff }, `timeouts.${names[state]}`));
     this.#states.set(state, seconds);
   }
 
@@ -186,7 +195,7 @@ export class TimeoutPolicy {
   /** Encodes a message with the attributes that are set. */
   toMessage(cmd: number, flags: number, seq: number): Uint8Array {
     const op = CMD_OPS[cmd];
-    if (op === undefined) throw usage('ERR_BAD_ARGUMENT', 'nfctTimeoutNlmsgBuildHdr', `unknown command ${cmd} (IPCTNL_MSG_TIMEOUT_NEW..DEFAULT_GET are 0..4)`);
+    if (op === undefined) throw usage('ERR_INVALID_ARGUMENT', 'nfctTimeoutNlmsgBuildHdr', `unknown command ${cmd} (IPCTNL_MSG_TIMEOUT_NEW..DEFAULT_GET are 0..4)`);
     this.#live('nfctTimeoutNlmsgBuildPayload');
     return encodeRequest(this.#spec(op, flags, seq));
   }

@@ -1,0 +1,350 @@
+// apply(): plan the changes that make the kernel hold a list of policies, then run them so that
+// no policy is ever lost and every step reports what the kernel did.
+//  - The whole list is validated first (validate.ts): a bad entry sends nothing.
+//  - A recreate (family or protocol change) is DELETE then NEW: both go in one batch, and when
+//    the DELETE was done but the NEW failed, the old policy is created again with its old values.
+//  - A journal (optional) records each batch's recreates before they are sent, so that a run
+//    killed in between is finished by the next one.
+//  - Steps are independent (one name each): a failed step does not stop the others; a transport
+//    failure (timeout, ENOBUFS, closed) or an abort stops sending, after the batch in flight.
+import { CtTimeoutError, type ErrorCode } from '../errors.js';
+import type { Family, ProtocolName, RequestSpec } from '../codec/types.js';
+import { policySpec, withOperation, type KernelPolicy, type Policy } from '../policy.js';
+import { checkName, checkPolicyList, displayName, invalidArgument, describeValue, nameKey, type CheckedPolicy, type Limits, type PolicyName } from '../validate.js';
+import { clearJournal, readJournal, writeJournal, type JournalEntry, type JournalPolicy } from './journal.js';
+
+export type ApplyAction = 'create' | 'update' | 'recreate' | 'delete';
+
+/**
+ * What the kernel did: 'done', 'failed' (it refused; `error` says why), 'not-run' (never sent),
+ * 'may-have-run' (sent, but the answer was lost: abort, ENOBUFS, timeout; the next apply
+ * reconciles it). 'planned' only in a dry run.
+ */
+export type StepStatus = 'planned' | 'done' | 'failed' | 'not-run' | 'may-have-run';
+
+export interface ApplyStep {
+  action: ApplyAction;
+  name: PolicyName;
+  /** The policy before (update, recreate, delete). */
+  before?: KernelPolicy;
+  /** The policy the step writes (create, update, recreate), every state filled in. */
+  after?: Policy;
+  status: StepStatus;
+  error?: CtTimeoutError;
+  /** Dry run: what the kernel will refuse (a recreate of a policy in use: EBUSY; a protocol without a tracker: EOPNOTSUPP). */
+  predicted?: CtTimeoutError;
+  /** A recreate whose NEW failed after its DELETE was done: putting the old policy back. */
+  restore?: { status: StepStatus; error?: CtTimeoutError };
+}
+
+/** A policy prune did not delete, and why. */
+export interface KeptPolicy {
+  name: PolicyName;
+  /** 'in-use': an iptables CT rule uses it; 'not-owned': outside options.owner; 'ovs': Open vSwitch's ovs_tp_*. */
+  reason: 'in-use' | 'not-owned' | 'ovs';
+  policy: KernelPolicy;
+}
+
+/** A recreate an earlier apply left unfinished (found in the journal), and what this run did. */
+export interface Recovery {
+  name: PolicyName;
+  before: JournalPolicy;
+  after: JournalPolicy;
+  /** 'finished': the new policy was created; 'restored': the old one was; 'none': the kernel already held one of them. */
+  action: 'finished' | 'restored' | 'none';
+  status: StepStatus;
+  error?: CtTimeoutError;
+}
+
+export interface ApplyResult {
+  /** True when the kernel already matched (or, in a dry run, would need no change). */
+  unchanged: boolean;
+  steps: ApplyStep[];
+  /** Names already as wanted. */
+  inSync: PolicyName[];
+  /** With prune: policies not in the list that could not be deleted because they are in use. */
+  keptInUse: PolicyName[];
+  /** With prune: every policy not in the list that was kept, and why. */
+  kept: KeptPolicy[];
+  /** Recreates of an interrupted earlier run, finished first (options.journal). */
+  recovered: Recovery[];
+}
+
+export interface ApplyOptions {
+  /** Stops after the requests in flight: the rest is 'not-run' and apply throws an ApplyError (ERR_ABORTED). */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Delete policies not in the list that this list owns (see `owner`). */
+  prune?: boolean;
+  /** Which policies prune may delete: names starting with `prefix` (bytes). Default: all but ovs_tp_*. */
+  owner?: { prefix: string | Uint8Array };
+  /** Plan only: nothing is changed. */
+  dryRun?: boolean;
+  /** Path of the journal that makes recreates survive a crash (e.g. /run/cttimeout/journal.json). */
+  journal?: string;
+  /** Called after each batch: steps settled so far, and how many there are (for progress display). */
+  onProgress?: (settled: number, total: number) => void;
+}
+
+/** What a step failure, an abort or a transport failure left; `steps` say what the kernel did. */
+export class ApplyError extends CtTimeoutError {
+  override name = 'ApplyError';
+  readonly result: ApplyResult;
+
+  constructor(result: ApplyResult, code: ErrorCode, message: string, cause?: CtTimeoutError) {
+    super(code, `apply: ${message}`, { source: cause?.source ?? 'usage', operation: 'apply', ...(cause?.errno !== undefined ? { errno: cause.errno } : {}), cause });
+    this.result = result;
+  }
+
+  get steps(): ApplyStep[] {
+    return this.result.steps;
+  }
+}
+
+/** What apply needs from the client. */
+export interface ApplyContext {
+  limits: Limits;
+  list(opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<KernelPolicy[]>;
+  getDefaults(family: Family, protocol: ProtocolName, opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<Record<string, number>>;
+  encode(spec: RequestSpec): Uint8Array;
+  batch(messages: Uint8Array[], opts: { timeoutMs?: number }): Promise<PromiseSettledResult<Uint8Array[]>[]>;
+}
+
+/** Requests per batch. A recreate's two requests always share one. */
+export const APPLY_BATCH = 256;
+
+const OVS = /^ovs_tp_/;
+
+/** What a rejected request tells about the kernel: refused, never sent, or unknown. */
+function outcome(reason: unknown): { status: StepStatus; error: CtTimeoutError } {
+  const error = asCtError(reason);
+  if (error.source === 'kernel' && error.code !== 'ENOBUFS') return { status: 'failed', error };
+  // The transport marks requests it never sent (`sent: false`); anything else may have run.
+  return { status: (reason as { sent?: boolean } | null)?.sent === false ? 'not-run' : 'may-have-run', error };
+}
+
+function asCtError(e: unknown): CtTimeoutError {
+  const w = withOperation(e, 'apply');
+  return w instanceof CtTimeoutError ? w : new CtTimeoutError('ERR_INTERNAL', `apply: ${String(e)}`, { source: 'transport', operation: 'apply', cause: e });
+}
+
+function sameTimeouts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+function startsWith(key: string, prefix: string): boolean {
+  return key.startsWith(prefix);
+}
+
+function checkApplyOptions(o: ApplyOptions): { ownerKey?: string } {
+  for (const k of ['prune', 'dryRun'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') throw invalidArgument(`options.${k}`, `must be true or false, got ${describeValue(o[k])}`);
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalidArgument('options.onProgress', `must be a function, got ${describeValue(o.onProgress)}`);
+  if (o.journal !== undefined && (typeof o.journal !== 'string' || o.journal === '')) throw invalidArgument('options.journal', `must be a file path, got ${describeValue(o.journal)}`);
+  if (o.owner === undefined) return {};
+  if (o.owner === null || typeof o.owner !== 'object') throw invalidArgument('options.owner', `must be { prefix }, got ${describeValue(o.owner)}`);
+  // A prefix follows the name rules (it is the start of names), and "" would own everything.
+  const { key } = checkName(o.owner.prefix, 'options.owner.prefix');
+  if (key === '') throw invalidArgument('options.owner.prefix', 'an empty prefix would own every policy; omit owner instead');
+  return { ownerKey: key };
+}
+
+function journalPolicy(p: KernelPolicy | Policy): JournalPolicy {
+  return { name: p.name, family: p.family, protocol: p.protocol, timeouts: { ...(p.timeouts as Record<string, number>) } };
+}
+
+function emptyResult(): ApplyResult {
+  return { unchanged: true, steps: [], inSync: [], keptInUse: [], kept: [], recovered: [] };
+}
+
+export async function runApply(ctx: ApplyContext, policies: unknown, opts: ApplyOptions): Promise<ApplyResult> {
+  let ownerKey: string | undefined;
+  let wanted: CheckedPolicy[];
+  try {
+    ({ ownerKey } = checkApplyOptions(opts));
+    wanted = checkPolicyList(policies, ctx.limits, 'apply');
+  } catch (e) {
+    throw withOperation(e, 'apply');
+  }
+  // The signal stops the reads (nothing sent yet) but is not given to the batches: a batch in
+  // flight is finished, so that its steps report what the kernel did.
+  const call = opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {};
+  const read = { ...call, ...(opts.signal !== undefined ? { signal: opts.signal } : {}) };
+  const result = emptyResult();
+
+  // An interrupted earlier run comes first: its recreates are finished before anything is planned.
+  const pending = opts.journal !== undefined ? readJournal(opts.journal) : [];
+  if (pending.length > 0) {
+    result.recovered = await recover(ctx, pending, opts.dryRun === true, call);
+    if (!opts.dryRun) clearJournal(opts.journal!);
+  }
+
+  const current = new Map((await ctx.list(read)).map((p) => [nameKey(p.name), p]));
+  // The defaults fill in omitted states; the same request tells which protocols this kernel
+  // tracks (EOPNOTSUPP: no tracker, e.g. dccp on Linux ≥ 6.17).
+  const defaults = new Map<ProtocolName, Record<string, number> | CtTimeoutError>();
+  for (const p of wanted) {
+    if (defaults.has(p.protocol)) continue;
+    try {
+      defaults.set(p.protocol, await ctx.getDefaults(p.family, p.protocol, read));
+    } catch (e) {
+      if (!(e instanceof CtTimeoutError) || e.code !== 'EOPNOTSUPP') throw e;
+      defaults.set(p.protocol, e);
+    }
+  }
+
+  const steps = result.steps;
+  const wantedKeys = new Set<string>();
+  for (const p of wanted) {
+    wantedKeys.add(p.key);
+    const d = defaults.get(p.protocol)!;
+    const unsupported = d instanceof CtTimeoutError ? new CtTimeoutError('EOPNOTSUPP', `apply: ${displayName(p.name)}: this kernel has no conntrack tracker for ${p.protocol} (DEFAULT_GET answered EOPNOTSUPP)`, { source: 'kernel', operation: 'apply', errno: d.errno ?? 95, field: 'protocol', cause: d }) : undefined;
+    const after = { name: p.name, family: p.family, protocol: p.protocol, timeouts: unsupported ? p.timeouts : { ...(d as Record<string, number>), ...p.timeouts } } as Policy;
+    const before = current.get(p.key);
+    let step: ApplyStep;
+    if (before === undefined) step = { action: 'create', name: p.name, after, status: 'planned' };
+    else if (before.family !== p.family || before.protocol !== p.protocol) {
+      step = { action: 'recreate', name: p.name, before, after, status: 'planned' };
+      if (before.use > 1 && !unsupported) {
+        step.predicted = new CtTimeoutError('EBUSY', `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`, { source: 'kernel', operation: 'apply', errno: 16 });
+      }
+    } else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>)) step = { action: 'update', name: p.name, before, after, status: 'planned' };
+    else {
+      result.inSync.push(p.name);
+      continue;
+    }
+    if (unsupported) step.predicted = unsupported;
+    steps.push(step);
+  }
+  if (opts.prune) {
+    for (const [key, before] of current) {
+      if (wantedKeys.has(key)) continue;
+      const reason = ownerKey !== undefined && !startsWith(key, ownerKey) ? 'not-owned' : OVS.test(key) ? 'ovs' : before.use > 1 ? 'in-use' : undefined;
+      if (reason === undefined) steps.push({ action: 'delete', name: before.name, before, status: 'planned' });
+      else {
+        result.kept.push({ name: before.name, reason, policy: before });
+        if (reason === 'in-use') result.keptInUse.push(before.name);
+      }
+    }
+  }
+  result.unchanged = steps.length === 0 && result.recovered.every((r) => r.action === 'none');
+  if (opts.dryRun || steps.length === 0) return result;
+
+  await execute(ctx, steps, opts, call);
+
+  const failed = steps.filter((s) => s.status !== 'done');
+  if (failed.length === 0) return result;
+  const count = (st: StepStatus) => steps.filter((s) => s.status === st).length;
+  const summary = `${count('done')} of ${steps.length} steps done, ${count('failed')} failed, ${count('may-have-run')} may have run, ${count('not-run')} not run`;
+  if (opts.signal?.aborted) throw new ApplyError(result, 'ERR_ABORTED', `aborted; ${summary}`);
+  const first = failed.find((s) => s.error) ?? failed[0]!;
+  const names = failed.filter((s) => s.status === 'failed').slice(0, 5).map((s) => `${s.action} ${displayName(s.name)}: ${s.error?.message.replace(/^apply: /, '')}`);
+  throw new ApplyError(result, 'ERR_APPLY_FAILED', `${names.length > 0 ? names.join('; ') + '; ' : ''}${summary}`, first.error);
+}
+
+interface Unit {
+  step: ApplyStep;
+  specs: RequestSpec[];
+}
+
+async function execute(ctx: ApplyContext, steps: ApplyStep[], opts: ApplyOptions, call: { timeoutMs?: number }): Promise<void> {
+  const units: Unit[] = [];
+  for (const step of steps) {
+    // Known refusals that would lose nothing but would need a guess (no defaults): not sent.
+    if (step.predicted?.code === 'EOPNOTSUPP') {
+      step.status = 'failed';
+      step.error = step.predicted;
+      continue;
+    }
+    const specs: RequestSpec[] = [];
+    if (step.action === 'delete' || step.action === 'recreate') specs.push({ op: 'DELETE', name: step.name });
+    if (step.action === 'create' || step.action === 'recreate') specs.push(policySpec(step.after!, 'NEW_EXCLUSIVE'));
+    if (step.action === 'update') specs.push(policySpec(step.after!, 'NEW_REPLACE'));
+    units.push({ step, specs });
+  }
+  let stopped = false;
+  let progress = steps.length - units.length; // refused before sending
+  for (let i = 0; i < units.length && !stopped; ) {
+    if (opts.signal?.aborted) break;
+    const batch: Unit[] = [];
+    let n = 0;
+    while (i < units.length && n + units[i]!.specs.length <= APPLY_BATCH) {
+      n += units[i]!.specs.length;
+      batch.push(units[i++]!);
+    }
+    const recreates = batch.filter((u) => u.step.action === 'recreate');
+    if (opts.journal !== undefined && recreates.length > 0) {
+      writeJournal(opts.journal, recreates.map((u) => ({ before: journalPolicy(u.step.before!), after: journalPolicy(u.step.after!) })));
+    }
+    const messages = batch.flatMap((u) => u.specs.map((s) => ctx.encode(s)));
+    const settled = await ctx.batch(messages, call);
+    let at = 0;
+    const restores: ApplyStep[] = [];
+    for (const u of batch) {
+      const results = settled.slice(at, at + u.specs.length);
+      at += u.specs.length;
+      const [first, second] = results.map((r) => (r.status === 'fulfilled' ? { status: 'done' as StepStatus } : outcome(r.reason)));
+      if (first!.status !== 'done' || second === undefined) Object.assign(u.step, first);
+      else if (second.status === 'done') u.step.status = 'done';
+      else {
+        // The DELETE was done and the NEW was not: put the old policy back, and say both.
+        Object.assign(u.step, second);
+        if (second.status === 'failed') restores.push(u.step);
+      }
+      if (u.step.status === 'may-have-run' || u.step.status === 'not-run') stopped = true;
+    }
+    for (const step of restores) {
+      const before = step.before!;
+      try {
+        await ctx.batch([ctx.encode(policySpec(before, 'NEW_EXCLUSIVE'))], call).then(([r]) => {
+          if (r!.status === 'rejected') throw r!.reason;
+        });
+        step.restore = { status: 'done' };
+      } catch (e) {
+        step.restore = outcome(e);
+        stopped = true;
+      }
+    }
+    // Every recreate of the batch settled (done, refused, or put back): nothing left to finish.
+    const unsettled = recreates.some((u) => u.step.status === 'may-have-run' || (u.step.restore !== undefined && u.step.restore.status !== 'done'));
+    if (opts.journal !== undefined && recreates.length > 0 && !unsettled) clearJournal(opts.journal);
+    progress += batch.length;
+    opts.onProgress?.(progress, steps.length);
+  }
+  for (const s of steps) if (s.status === 'planned') s.status = 'not-run';
+}
+
+/** Finishes (or undoes) the recreates a journal holds, against what the kernel has now. */
+async function recover(ctx: ApplyContext, entries: JournalEntry[], dryRun: boolean, call: { timeoutMs?: number }): Promise<Recovery[]> {
+  const current = new Map((await ctx.list(call)).map((p) => [nameKey(p.name), p]));
+  const out: Recovery[] = [];
+  for (const { before, after } of entries) {
+    const r: Recovery = { name: after.name, before, after, action: 'none', status: 'done' };
+    out.push(r);
+    if (current.has(nameKey(after.name))) continue; // the DELETE was never done, or the NEW was
+    r.action = 'finished';
+    if (dryRun) {
+      r.status = 'planned';
+      continue;
+    }
+    for (const [action, p] of [['finished', after], ['restored', before]] as const) {
+      r.action = action;
+      const [s] = await ctx.batch([ctx.encode(policySpec(p as Policy, 'NEW_EXCLUSIVE'))], call);
+      if (s!.status === 'fulfilled') {
+        r.status = 'done';
+        delete r.error;
+        break;
+      }
+      Object.assign(r, outcome(s!.reason));
+      if (r.status !== 'failed') break;
+    }
+  }
+  const bad = out.find((r) => r.status !== 'done' && r.status !== 'planned');
+  if (bad) {
+    const result = { ...emptyResult(), unchanged: false, recovered: out };
+    throw new ApplyError(result, 'ERR_APPLY_FAILED', `could not finish the recreate of ${displayName(bad.name)} an earlier apply left in its journal: ${bad.error?.message}`, bad.error);
+  }
+  return out;
+}
