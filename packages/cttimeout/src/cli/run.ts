@@ -203,13 +203,14 @@ async function kernelHz(options: Options): Promise<Hz> {
     if (!HZ_VALUES.includes(hz)) throw new CliError(`${what} ${JSON.stringify(given)}: not a CONFIG_HZ Linux offers (${HZ_VALUES.join(', ')})`, 'ERR_VALUE_RANGE', 'options.hz');
     return { hz, maxSeconds: maxSecondsFor(hz), limits: { hz } };
   }
-  const { hz, source } = await detectHz();
-  // No kernel config: validate.ts then allows only what is safe at every HZ, and says so.
-  const limits: Limits = source.startsWith('assumed') ? {} : { hz };
-  return { hz, maxSeconds: limitOf(limits), limits };
+  const { hz } = await detectHz();
+  // HZ unknown (no config, not measurable): validate.ts then allows only what is safe at every
+  // HZ, and says so; `hz` is then the largest HZ, for messages.
+  const limits: Limits = hz === undefined ? {} : { hz };
+  return { hz: hz ?? Math.max(...HZ_VALUES), maxSeconds: limitOf(limits), limits };
 }
 
-async function openClient(options: Options, hz: number, trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined): Promise<CtTimeout> {
+async function openClient(options: Options, hz: number | undefined, trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined): Promise<CtTimeout> {
   return CtTimeout.open({
     hz,
     ...(options.netns !== undefined ? { netns: options.netns } : {}),
@@ -290,7 +291,7 @@ export function traceLine(direction: 'out' | 'in', bytes: Uint8Array, probeSeq?:
   return `cttimeout: ${direction === 'out' ? 'sent' : 'received'} ${bytes.length} bytes: ${shown.join(', ') || 'nothing'}${more}${bad}\n`;
 }
 
-async function withClient<T>(options: Options, hz: number, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
+async function withClient<T>(options: Options, hz: number | undefined, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
   const verbose = options.verbose || process.env.CTTIMEOUT_DEBUG === '1';
   const shown = !verbose && io.stderrIsTTY === true ? progress(io) : undefined;
   let ct: CtTimeout;
@@ -395,7 +396,7 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
     return 0;
   }
   try {
-    await withClient(options, hz.hz, io, async (ct) => {
+    await withClient(options, hz.limits.hz, io, async (ct) => {
       const t = ct.transport;
       switch (cmd.command) {
         case 'list':
@@ -507,7 +508,7 @@ async function apply(options: Options, io: CliIo): Promise<number> {
   try {
     // (owner: typed loosely until the client's apply takes it)
     const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, signal: stop.signal, ...ownerOption(desired) };
-    result = await withClient(options, hz.hz, io, (ct) => ct.apply(desired.policies, applyOptions));
+    result = await withClient(options, hz.limits.hz, io, (ct) => ct.apply(desired.policies, applyOptions));
   } catch (e) {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));
