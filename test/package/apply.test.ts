@@ -88,7 +88,7 @@ describe('apply never loses a policy', () => {
     await expect(ct.apply(dup)).rejects.toMatchObject({ code: 'ERR_DUPLICATE_STATE', index: 0, policyName: 'web' });
   });
 
-  it('dry run predicts a protocol the kernel does not track; the real run sends nothing for it', async () => {
+  it('dry run predicts a protocol the kernel does not track; the real run refuses the list, sending nothing', async () => {
     const list: Policy[] = [udp('ok'), { name: 'd', family: 'inet', protocol: 'dccp', timeouts: {} }];
     const plan = await ct.apply(list, { dryRun: true });
     expect(plan.steps.map((s) => [s.name, s.predicted?.code])).toEqual([
@@ -97,10 +97,11 @@ describe('apply never loses a policy', () => {
     ]);
     const e = await applyError(ct.apply(list));
     expect(e.steps.map((s) => [s.name, s.status, s.error?.code])).toEqual([
-      ['ok', 'done', undefined],
+      ['ok', 'not-run', undefined],
       ['d', 'failed', 'EOPNOTSUPP'],
     ]);
-    expect(e.message).toContain('"d"');
+    expect(e.message).toContain('"d" (dccp)');
+    expect(await ct.list().toArray()).toEqual([]);
   });
 
   it('prune deletes only what it owns and says what it kept and why', async () => {

@@ -269,6 +269,12 @@ describe('names as bytes', () => {
     const plan = await ct.apply([{ name: '\uFFFD', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: 2 } }], { prune: true, dryRun: true });
     expect(plan.steps.map((s) => [s.action, s.name])).toEqual([['delete', new Uint8Array([0xff])]]);
     expect(plan.inSync).toEqual(['\uFFFD']);
+    // and the bytes reach the kernel exactly: get, delete and apply act on the \xff policy only
+    expect((await ct.get(new Uint8Array([0xff]))).timeouts.CLOSE).toBe(1);
+    await ct.delete(new Uint8Array([0xff]));
+    expect((await ct.list().toArray()).map((p) => p.name)).toEqual(['\uFFFD']);
+    await ct.apply([{ name: new Uint8Array([0xfe, 0x41]), family: 'inet6', protocol: 'udp', timeouts: {} }]);
+    expect(ns.run('bash', ['-c', "nfct get timeout $'\\xfe'A | head -1 | od -An -tx1"]).trim()).toBe('2e fe 41 20 3d 20 7b 0a');
   });
 
   it('a lone surrogate is refused, so prune can never flip-flop on it', async () => {

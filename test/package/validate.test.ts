@@ -1,5 +1,7 @@
 // The one validation layer (validate.ts): pure functions, no kernel needed.
 import { describe, expect, it } from 'vitest';
+// Name rules are the codec's (WebAssembly): load it as Node does.
+import '../../packages/cttimeout/src/codec/node.js';
 import {
   checkFamily,
   checkHz,

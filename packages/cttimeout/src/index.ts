@@ -10,7 +10,6 @@ export { CtTimeout, ApplyError } from './client.js';
 export type { OpenOptions, CallOptions, FlushResult, PolicyList } from './client.js';
 export type { ApplyAction, ApplyOptions, ApplyResult, ApplyStep, KeptPolicy, Recovery, StepStatus } from './apply/index.js';
 export type { Policy, PolicyOf, KernelPolicy, KernelPolicyOf, FullTimeouts, PolicyName } from './policy.js';
-export * from './validate.js';
 export { NetlinkTransport } from './transport/transport.js';
 export type { RequestOptions, StreamOptions, TransportOptions, TransportStats } from './transport/transport.js';
 export { errnoName, errnoMessage, type ErrorSource } from './errors.js';

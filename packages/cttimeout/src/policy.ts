@@ -77,5 +77,7 @@ export function toKernelPolicy(m: TimeoutMessage): KernelPolicy {
   if (m.name === undefined || m.protocol === undefined || m.timeouts === undefined) {
     throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', `the kernel sent a policy without ${m.name === undefined ? 'a name' : m.protocol === undefined ? 'a known protocol' : 'timeouts'}`, { source: 'codec' });
   }
-  return { name: m.name, family: m.family ?? m.l3proto ?? 0, protocol: m.protocol, timeouts: m.timeouts, use: m.use ?? 1 } as KernelPolicy;
+  // A plain Uint8Array, as the API promises (the codec may hand out a Buffer, whose JSON differs).
+  const name = typeof m.name === 'string' || m.name.constructor === Uint8Array ? m.name : new Uint8Array(m.name);
+  return { name, family: m.family ?? m.l3proto ?? 0, protocol: m.protocol, timeouts: m.timeouts, use: m.use ?? 1 } as KernelPolicy;
 }

@@ -232,6 +232,18 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
   result.unchanged = steps.length === 0 && result.recovered.every((r) => r.action === 'none');
   if (opts.dryRun || steps.length === 0) return result;
 
+  // A protocol this kernel does not track: the list cannot be applied as written. Refuse it
+  // whole, before sending anything, rather than apply part of it.
+  const unsupported = steps.filter((s) => s.predicted?.code === 'EOPNOTSUPP');
+  if (unsupported.length > 0) {
+    for (const s of steps) {
+      if (s.predicted?.code === 'EOPNOTSUPP') Object.assign(s, { status: 'failed', error: s.predicted });
+      else s.status = 'not-run';
+    }
+    const which = unsupported.map((s) => `${displayName(s.name)} (${s.after!.protocol})`).join(', ');
+    throw new ApplyError(result, 'ERR_APPLY_FAILED', `nothing sent: this kernel has no conntrack tracker for ${which}`, unsupported[0]!.error);
+  }
+
   await execute(ctx, steps, opts, call);
 
   const failed = steps.filter((s) => s.status !== 'done');
@@ -252,12 +264,6 @@ interface Unit {
 async function execute(ctx: ApplyContext, steps: ApplyStep[], opts: ApplyOptions, call: { timeoutMs?: number }): Promise<void> {
   const units: Unit[] = [];
   for (const step of steps) {
-    // Known refusals that would lose nothing but would need a guess (no defaults): not sent.
-    if (step.predicted?.code === 'EOPNOTSUPP') {
-      step.status = 'failed';
-      step.error = step.predicted;
-      continue;
-    }
     const specs: RequestSpec[] = [];
     if (step.action === 'delete' || step.action === 'recreate') specs.push({ op: 'DELETE', name: step.name });
     if (step.action === 'create' || step.action === 'recreate') specs.push(policySpec(step.after!, 'NEW_EXCLUSIVE'));
@@ -265,7 +271,7 @@ async function execute(ctx: ApplyContext, steps: ApplyStep[], opts: ApplyOptions
     units.push({ step, specs });
   }
   let stopped = false;
-  let progress = steps.length - units.length; // refused before sending
+  let progress = 0;
   for (let i = 0; i < units.length && !stopped; ) {
     if (opts.signal?.aborted) break;
     const batch: Unit[] = [];
