@@ -8,6 +8,7 @@ setBinding({ glue: wasm, memory: exports.memory });
 
 export * from './api.js';
 export * from './name.js';
+export * from '../validate.js';
 export * from './wire.js';
 export type * from './types.js';
 export { PROTOCOLS, FAMILIES, OPERATIONS, KNOWN_PROTOCOLS, NAME_MAX_BYTES } from '../generated/table.js';
