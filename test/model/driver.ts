@@ -375,6 +375,11 @@ class Apply extends Cmd {
     const o = await outcome(what, r.ct.apply(this.policies, { prune: this.prune, dryRun: this.dryRun }));
     if (plan === 'refused') return expectRefused(what, o);
     if (plan === 'unsupported') {
+      // A dry run returns the plan with the kernel's refusal predicted; a real run refuses the list.
+      if (this.dryRun) {
+        if (!o.ok || !o.value.steps.some((s) => s.predicted?.code === 'EOPNOTSUPP')) throw new Mismatch(`${what}: a dry run did not predict EOPNOTSUPP (${describeOutcome(o)})`);
+        return checkState(m, r, what);
+      }
       if (o.ok) throw new Mismatch(`${what}: a protocol without a tracker, yet apply succeeded`);
       if (o.error instanceof ApplyError && o.error.steps.some((s) => s.status === 'done')) throw new Mismatch(`${what}: a protocol without a tracker, yet steps ran`);
       return checkState(m, r, what);
