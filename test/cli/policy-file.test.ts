@@ -3,6 +3,8 @@
 // invalid UTF-8 and lone surrogates are errors, never U+FFFD; names that are not UTF-8 as
 // {hex: ...}; states in any case. Pure: no kernel.
 import { describe, expect, it } from 'vitest';
+// Name rules are the codec's (WebAssembly): load it as the CLI does.
+import '../../packages/cttimeout/src/codec/node.js';
 import { firstInvalidUtf8, readPolicyFile } from '../../packages/cttimeout/src/cli/policy-file.js';
 import { CliError } from '../../packages/cttimeout/src/cli/strict.js';
 

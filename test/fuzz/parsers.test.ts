@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+// Name rules are the codec's (WebAssembly): load it as the CLI does.
+import '../../packages/cttimeout/src/codec/node.js';
 import { readCapture, readPcap, writePcap, type Capture, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
 import { MAX_DATAGRAM_BYTES } from '../../packages/cttimeout/src/capture/util.js';
 import { extractOptions } from '../../packages/cttimeout/src/cli/options.js';
