@@ -18,4 +18,11 @@ describe('fuzz regressions', () => {
     expect(t.error).toEqual(decode(b).error);
     expect(t.error?.offset).toBe(56);
   });
+
+  it('wire: one message whose nlmsg_len (74) is not a multiple of 4 is refused by the decoder with its offset', () => {
+    // cargo-fuzz wire, 2026-12-01: check_one_message (raw requests) accepts it, the message
+    // walker does not; the target now states both rules.
+    const b = hex('4a0000000000000081e3056b0000000000000000060002ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000200000500030011000000');
+    expect(decode(b)).toMatchObject({ messages: [], error: { code: 'ERR_ALIGNMENT', offset: 0 } });
+  });
 });
