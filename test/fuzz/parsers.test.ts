@@ -23,6 +23,8 @@ const seconds = Number(process.env.CTTIMEOUT_FUZZ_SECONDS ?? 0);
 /** Short in npm test; with CTTIMEOUT_FUZZ_SECONDS, as many cases as fit in that time. */
 const budget = (quick: number): fc.Parameters<unknown> =>
   seconds > 0 ? { numRuns: 1e9, interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false } : { numRuns: quick };
+/** Each property's vitest timeout: its time budget plus room to start and finish. */
+const TIMEOUT = seconds > 0 ? seconds * 1000 + 120_000 : 60_000;
 const counts: Record<string, number> = {};
 const count = (name: string) => {
   counts[name] = (counts[name] ?? 0) + 1;
@@ -87,7 +89,7 @@ describe('policy files', () => {
       }),
       budget(1000),
     );
-  });
+  }, TIMEOUT);
 
   it('any JSON or YAML-shaped document: policies or an error naming the file', () => {
     fc.assert(
@@ -98,7 +100,7 @@ describe('policy files', () => {
       }),
       budget(1000),
     );
-  });
+  }, TIMEOUT);
 
   it('a valid list is read back exactly; the same list with one byte changed still never crashes', () => {
     fc.assert(
@@ -110,7 +112,7 @@ describe('policy files', () => {
       }),
       budget(500),
     );
-  });
+  }, TIMEOUT);
 });
 
 // ---- capture readers ----
@@ -150,7 +152,7 @@ describe('capture readers', () => {
       }),
       budget(2000),
     );
-  });
+  }, TIMEOUT);
 
   it('mutated pcap, pcapng, strace and hex files: a capture or an ERR_CAPTURE_* error', () => {
     fc.assert(
@@ -162,7 +164,7 @@ describe('capture readers', () => {
       }),
       budget(2000),
     );
-  });
+  }, TIMEOUT);
 
   it('a pcap cut anywhere gives the records before the cut, and an error iff a record is cut', () => {
     const whole = writePcap(sample);
@@ -180,7 +182,7 @@ describe('capture readers', () => {
       }),
       budget(500),
     );
-  });
+  }, TIMEOUT);
 });
 
 // ---- CLI arguments ----
@@ -210,5 +212,5 @@ describe('CLI arguments', () => {
       }),
       budget(3000),
     );
-  });
+  }, TIMEOUT);
 });
