@@ -162,7 +162,7 @@ describe('apply -f', () => {
     const cases: Array<[string, RegExp]> = [
       ['- name: a\n  family: inet\n  protocol: tcp\n- name: b\n  family: inet\n  protocol: tcp\n  timeouts:\n    establishd: 5\n', /bad\.yaml:8:5: policy #2 \("b"\): timeouts\.establishd: "establishd" is not a state of tcp/],
       ['- name: a\n  family: inet\n  protocol: tcp\n- name: a\n  family: inet6\n  protocol: udp\n', /bad\.yaml:4:9: policy #2 \("a"\): name: listed twice \(first at line 1\)/],
-      [`- name: ${'x'.repeat(32)}\n  family: inet\n  protocol: tcp\n`, /:1:9: policy #1: name is 32 bytes; the kernel allows at most 31/],
+      [`- name: ${'x'.repeat(32)}\n  family: inet\n  protocol: tcp\n`, /:1:9: policy #1: name: 32 bytes; the kernel allows at most 31/],
       ['- name: a\n  family: ip\n  protocol: tcp\n', /:2:11: policy #1 \("a"\): family must be 'inet' or 'inet6'/],
       ['- name: a\n  family: inet\n  protocol: esp\n', /:3:13: .*protocol: "esp" has no conntrack timeout table/],
       ['- name: a\n  family: inet\n  protocol: tcp\n  timeout: {close: 1}\n', /:4:3: policy #1 \("a"\): timeout: unknown field/],

@@ -78,7 +78,7 @@ describe('man/cttimeout.8', () => {
     const files = sectionText(man.stdout, 'FILES');
     for (const f of ['/etc/cttimeout/policies.yaml', '/etc/cttimeout/policies.d/*.yaml', 'systemd/cttimeout.service', '/etc/systemd/system/cttimeout.service', 'cttimeout apply --config-dir /etc/cttimeout', '/run/netns']) expect(files).toContain(f);
     const env = sectionText(man.stdout, 'ENVIRONMENT');
-    for (const v of ['CTTIMEOUT_NETNS_DIR', 'CTTIMEOUT_HZ', 'CTTIMEOUT_CAPTURE', 'CTTIMEOUT_DEBUG', 'CTTIMEOUT_NATIVE_PATH']) expect(env).toContain(v);
+    for (const v of ['CTTIMEOUT_NETNS_DIR', 'CTTIMEOUT_HZ', 'CTTIMEOUT_JOURNAL', 'CTTIMEOUT_CAPTURE', 'CTTIMEOUT_DEBUG', 'CTTIMEOUT_NATIVE_PATH']) expect(env).toContain(v);
   });
 });
 

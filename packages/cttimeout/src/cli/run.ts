@@ -1,8 +1,9 @@
 // The CLI: our options, then nfct's grammar (nfct.ts) or one of our commands, then the
 // kernel through the package's client and transport. Text output is the codec's formatNfct
 // on the kernel's own reply bytes, so it is nfct's text byte for byte.
+import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { ApplyError, CtTimeout, type ApplyResult, type ApplyStep } from '../client.js';
+import { ApplyError, CtTimeout, type ApplyResult, type ApplyStep, type KeptPolicy } from '../client.js';
 // codec/node.js compiles the WebAssembly codec on import (codec/api.js alone is not ready).
 import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, readCapture } from '../codec/node.js';
 import { findProtocol } from '../codec/tables.js';
@@ -507,7 +508,8 @@ async function apply(options: Options, io: CliIo): Promise<number> {
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
     // (owner: typed loosely until the client's apply takes it)
-    const applyOptions: Record<string, unknown> = { prune: options.prune, dryRun, signal: stop.signal, ...ownerOption(desired) };
+    const journal = journalPath(options);
+    const applyOptions = { prune: options.prune, dryRun, signal: stop.signal, ...ownerOption(desired), ...(journal ? { journal } : {}) };
     result = await withClient(options, hz.limits.hz, io, (ct) => ct.apply(desired.policies, applyOptions));
   } catch (e) {
     if (e instanceof ApplyError) {
@@ -523,8 +525,32 @@ async function apply(options: Options, io: CliIo): Promise<number> {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
   if (options.json) io.out(json({ ...result, dryRun, steps: result.steps.map(stepJson) }));
-  else io.out(planText(result.steps, result.inSync, result.keptInUse, dryRun));
+  else io.out(recoveredText(result.recovered, dryRun) + planText(result.steps, result.inSync, result.keptInUse, dryRun, result.kept, desired.owner?.prefix));
   return options.check && !result.unchanged ? 2 : 0;
+}
+
+/**
+ * apply's journal of recreates in flight, one per network namespace (by its inode): a run killed
+ * between a recreate's DELETE and NEW is finished by the next run. /run/cttimeout as root (gone at
+ * reboot, like the policies), else $XDG_RUNTIME_DIR/cttimeout; CTTIMEOUT_JOURNAL names the file.
+ */
+function journalPath(options: Options): string | undefined {
+  if (process.env.CTTIMEOUT_JOURNAL) return process.env.CTTIMEOUT_JOURNAL;
+  const dir = process.getuid?.() === 0 ? '/run/cttimeout' : process.env.XDG_RUNTIME_DIR ? `${process.env.XDG_RUNTIME_DIR}/cttimeout` : undefined;
+  const ns = options.netns === undefined ? '/proc/self/ns/net' : options.netns.includes('/') ? options.netns : `/run/netns/${options.netns}`;
+  try {
+    return dir === undefined ? undefined : `${dir}/journal-${statSync(ns).ino}.json`;
+  } catch {
+    return undefined; // the namespace cannot be found: opening the socket says so
+  }
+}
+
+/** One line per recreate an interrupted earlier apply left in the journal, and what this run did. */
+function recoveredText(recovered: ApplyResult['recovered'], dryRun: boolean): string {
+  const what = { finished: 'finished its recreate', restored: 'restored the old policy', none: 'nothing left to do' } as const;
+  return recovered
+    .map((r) => `${dryRun ? 'would recover' : 'recovered'} ${planName(r.name)} (an interrupted apply's journal): ${what[r.action]}${r.status === 'done' || r.action === 'none' ? '' : ` [${r.status}]`}\n`)
+    .join('');
 }
 
 function errorJson(e: CtTimeoutError | undefined): unknown {
@@ -547,7 +573,7 @@ function planName(name: string | Uint8Array): string {
   return typeof name === 'string' ? name : showName(name);
 }
 
-function planText(steps: readonly ApplyStep[], inSync: readonly (string | Uint8Array)[], keptInUse: readonly (string | Uint8Array)[], dryRun: boolean): string {
+function planText(steps: readonly ApplyStep[], inSync: readonly (string | Uint8Array)[], keptInUse: readonly (string | Uint8Array)[], dryRun: boolean, kept: readonly KeptPolicy[] = [], ownerPrefix?: string): string {
   const lines: string[] = [];
   for (const s of steps) {
     const [plan, done] = VERB[s.action];
@@ -567,6 +593,11 @@ function planText(steps: readonly ApplyStep[], inSync: readonly (string | Uint8A
   }
   if (inSync.length > 0) lines.push(`in sync: ${inSync.map(planName).join(', ')}`);
   if (keptInUse.length > 0) lines.push(`kept (in use by CT rules, not in the file): ${keptInUse.map(planName).join(', ')}`);
+  // Why prune kept the others (ownership): not under the owner prefix, or Open vSwitch's.
+  const notOwned = kept.filter((k) => k.reason === 'not-owned').map((k) => k.name);
+  if (notOwned.length > 0) lines.push(`kept (not owned: outside the owner prefix ${JSON.stringify(ownerPrefix ?? '')}): ${notOwned.map(planName).join(', ')}`);
+  const ovs = kept.filter((k) => k.reason === 'ovs').map((k) => k.name);
+  if (ovs.length > 0) lines.push(`kept (Open vSwitch's, never pruned unless listed): ${ovs.map(planName).join(', ')}`);
   if (steps.length === 0) lines.push(dryRun ? 'nothing to do' : 'nothing changed');
   return lines.join('\n') + '\n';
 }

@@ -112,7 +112,7 @@ export async function watchApply(options: Options, io: Io, kernel: { hz: number;
       if (good !== undefined) {
         try {
           ct ??= await CtTimeout.open({ hz: kernel.hz, ...(options.netns !== undefined ? { netns: options.netns } : {}) });
-          const applyOptions: Record<string, unknown> = { prune: options.prune, ...ownerOption(good) }; // (typed loosely until the client's apply takes owner)
+          const applyOptions = { prune: options.prune, ...ownerOption(good) };
           const result = await ct.apply(good.policies, applyOptions);
           if (result.steps.length > 0) log('applied', { reason, changes: result.steps.map(change) });
           if (lastError?.startsWith('kernel:')) lastError = undefined;
