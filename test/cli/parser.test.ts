@@ -1,6 +1,8 @@
 // The nfct grammar (nfct.ts), our option extraction (options.ts) and our strict checks
 // (strict.ts), without a kernel: pure functions.
 import { describe, expect, it } from 'vitest';
+// The name checks ask the WebAssembly codec, which codec/node.js compiles on import.
+import '../../packages/cttimeout/src/codec/node.js';
 import { parseNfct, prefixMatch, NFCT_COMMANDS, NFCT_SUBSYSTEMS, type NfctParse } from '../../packages/cttimeout/src/cli/nfct.js';
 import { extractOptions } from '../../packages/cttimeout/src/cli/options.js';
 import { checkName, parseSeconds, pairsToTimeouts } from '../../packages/cttimeout/src/cli/strict.js';

@@ -73,10 +73,11 @@ describe('builder', () => {
     await o.page.fill('#b-state-ESTABLISHED', '3600');
     await o.page.waitForFunction(() => document.querySelector('#list .row .type')?.textContent === 'NEW' && document.body.dataset.state === 'done');
     await o.page.waitForSelector('#tree .tn:has-text("CTA_TIMEOUT_TCP_ESTABLISHED")');
+    // The tree is rebuilt when the worker's decode of the new bytes arrives: wait for that one.
+    await expect.poll(async () => (await treeNodes(o.page)).find((n) => n.label === 'CTA_TIMEOUT_TCP_ESTABLISHED')?.value, { timeout: 10_000 }).toBe('3600 s');
     const r = await rows(o.page);
     expect(r.map((x) => [x.type, x.dir.trim()])).toEqual([['NEW', '→ kernel']]);
     const tree = await treeNodes(o.page);
-    expect(tree.find((n) => n.label === 'CTA_TIMEOUT_TCP_ESTABLISHED')?.value).toBe('3600 s');
     expect(tree.find((n) => n.label === 'CTA_TIMEOUT_NAME')?.value).toBe('"web"');
     await o.page.click('#tree .tn:has-text("CTA_TIMEOUT_TCP_ESTABLISHED")');
     await shot(o.page, 'builder-desktop');

@@ -121,7 +121,9 @@ export function checkName(name: string | Uint8Array | null, typed: string): stri
     const bytes = typeof name === 'string' ? Buffer.from(name, 'utf8') : Buffer.from(name);
     // What nfct would do instead is the reason to refuse: say it.
     const nfct = bytes.length > NAME_MAX_BYTES ? ` (nfct would silently cut it to ${showName(cut(bytes))} and act on that policy instead)` : '';
-    const why = e.message.replace(/^name: (name )?/, '');
+    let why = e.message.replace(/^name: (name )?/, '').replace(/^(?=\d+ bytes)/, 'is ');
+    // Ours names the very policy nfct would act on instead of the codec's general remark.
+    if (nfct) why = why.replace(/ \(nfct and the C library [^)]*\)$/, '');
     throw new CliError(`policy name ${showName(name)}${why.startsWith('is ') ? ' ' : ': '}${why}${nfct}`, e.code, 'name', { cause: e });
   }
 }
