@@ -75,8 +75,8 @@ describe('builder', () => {
     await o.page.waitForSelector('#tree .tn:has-text("CTA_TIMEOUT_TCP_ESTABLISHED")');
     // The tree is rebuilt when the worker's decode of the new bytes arrives: wait for that one.
     await expect.poll(async () => (await treeNodes(o.page)).find((n) => n.label === 'CTA_TIMEOUT_TCP_ESTABLISHED')?.value, { timeout: 10_000 }).toBe('3600 s');
-    const r = await rows(o.page);
-    expect(r.map((x) => [x.type, x.dir.trim()])).toEqual([['NEW', '→ kernel']]);
+    // The list is redrawn from the same decode: poll it too.
+    await expect.poll(async () => (await rows(o.page)).map((x) => [x.type, x.dir.trim()]), { timeout: 10_000 }).toEqual([['NEW', '→ kernel']]);
     const tree = await treeNodes(o.page);
     expect(tree.find((n) => n.label === 'CTA_TIMEOUT_NAME')?.value).toBe('"web"');
     await o.page.click('#tree .tn:has-text("CTA_TIMEOUT_TCP_ESTABLISHED")');
