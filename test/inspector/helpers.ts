@@ -117,7 +117,9 @@ export interface RowText {
 }
 
 /** The message rows in the DOM (the list is virtualised: only rows in view). */
-export function rows(page: Page): Promise<RowText[]> {
+export async function rows(page: Page): Promise<RowText[]> {
+  // The list is redrawn at most once a frame after a load: let a pending redraw land first.
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   return page.$$eval('#list .row:not([hidden])', (els) =>
     els.map((el) => {
       const t = (c: string) => el.querySelector(`.${c}`)?.textContent ?? '';
