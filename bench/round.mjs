@@ -1,0 +1,216 @@
+// One round of our side of `npm run bench` (bench/run.mjs starts it, inside a fresh private
+// network namespace for the kernel modes). It uses the package the way a user does (README
+// "Usage") and prints one JSON object on stdout.
+//
+//   kernel N            N TCP policies (ESTABLISHED and CLOSE set), in this namespace, in the
+//                       C reference's order; ns per operation (per policy for lists), plus the
+//                       longest event-loop stall (ms) of each scenario
+//   codec DUMP          encode one / batched, decode the dump file (u32 length + datagram)
+//   apply-big N NS      apply N policies into netns NS: peak RSS, event-loop stall; then list
+//   stream-slow NS      for await over list() of the policies in NS with a slow consumer: RSS
+//                       above idle
+//   requests M          M get()s of a missing policy; RSS (after gc) every M/10
+import { readFileSync } from 'node:fs';
+import { CtTimeout, decode, encodeBatch, encodeRequest } from 'cttimeout';
+
+const [mode, ...args] = process.argv.slice(2);
+const out = {};
+const stalls = {};
+
+// Longest event-loop stall while `fn` runs, in ms: the widest gap between ticks of a 1 ms
+// interval (so the longest task plus up to 1 ms), the gap up to the end included.
+async function timed(name, ops, fn) {
+  let last = performance.now();
+  let worst = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  const t0 = process.hrtime.bigint();
+  await fn();
+  const ns = Number(process.hrtime.bigint() - t0);
+  clearInterval(tick);
+  out[name] = ns / ops;
+  stalls[name] = Math.max(worst, performance.now() - last);
+}
+
+const policyNamed = (name) => ({ name, family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 3000, CLOSE: 10 } });
+const namesOf = (n, prefix) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(6, '0')}`);
+const status = (key) => Number(readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))[1]) * 1024;
+const fail = (what) => {
+  throw new Error(`bench round: ${what}`);
+};
+function allFulfilled(results, what) {
+  const bad = results.find((r) => r.status === 'rejected');
+  if (bad) throw bad.reason;
+  if (results.length === 0) fail(`${what}: no results`);
+}
+
+async function serial(ct, names, policies) {
+  for (const p of policies) await ct.add(p);
+  for (const n of names) await ct.get(n);
+  if ((await ct.list().toArray()).length !== names.length) fail('warm-up list');
+  for (const n of names) await ct.delete(n);
+}
+
+async function kernel(n) {
+  const ct = await CtTimeout.open();
+  const names = namesOf(n, 'p');
+  const policies = names.map(policyNamed);
+  // Warm-up, as the C side does: the same calls on other names, the table empty afterwards.
+  const w = Math.min(n, 100);
+  const wn = namesOf(w, 'w');
+  await serial(ct, wn, wn.map(policyNamed));
+
+  await timed('create.await', n, async () => {
+    for (const p of policies) await ct.add(p);
+  });
+  await timed('get.await', n, async () => {
+    for (const name of names) await ct.get(name);
+  });
+  await timed('list.toArray', n, async () => {
+    const got = await ct.list().toArray();
+    if (got.length !== n) fail(`listed ${got.length} of ${n}`);
+  });
+  await timed('list.forAwait', n, async () => {
+    let count = 0;
+    for await (const p of ct.list()) if (p.timeouts.ESTABLISHED === 3000) count++;
+    if (count !== n) fail(`iterated ${count} of ${n}`);
+  });
+  await timed('delete.await', n, async () => {
+    for (const name of names) await ct.delete(name);
+  });
+
+  await timed('create.all', n, () => Promise.all(policies.map((p) => ct.add(p))));
+  await timed('get.all', n, () => Promise.all(names.map((name) => ct.get(name))));
+  await timed('delete.all', n, () => Promise.all(names.map((name) => ct.delete(name))));
+
+  await timed('create.apply', n, async () => {
+    const r = await ct.apply(policies);
+    if (r.steps.length !== n) fail(`apply planned ${r.steps.length} of ${n}`);
+  });
+  // The raw transport with the codec (README "Node: the raw transport"): one sendmsg, decoded.
+  await timed('get.batch', n, async () => {
+    const results = await ct.transport.requestBatch(encodeBatch(names.map((name) => ({ op: 'GET', name }))));
+    allFulfilled(results, 'get batch');
+    let got = 0;
+    for (const r of results) for (const chunk of r.value) for (const m of decode(chunk).messages) if (m.kind === 'timeout') got++;
+    if (got !== n) fail(`batched get returned ${got} of ${n}`);
+  });
+  await timed('delete.batch', n, async () => {
+    allFulfilled(await ct.transport.requestBatch(encodeBatch(names.map((name) => ({ op: 'DELETE', name })))), 'delete batch');
+  });
+  if ((await ct.list().toArray()).length !== 0) fail('table not empty at the end');
+  await ct.close();
+  out.stallMs = stalls;
+}
+
+function codec(file) {
+  const data = readFileSync(file);
+  const views = [];
+  for (let at = 0; at < data.length; ) {
+    const len = data.readUInt32LE(at);
+    views.push(new Uint8Array(data.buffer, data.byteOffset + at + 4, len));
+    at += 4 + len;
+  }
+  const TCP = { SYN_SENT: 100, SYN_RECV: 101, ESTABLISHED: 102, FIN_WAIT: 103, CLOSE_WAIT: 104, LAST_ACK: 105, TIME_WAIT: 106, CLOSE: 107, SYN_SENT2: 108, RETRANS: 109, UNACKNOWLEDGED: 110 };
+  const spec = (seq) => ({ op: 'NEW', seq, name: 'bench-tcp', l3proto: 'inet', l4proto: 'tcp', timeouts: TCP });
+  let sink = 0;
+  const one = (n) => {
+    for (let i = 0; i < n; i++) sink += encodeRequest(spec(i)).length;
+  };
+  const hundred = Array.from({ length: 100 }, (_, i) => spec(i));
+  const batched = (n) => {
+    for (let i = 0; i < n / 100; i++) sink += encodeBatch(hundred).length;
+  };
+  let policies = 0;
+  const dump = () => {
+    policies = 0;
+    for (const v of views) for (const m of decode(v).messages) if (m.kind === 'timeout' && m.timeouts.ESTABLISHED !== undefined) policies++;
+  };
+  const ns = (n, f) => {
+    const t0 = process.hrtime.bigint();
+    f(n);
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  // Warm-up as the C side does, then one measurement each.
+  one(20000);
+  batched(20000);
+  dump();
+  out.encode = ns(10000, one);
+  out['encode.batch'] = ns(10000, batched);
+  const t0 = process.hrtime.bigint();
+  dump();
+  out.decode = Number(process.hrtime.bigint() - t0) / policies;
+  out.policies = policies;
+  if (sink === 0) fail('nothing encoded');
+}
+
+async function applyBig(n, netns) {
+  const ct = await CtTimeout.open({ netns });
+  const policies = namesOf(n, 'p').map(policyNamed);
+  await timed('apply', n, () => ct.apply(policies));
+  out.peakRssBytes = status('VmHWM');
+  await timed('list.toArray', n, async () => {
+    if ((await ct.list().toArray()).length !== n) fail('list after apply');
+  });
+  await timed('list.forAwait', n, async () => {
+    let c = 0;
+    for await (const _ of ct.list()) c++;
+    if (c !== n) fail('for await after apply');
+  });
+  await ct.close();
+  out.stallMs = stalls;
+}
+
+async function streamSlow(netns) {
+  const ct = await CtTimeout.open({ netns });
+  globalThis.gc?.();
+  const idle = status('VmRSS');
+  let peak = idle;
+  let count = 0;
+  for await (const p of ct.list()) {
+    if (p.name === undefined) fail('policy without name');
+    // A slow consumer: one macrotask per policy, RSS looked at every 1,000.
+    await new Promise((r) => setImmediate(r));
+    if (++count % 1000 === 0) peak = Math.max(peak, status('VmRSS'));
+  }
+  await ct.close();
+  out.policies = count;
+  out.idleRssBytes = idle;
+  out.aboveIdleBytes = Math.max(peak - idle, 1);
+}
+
+async function requests(m) {
+  const ct = await CtTimeout.open();
+  const every = Math.max(1, Math.floor(m / 10));
+  const samples = [];
+  let missing = 0;
+  for (let i = 1; i <= m; i++) {
+    try {
+      await ct.get('missing');
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw e;
+      missing++;
+    }
+    if (i % every === 0) {
+      globalThis.gc?.();
+      samples.push(status('VmRSS'));
+    }
+  }
+  await ct.close();
+  if (missing !== m) fail(`${missing} of ${m} gets were ENOENT`);
+  out.requests = m;
+  out.rssSamplesBytes = samples;
+  // Growth from the second sample (after warm-up) to the last, per request.
+  out.growthBytesPerRequest = samples.length > 2 ? (samples.at(-1) - samples[1]) / (every * (samples.length - 2)) : 0;
+}
+
+if (mode === 'kernel') await kernel(Number(args[0]));
+else if (mode === 'codec') codec(args[0]);
+else if (mode === 'apply-big') await applyBig(Number(args[0]), args[1]);
+else if (mode === 'stream-slow') await streamSlow(args[0]);
+else if (mode === 'requests') await requests(Number(args[0]));
+else fail(`unknown mode ${mode}`);
+console.log(JSON.stringify(out));

@@ -1,0 +1,220 @@
+// `npm run bench`: cttimeout next to a C reference (bench/c/cttimeout-ref.c on Debian's
+// libnetfilter_cttimeout + libmnl), scenario by scenario, with the targets of issue 10.
+// Kernel rounds alternate ours / C, each child in a fresh private network namespace
+// (`unshare -n`), never the machine's own. Prints a table of medians and writes the same as
+// JSON (bench/results/latest.json unless --out).
+//
+//   --n 100,1000,10000   policy counts for the kernel scenarios
+//   --rounds 5           rounds per scenario and N (codec and CLI cold start too)
+//   --cold-runs 11       process starts per command for the CLI cold start
+//   --full               also the big ones: apply / list / stream of 100,000 policies,
+//                        1,000,000 requests (the kernel makes creating 100,000 take minutes)
+//   --big 100000         the policy count of --full; --requests 1000000 its request count
+//   --smoke              N = 10, 1 round, 3 cold runs, no --full; writes nothing unless --out
+//   --out FILE           where the JSON goes
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const here = dirname(new URL(import.meta.url).pathname);
+const root = join(here, '..');
+const { values: opt } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100,1000,10000' },
+    rounds: { type: 'string', default: '5' },
+    'cold-runs': { type: 'string', default: '11' },
+    full: { type: 'boolean', default: false },
+    big: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '1000000' },
+    smoke: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const int = (s, what) => {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${what}: ${s} is not a positive integer`);
+  return v;
+};
+const NS = opt.smoke ? [10] : opt.n.split(',').map((s) => int(s.replace(/_/g, ''), 'n'));
+const ROUNDS = opt.smoke ? 1 : int(opt.rounds, 'rounds');
+const COLD = opt.smoke ? 3 : int(opt['cold-runs'], 'cold-runs');
+const FULL = opt.full && !opt.smoke;
+const BIG = int(opt.big, 'big');
+const REQUESTS = int(opt.requests, 'requests');
+const OUT = opt.out ?? (opt.smoke ? undefined : join(here, 'results', 'latest.json'));
+
+const dir = mkdtempSync(join(tmpdir(), 'cttimeout-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const log = (s) => process.stderr.write(`${s}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// A child's JSON line; any failure stops the benchmark (it must not time errors).
+function child(cmd, args, { netns = true } = {}) {
+  const argv = netns ? ['unshare', '-n', cmd, ...args] : [cmd, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 26, cwd: root });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+const ours = (mode, ...args) => child(process.execPath, [join(here, 'round.mjs'), mode, ...args.map(String)], { netns: mode !== 'codec' });
+
+// The C reference, compiled for this run.
+const cExe = join(dir, 'cttimeout-ref');
+const pkg = execFileSync('pkg-config', ['--cflags', '--libs', 'libnetfilter_cttimeout', 'libmnl'], { encoding: 'utf8' }).trim().split(/\s+/);
+execFileSync('gcc', ['-O2', '-Wall', '-o', cExe, join(here, 'c', 'cttimeout-ref.c'), ...pkg], { stdio: 'inherit' });
+const c = (mode, ...args) => child(cExe, [mode, ...args.map(String)], { netns: mode !== 'codec' });
+
+// Alternating rounds: ours first in even rounds, C first in odd ones.
+function alternate(label, runOurs, runC) {
+  const o = [];
+  const k = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    log(`  ${label}: round ${r + 1}/${ROUNDS}`);
+    if (r % 2 === 0) o.push(runOurs()), k.push(runC());
+    else k.push(runC()), o.push(runOurs());
+  }
+  return { o, k };
+}
+
+const rows = [];
+// A comparison: ours and the reference in the same unit, ratio ours/ref (lower is faster).
+function compare(id, n, label, oursRounds, refName, refRounds, unit, max, targetText) {
+  const o = median(oursRounds);
+  const r = median(refRounds);
+  const ratio = o / r;
+  rows.push({ id, n, label, unit, ours: o, ref: r, refName, ratio, target: max === undefined ? null : { maxRatio: max, text: targetText }, pass: max === undefined ? null : ratio <= max, oursRounds, refRounds });
+}
+// An absolute figure against a target (memory, event-loop stalls).
+function absolute(id, n, label, value, unit, max, targetText, extra = {}) {
+  rows.push({ id, n, label, unit, ours: value, ref: null, refName: null, ratio: null, target: { max, text: targetText }, pass: value <= max, ...extra });
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  loadBefore: loadavg(),
+  node: process.version,
+  kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+  libnetfilter_cttimeout: execFileSync('pkg-config', ['--modversion', 'libnetfilter_cttimeout'], { encoding: 'utf8' }).trim(),
+  commit: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(),
+  dirty: execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '',
+  date: new Date().toISOString(),
+};
+const started = performance.now();
+
+// ---- kernel: create / get / list / delete ----
+const AT_ONCE = 1 / 1.5;
+for (const n of NS) {
+  const { o, k } = alternate(`kernel N=${n}`, () => ours('kernel', n), () => c('kernel', n));
+  const col = (rs, key) => rs.map((r) => r[key]);
+  for (const op of ['create', 'get', 'delete']) {
+    compare(`${op}.await`, n, `${op}: await loop vs C serial`, col(o, `${op}.await`), 'C serial', col(k, `${op}.serial`), 'ns/op', 1.5, '≤ 1.5×');
+    compare(`${op}.all`, n, `${op}: Promise.all vs C serial`, col(o, `${op}.all`), 'C serial', col(k, `${op}.serial`), 'ns/op', AT_ONCE, '≤ 0.67× (1.5× faster)');
+    const batchKey = op === 'create' ? 'create.apply' : `${op}.batch`;
+    const how = op === 'create' ? 'apply' : 'requestBatch';
+    compare(`${op}.${how}`, n, `${op}: ${how} vs C serial`, col(o, batchKey), 'C serial', col(k, `${op}.serial`), 'ns/op', AT_ONCE, '≤ 0.67× (1.5× faster)');
+    if (op !== 'get') compare(`${op}.cbatch`, n, `${op}: ${how} vs C mnl batch`, col(o, batchKey), 'C batch', col(k, `${op}.batch`), 'ns/op');
+  }
+  const listTarget = n >= 1000;
+  compare('list.toArray', n, 'list: list().toArray() vs C dump + parse', col(o, 'list.toArray'), 'C dump+parse', col(k, 'list'), 'ns/policy', listTarget ? 1 : undefined, '≤ 1× (N ≥ 1,000)');
+  compare('list.forAwait', n, 'list: for await vs C dump + parse', col(o, 'list.forAwait'), 'C dump+parse', col(k, 'list'), 'ns/policy', listTarget ? 1.2 : undefined, '≤ 1.2× (N ≥ 1,000)');
+  if (n === Math.max(...NS)) {
+    // The longest stall of any round while policies were created or listed.
+    const stall = Math.max(...o.flatMap((r) => Object.entries(r.stallMs).filter(([s]) => /^(create|list)\./.test(s)).map(([, v]) => v)));
+    absolute('eventloop', n, `event loop: longest stall while ${n} policies are created / listed`, stall, 'ms', 10, '≤ 10 ms');
+  }
+}
+
+// ---- codec: a kernel-shaped 10,000-policy dump (the captured B.policy reply, 32 KiB datagrams) ----
+{
+  const caps = JSON.parse(readFileSync(join(root, 'test/fixtures/protocol-md-captures.json'), 'utf8'));
+  const template = Buffer.from(caps.find((x) => x.id === 'B.policy').hex, 'hex');
+  const POLICIES = 10_000;
+  const datagrams = [];
+  let cur = [];
+  let curLen = 0;
+  for (let i = 0; i < POLICIES; i++) {
+    const m = Buffer.from(template);
+    m.write(`p${String(i).padStart(7, '0')}`, 24, 'latin1');
+    if (curLen + m.length > 32768) datagrams.push(Buffer.concat(cur)), (cur = []), (curLen = 0);
+    cur.push(m);
+    curLen += m.length;
+  }
+  datagrams.push(Buffer.concat(cur));
+  const file = join(dir, 'dump.bin');
+  writeFileSync(file, Buffer.concat(datagrams.flatMap((d) => [Buffer.from(new Uint32Array([d.length]).buffer), d])));
+  const { o, k } = alternate('codec', () => ours('codec', file), () => c('codec', file));
+  for (const r of [...o, ...k]) if (r.policies !== POLICIES) throw new Error(`codec round decoded ${r.policies} of ${POLICIES}`);
+  const col = (rs, key) => rs.map((r) => r[key]);
+  compare('codec.decode', POLICIES, 'codec: decode a dump into objects vs C parse', col(o, 'decode'), 'C parse', col(k, 'decode'), 'ns/policy', 0.5, '≤ 0.5× (2× faster)');
+  compare('codec.encodeBatch', 100, 'codec: encodeBatch of 100, per message vs C', col(o, 'encode.batch'), 'C build', col(k, 'encode'), 'ns/msg', AT_ONCE, '≤ 0.67× (1.5× faster)');
+  compare('codec.encode', 1, 'codec: encodeRequest, one message vs C', col(o, 'encode'), 'C build', col(k, 'encode'), 'ns/msg', 1, '≤ 1×');
+}
+
+// ---- CLI cold start: Node 20 (this one) and Node 24 (scripts/cross-setup.sh's) ----
+{
+  const nodes = [process.execPath];
+  const n24 = spawnSync('bash', ['-c', `source ${join(root, 'scripts/cross-setup.sh')} >/dev/null 2>&1; node_bin x64 24`], { encoding: 'utf8' }).stdout?.trim();
+  if (n24 && existsSync(n24)) nodes.push(n24);
+  else log('  cold start: no Node 24 (run scripts/bootstrap.sh); measuring this Node only');
+  const cli = join(root, 'packages/cttimeout/dist/cli/main.js');
+  const runs = Array.from({ length: ROUNDS }, (_, r) => (log(`  cold start: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), COLD, cli, ...nodes])));
+  const col = (key) => runs.map((r) => r[key]);
+  for (const key of Object.keys(runs[0]).filter((x) => x.endsWith('cttimeout list timeout'))) {
+    const v = key.split(' ')[0];
+    compare(`cli.${v.split('.')[0]}`, 0, `CLI cold start: cttimeout list timeout vs node -e 0 (${v})`, col(key), 'node -e 0', col(`${v} node -e 0`), 'ms', 1.5, '≤ 1.5×');
+  }
+  compare('cli.nfct', 0, `CLI cold start: cttimeout list timeout (${process.version}) vs nfct`, col(`${process.version} cttimeout list timeout`), 'nfct', col('nfct list timeout'), 'ms');
+}
+
+// ---- --full: memory and the event loop at 100,000 policies; 1,000,000 requests ----
+if (FULL) {
+  log(`  full: apply of ${BIG} policies (minutes: the kernel walks its list per NEW)`);
+  const holder = spawn('unshare', ['-n', 'sleep', 'infinity'], { stdio: 'ignore' });
+  try {
+    const nsPath = `/proc/${holder.pid}/ns/net`;
+    const host = execFileSync('readlink', ['/proc/self/ns/net'], { encoding: 'utf8' }).trim();
+    const nsOf = () => spawnSync('readlink', [nsPath], { encoding: 'utf8' }).stdout.trim();
+    for (let i = 0; i < 500 && (nsOf() === host || nsOf() === ''); i++) await new Promise((r) => setTimeout(r, 10));
+    if (nsOf() === host || nsOf() === '') throw new Error('unshare -n did not create a namespace');
+    const big = child(process.execPath, [join(here, 'round.mjs'), 'apply-big', BIG, nsPath], { netns: false });
+    absolute('mem.apply', BIG, `memory: apply of ${BIG} policies, peak RSS`, big.peakRssBytes / 2 ** 20, 'MB', 256, '< 256 MB');
+    absolute('eventloop.big', BIG, `event loop: longest stall while ${BIG} policies are applied / listed`, Math.max(...Object.values(big.stallMs)), 'ms', 10, '≤ 10 ms', { stallMs: big.stallMs, apply: big.apply, listToArray: big['list.toArray'], listForAwait: big['list.forAwait'] });
+    log(`  full: streaming ${BIG} policies to a slow consumer`);
+    const slow = child(process.execPath, ['--expose-gc', join(here, 'round.mjs'), 'stream-slow', nsPath], { netns: false });
+    if (slow.policies !== BIG) throw new Error(`streamed ${slow.policies} of ${BIG}`);
+    absolute('mem.streamSlow', BIG, `memory: for await over a ${BIG}-policy list, slow consumer, RSS above idle`, slow.aboveIdleBytes / 2 ** 20, 'MB', 64, '< 64 MB', { idleMB: slow.idleRssBytes / 2 ** 20 });
+  } finally {
+    holder.kill('SIGKILL'); // the namespace and its policies go with it
+  }
+  log(`  full: ${REQUESTS} requests`);
+  const req = child(process.execPath, ['--expose-gc', join(here, 'round.mjs'), 'requests', REQUESTS]);
+  absolute('mem.requests', REQUESTS, `memory: ${REQUESTS} get()s of a missing policy, RSS growth (after gc) per request`, req.growthBytesPerRequest, 'B/request', 1, '< 1 B/request', {
+    rssSamplesMB: req.rssSamplesBytes.map((b) => +(b / 2 ** 20).toFixed(1)),
+  });
+}
+
+machine.loadAfter = loadavg();
+const result = { machine, options: { n: NS, rounds: ROUNDS, coldRuns: COLD, full: FULL, smoke: opt.smoke }, seconds: Math.round((performance.now() - started) / 1000), rows };
+
+// ---- output ----
+const fmt = (v) => (v === null ? '' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 10 ? 1 : 2));
+console.log(`cttimeout bench — ${machine.cpu} ×${machine.cores}, Linux ${machine.kernel}, Node ${machine.node}, libnetfilter_cttimeout ${machine.libnetfilter_cttimeout}`);
+console.log(`commit ${machine.commit.slice(0, 12)}${machine.dirty ? ' (dirty)' : ''}, ${machine.date}, load ${machine.loadBefore.map((x) => x.toFixed(2)).join(' ')} → ${machine.loadAfter.map((x) => x.toFixed(2)).join(' ')}, median of ${ROUNDS} rounds\n`);
+console.log('| scenario | N | ours | reference | ours/ref | target | |');
+console.log('|---|---:|---:|---:|---:|---|---|');
+for (const r of rows) {
+  const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
+  const ratio = r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`;
+  const verdict = r.pass === null ? '' : r.pass ? 'pass' : 'MISS';
+  console.log(`| ${r.label} | ${r.n ? r.n.toLocaleString('en-US') : ''} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${ratio} | ${r.target?.text ?? ''} | ${verdict} |`);
+}
+if (OUT) {
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  log(`\nwritten: ${OUT}`);
+}

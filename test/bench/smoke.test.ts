@@ -1,0 +1,69 @@
+// A quick run of `npm run bench` (bench/run.mjs --smoke: N = 10, one round): every scenario
+// runs, ours and the C reference each give a finite positive figure, and the ratio is theirs.
+// No thresholds: timings here say nothing on a shared machine. The kernel rounds run in
+// private network namespaces that run.mjs makes (`unshare -n`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'cttimeout-bench-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Row {
+  id: string;
+  n: number;
+  unit: string;
+  ours: number;
+  ref: number | null;
+  ratio: number | null;
+  target: { text: string; maxRatio?: number; max?: number } | null;
+  pass: boolean | null;
+}
+
+const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+it('bench/run.mjs --smoke measures every scenario, ours and the reference', { timeout: 180_000 }, () => {
+  expect(existsSync(join(ROOT, 'packages/cttimeout/dist/index.js')), 'run scripts/build.sh first').toBe(true);
+  const out = join(dir, 'smoke.json');
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/run.mjs'), '--smoke', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  const rows: Row[] = result.rows;
+  const ids = rows.map((x) => x.id);
+  // Every scenario of issue 10 (Node 24's cold start needs scripts/bootstrap.sh's Node, which
+  // the suite's other Node runs need as well).
+  const expected = [
+    ...['create', 'get', 'delete'].flatMap((op) => [`${op}.await`, `${op}.all`, op === 'create' ? 'create.apply' : `${op}.requestBatch`]),
+    'create.cbatch',
+    'delete.cbatch',
+    'list.toArray',
+    'list.forAwait',
+    'eventloop',
+    'codec.decode',
+    'codec.encodeBatch',
+    'codec.encode',
+    `cli.${process.version.split('.')[0]}`,
+    'cli.v24',
+    'cli.nfct',
+  ];
+  for (const id of expected) expect(ids, id).toContain(id);
+  for (const row of rows) {
+    expect(positive(row.ours), `${row.id} ours = ${row.ours}`).toBe(true);
+    if (row.id === 'eventloop') {
+      expect(row.ref).toBeNull();
+      expect(typeof row.pass).toBe('boolean');
+      continue;
+    }
+    expect(positive(row.ref), `${row.id} reference = ${row.ref}`).toBe(true);
+    expect(row.ratio).toBeCloseTo(row.ours / (row.ref as number), 9);
+    if (row.target) expect(row.pass).toBe((row.ratio as number) <= (row.target.maxRatio as number));
+  }
+  expect(rows.filter((x) => x.n === 10).length).toBeGreaterThanOrEqual(14);
+  // The machine description the README table needs.
+  for (const key of ['cpu', 'cores', 'loadBefore', 'loadAfter', 'node', 'kernel', 'commit', 'date']) expect(result.machine[key], key).toBeDefined();
+  // The table on stdout has a line per row.
+  expect(r.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| scenario')).length).toBe(rows.length);
+});
