@@ -12,6 +12,7 @@
 //   --big 100000         the policy count of --full; --requests 1000000 its request count
 //   --smoke              N = 10, 1 round, 3 cold runs, no --full; writes nothing unless --out
 //   --out FILE           where the JSON goes
+//   --print FILE         prints the tables of a JSON written earlier (README's come from here)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -30,8 +31,13 @@ const { values: opt } = parseArgs({
     requests: { type: 'string', default: '1000000' },
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
+    print: { type: 'string' },
   },
 });
+if (opt.print) {
+  print(JSON.parse(readFileSync(opt.print, 'utf8')));
+  process.exit(0);
+}
 const int = (s, what) => {
   const v = Number(s);
   if (!Number.isInteger(v) || v <= 0) throw new Error(`--${what}: ${s} is not a positive integer`);
@@ -112,12 +118,12 @@ for (const n of NS) {
   const { o, k } = alternate(`kernel N=${n}`, () => ours('kernel', n), () => c('kernel', n));
   const col = (rs, key) => rs.map((r) => r[key]);
   for (const op of ['create', 'get', 'delete']) {
-    compare(`${op}.await`, n, `${op}: await loop vs C serial`, col(o, `${op}.await`), 'C serial', col(k, `${op}.serial`), 'ns/op', 1.5, '≤ 1.5×');
-    compare(`${op}.all`, n, `${op}: Promise.all vs C serial`, col(o, `${op}.all`), 'C serial', col(k, `${op}.serial`), 'ns/op', AT_ONCE, '≤ 0.67× (1.5× faster)');
-    const batchKey = op === 'create' ? 'create.apply' : `${op}.batch`;
-    const how = op === 'create' ? 'apply' : 'requestBatch';
-    compare(`${op}.${how}`, n, `${op}: ${how} vs C serial`, col(o, batchKey), 'C serial', col(k, `${op}.serial`), 'ns/op', AT_ONCE, '≤ 0.67× (1.5× faster)');
-    if (op !== 'get') compare(`${op}.cbatch`, n, `${op}: ${how} vs C mnl batch`, col(o, batchKey), 'C batch', col(k, `${op}.batch`), 'ns/op');
+    const vsSerial = (how, key, max, text) => compare(`${op}.${how}`, n, `${op}: ${how} vs C serial`, col(o, key), 'C serial', col(k, `${op}.serial`), 'ns/op', max, text);
+    vsSerial('await', `${op}.await`, 1.5, '≤ 1.5×');
+    vsSerial('all', `${op}.all`, AT_ONCE, '≤ 0.67× (1.5× faster)');
+    if (op !== 'get') vsSerial('apply', `${op}.apply`, AT_ONCE, '≤ 0.67× (1.5× faster)');
+    vsSerial('requestBatch', `${op}.batch`, AT_ONCE, '≤ 0.67× (1.5× faster)');
+    if (op !== 'get') compare(`${op}.cbatch`, n, `${op}: requestBatch vs C mnl batch`, col(o, `${op}.batch`), 'C batch', col(k, `${op}.batch`), 'ns/op');
   }
   const listTarget = n >= 1000;
   compare('list.toArray', n, 'list: list().toArray() vs C dump + parse', col(o, 'list.toArray'), 'C dump+parse', col(k, 'list'), 'ns/policy', listTarget ? 1 : undefined, '≤ 1× (N ≥ 1,000)');
@@ -161,7 +167,9 @@ for (const n of NS) {
   const n24 = spawnSync('bash', ['-c', `source ${join(root, 'scripts/cross-setup.sh')} >/dev/null 2>&1; node_bin x64 24`], { encoding: 'utf8' }).stdout?.trim();
   if (n24 && existsSync(n24)) nodes.push(n24);
   else log('  cold start: no Node 24 (run scripts/bootstrap.sh); measuring this Node only');
-  const cli = join(root, 'packages/cttimeout/dist/cli/main.js');
+  // The installed command (package.json "bin"), started by each Node.
+  const pkgJson = JSON.parse(readFileSync(join(root, 'packages/cttimeout/package.json'), 'utf8'));
+  const cli = join(root, 'packages/cttimeout', pkgJson.bin.cttimeout);
   const runs = Array.from({ length: ROUNDS }, (_, r) => (log(`  cold start: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), COLD, cli, ...nodes])));
   const col = (key) => runs.map((r) => r[key]);
   for (const key of Object.keys(runs[0]).filter((x) => x.endsWith('cttimeout list timeout'))) {
@@ -201,20 +209,40 @@ if (FULL) {
 machine.loadAfter = loadavg();
 const result = { machine, options: { n: NS, rounds: ROUNDS, coldRuns: COLD, full: FULL, smoke: opt.smoke }, seconds: Math.round((performance.now() - started) / 1000), rows };
 
-// ---- output ----
-const fmt = (v) => (v === null ? '' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 10 ? 1 : 2));
-console.log(`cttimeout bench — ${machine.cpu} ×${machine.cores}, Linux ${machine.kernel}, Node ${machine.node}, libnetfilter_cttimeout ${machine.libnetfilter_cttimeout}`);
-console.log(`commit ${machine.commit.slice(0, 12)}${machine.dirty ? ' (dirty)' : ''}, ${machine.date}, load ${machine.loadBefore.map((x) => x.toFixed(2)).join(' ')} → ${machine.loadAfter.map((x) => x.toFixed(2)).join(' ')}, median of ${ROUNDS} rounds\n`);
-console.log('| scenario | N | ours | reference | ours/ref | target | |');
-console.log('|---|---:|---:|---:|---:|---|---|');
-for (const r of rows) {
-  const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
-  const ratio = r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`;
-  const verdict = r.pass === null ? '' : r.pass ? 'pass' : 'MISS';
-  console.log(`| ${r.label} | ${r.n ? r.n.toLocaleString('en-US') : ''} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${ratio} | ${r.target?.text ?? ''} | ${verdict} |`);
-}
+print(result);
 if (OUT) {
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   log(`\nwritten: ${OUT}`);
+}
+
+// The tables: every row, then the kernel rows pivoted by N (ratios side by side, as in the README).
+function print({ machine: m, options, rows }) {
+  const fmt = (v) => (v === null ? '' : Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(Math.abs(v) >= 10 ? 1 : 2));
+  const verdict = (r) => (r.pass === null ? '' : r.pass ? 'pass' : 'MISS');
+  const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`cttimeout bench — ${m.cpu} ×${m.cores}, Linux ${m.kernel}, Node ${m.node}, libnetfilter_cttimeout ${m.libnetfilter_cttimeout}`);
+  console.log(`commit ${m.commit.slice(0, 12)}${m.dirty ? ' (dirty)' : ''}, ${m.date}, load average ${load(m.loadBefore)} before, ${load(m.loadAfter)} after; median of ${options.rounds} rounds\n`);
+  console.log('| scenario | N | ours | reference | ours/ref | target | |');
+  console.log('|---|---:|---:|---:|---:|---|---|');
+  for (const r of rows) {
+    const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
+    const ratio = r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`;
+    console.log(`| ${r.label} | ${r.n ? r.n.toLocaleString('en-US') : ''} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${ratio} | ${r.target?.text ?? ''} | ${verdict(r)} |`);
+  }
+  const ns = options.n;
+  const kernelIds = [...new Set(rows.filter((r) => /^(create|get|delete|list)\./.test(r.id)).map((r) => r.id))];
+  if (kernelIds.length === 0) return;
+  const mid = ns.includes(1000) ? 1000 : ns[0];
+  console.log(`\n| kernel, ns per op | target | C, N = ${mid.toLocaleString('en-US')} | ours, N = ${mid.toLocaleString('en-US')} | ${ns.map((n) => `ours/C, N = ${n.toLocaleString('en-US')}`).join(' | ')} |`);
+  console.log(`|---|---|---:|---:|${ns.map(() => '---:').join('|')}|`);
+  for (const id of kernelIds) {
+    const at = (n) => rows.find((r) => r.id === id && r.n === n);
+    const m1 = at(mid);
+    const cells = ns.map((n) => {
+      const r = at(n);
+      return r ? `${r.ratio.toFixed(2)}×${r.pass === false ? ' ✗' : r.pass ? ' ✓' : ''}` : '';
+    });
+    console.log(`| ${m1.label.replace(/ vs .*/, '')} (vs ${m1.refName}) | ${m1.target?.text ?? ''} | ${fmt(m1.ref)} | ${fmt(m1.ours)} | ${cells.join(' | ')} |`);
+  }
 }
