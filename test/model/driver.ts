@@ -592,5 +592,5 @@ export function generator(hz: number, features: Features): Gen {
   return { names: namePool(features), maxSeconds: Math.floor(0xffffffff / hz), features };
 }
 
-/** What main supports today; each flag widens the generator (names as bytes: common.md). */
-export const FEATURES: Features = { byteNames: false, loneSurrogates: false, lowerCaseStates: false };
+/** Everything main supports: names as bytes and lone surrogates (common.md), states in any case. */
+export const FEATURES: Features = { byteNames: true, loneSurrogates: true, lowerCaseStates: true };
