@@ -38,7 +38,7 @@ describe('apply --check', () => {
     // A policy the file does not list is only a difference with --prune.
     expectRun(ns, ['apply', '-f', f], 0);
     expectRun(ns, ['apply', '-f', f, '--check'], 0);
-    expect(expectRun(ns, ['apply', '-f', f, '--check', '--prune'], 2).stdout).toMatch(/^would delete tmp$/m);
+    expect(expectRun(ns, ['apply', '-f', f, '--check', '--prune', '--owner-prefix', 't'], 2).stdout).toMatch(/^would delete tmp$/m);
     expect(policyNames(ns)).toContain('tmp');
   });
 

@@ -42,11 +42,29 @@ describe('apply --prune with an owner', () => {
     expect(out.kept.map((k: { name: string; reason: string }) => `${k.name} ${k.reason}`).sort()).toEqual(['other not-owned', 'ovs_tp_1_tcp4 not-owned', 'web-busy in-use']);
   });
 
-  it('without an owner, --prune deletes the rest but still keeps ovs_tp_* and policies in use; listing ovs_tp_* takes it over', () => {
+  it('without a declared owner, --prune is refused (dry run and --check too) with how to declare one, and nothing changes', () => {
     const f = write(dir, 'all.yaml', yaml(['web-a', 'inet', 'tcp']));
-    expectRun(ns, ['apply', '-f', f, '--prune'], 0);
-    expect(policyNames(ns).sort()).toEqual(['ovs_tp_1_tcp4', 'web-a', 'web-busy']);
-    const g = write(dir, 'ovs.yaml', yaml(['web-a', 'inet', 'tcp'], ['ovs_tp_1_tcp4', 'inet', 'tcp', { close: 9 }]));
-    expect(expectRun(ns, ['apply', '-f', g, '--prune'], 0).stdout).toMatch(/^update ovs_tp_1_tcp4: CLOSE 3 -> 9$|^updated ovs_tp_1_tcp4: CLOSE 3 -> 9$/m);
+    const before = policyNames(ns).sort();
+    for (const extra of [[], ['--dry-run'], ['--check'], ['--json']]) {
+      const r = expectRun(ns, ['apply', '-f', f, '--prune', ...extra], 64);
+      const message = extra[0] === '--json' ? JSON.parse(r.stderr).error.message : r.stderr;
+      expect(message).toMatch(/--prune needs an owner/);
+      expect(message).toMatch(/--owner-prefix PREFIX/);
+      expect(message).toMatch(/owner: \{prefix: PREFIX\}/);
+    }
+    expect(policyNames(ns).sort()).toEqual(before);
+    // Without --prune nothing is deleted, so no owner is needed.
+    expectRun(ns, ['apply', '-f', f], 0);
+    expect(policyNames(ns).sort()).toEqual([...before, 'web-a'].sort());
+  });
+
+  it('ovs_tp_* is never pruned unless listed: an owner prefix that covers it still keeps it, listing it takes it over', () => {
+    const f = write(dir, 'ovs.yaml', yaml(['ovs_tp_2_tcp4', 'inet', 'tcp']));
+    const plan = expectRun(ns, ['apply', '-f', f, '--prune', '--owner-prefix', 'ovs_tp_', '--dry-run'], 0).stdout;
+    expect(plan).toMatch(/^kept \(Open vSwitch's, never pruned unless listed\): ovs_tp_1_tcp4$/m);
+    expect(plan).not.toMatch(/would delete ovs_tp_1_tcp4/);
+    const g = write(dir, 'ovs2.yaml', yaml(['ovs_tp_1_tcp4', 'inet', 'tcp', { close: 9 }]));
+    expect(expectRun(ns, ['apply', '-f', g, '--prune', '--owner-prefix', 'ovs_tp_'], 0).stdout).toMatch(/^updated ovs_tp_1_tcp4: CLOSE 3 -> 9$/m);
+    expect(policyNames(ns).sort()).toEqual(['ovs_tp_1_tcp4', 'other', 'web-busy', 'web-old'].sort());
   });
 });

@@ -108,5 +108,14 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
     }
   }
   const owner = mergeOwners(owners);
+  // Ownership is explicit: without a declared owner prune would delete policies that other
+  // software (or another file) made. Refuse rather than guess.
+  if (options.prune && !owner) {
+    throw new CliError(
+      `${command} --prune needs an owner: the names it may delete. Declare a prefix with --owner-prefix PREFIX or in the file (owner: {prefix: PREFIX}, with the policies under "policies:"); nothing outside it is ever pruned`,
+      'ERR_USAGE',
+      '--prune',
+    );
+  }
   return { policies, files, digest: hash.digest('hex'), ...(owner ? { owner } : {}) };
 }
