@@ -136,17 +136,18 @@ describe('apply -f', () => {
   });
 
   it('updates what differs (showing old -> new), recreates a protocol change, and --prune deletes the rest but keeps policies in use', () => {
-    for (const line of ['add timeout web inet tcp established 600', 'add timeout dns inet udp replied 5', 'add timeout old inet icmp timeout 1', 'add timeout busy inet tcp close 1']) expect(nfct(ns, words(line)).status).toBe(0);
+    for (const line of ['add timeout web inet tcp established 600', 'add timeout dns inet udp replied 5', 'add timeout bold inet icmp timeout 1', 'add timeout busy inet tcp close 1']) expect(nfct(ns, words(line)).status).toBe(0);
     runIn(ns, 'iptables', ['-t', 'raw', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'CT', '--timeout', 'busy']);
     const json = file('p.json', JSON.stringify([
       { name: 'web', family: 'inet', protocol: 'tcp', timeouts: { established: 700 } },
       { name: 'dns', family: 'inet', protocol: 'gre', timeouts: { replied: 6 } },
     ]));
-    const plan = ok(`apply -f ${json} --prune --dry-run`);
-    expect(plan).toBe('would update web: ESTABLISHED 600 -> 700\nwould recreate dns (inet udp -> inet gre)\nwould delete old\nkept (in use by CT rules, not in the file): busy\n');
+    // --prune deletes only what it owns: names starting with b (bold, and busy, which is in use).
+    const plan = ok(`apply -f ${json} --prune --owner-prefix b --dry-run`);
+    expect(plan).toBe('would update web: ESTABLISHED 600 -> 700\nwould recreate dns (inet udp -> inet gre)\nwould delete bold\nkept (in use by CT rules, not in the file): busy\n');
     expect(values('web').ESTABLISHED).toBe(600);
-    const done = JSON.parse(ok(`apply -f ${json} --prune --json`));
-    expect(done.steps.map((s: { action: string; name: string; status: string }) => `${s.action} ${s.name} ${s.status}`)).toEqual(['update web done', 'recreate dns done', 'delete old done']);
+    const done = JSON.parse(ok(`apply -f ${json} --prune --owner-prefix b --json`));
+    expect(done.steps.map((s: { action: string; name: string; status: string }) => `${s.action} ${s.name} ${s.status}`)).toEqual(['update web done', 'recreate dns done', 'delete bold done']);
     expect(done.keptInUse).toEqual(['busy']);
     expect(nfct(ns, ['list', 'timeout']).stdout).toMatch(/^\.web = [^]*\.busy = [^]*\.dns = /);
     expect(values('dns')).toEqual({ UNREPLIED: 30, REPLIED: 6 });

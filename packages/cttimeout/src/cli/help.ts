@@ -44,7 +44,7 @@ def=default-set, default-g=default-get); output is byte for byte what nfct print
   default-get timeout FAMILY PROTO
 Beyond nfct (whole words only):
   update timeout NAME FAMILY PROTO [STATE SECONDS]... [--merge]   change a policy in place
-  apply -f FILE [--prune] [--dry-run]                    make the kernel hold exactly the file's policies
+  apply -f FILE [--prune --owner-prefix P] [--dry-run]   make the kernel hold exactly the file's policies
     --check (exit 2 if it would change), --watch (keep it so), --config-dir DIR, --netns-all
   validate -f FILE                                       check a policy file offline (no socket, no privileges)
   completion bash|zsh|fish                               print a shell completion script
@@ -64,7 +64,7 @@ Examples:
   cttimeout update timeout web inet tcp established 1200 --merge
   cttimeout --netns blue list timeout
   cttimeout --dry-run default-set timeout inet udp unreplied 10 | cttimeout decode
-  cttimeout apply -f policies.yaml --prune --dry-run
+  cttimeout apply -f policies.yaml --prune --owner-prefix web- --dry-run
   cttimeout apply --config-dir /etc/cttimeout --check; echo $?     # 0 in sync, 2 would change
   cttimeout validate -f policies.yaml --hz 1000
   cttimeout apply -f policies.yaml --netns-all=processes
@@ -201,8 +201,9 @@ whose family or protocol changed, and with --prune deletes the policies FILE doe
 --config-dir DIR reads DIR/policies.yaml and DIR/policies.d/*.yaml (*.yml, *.json), merged
 (a name in two files is an error); the boot unit systemd/cttimeout.service applies
 /etc/cttimeout before the firewall rules load. --prune only deletes what the file owns:
-names starting with --owner-prefix (or the file's "owner: {prefix: ...}"); Open vSwitch's
-ovs_tp_* are never pruned unless listed. --watch keeps running: it applies again when the
+names starting with --owner-prefix (or the file's "owner: {prefix: ...}"), and needs one of
+them (without a declared owner it is refused, exit 64); Open vSwitch's ovs_tp_* are never
+pruned unless listed. --watch keeps running: it applies again when the
 files change (a Kubernetes ConfigMap update) or the kernel drifts, logs one JSON line per
 event, and exits 0 on SIGTERM/SIGINT. --netns-all applies in every network namespace under
 /run/netns (=processes: also every namespace of a running process), worst status wins.

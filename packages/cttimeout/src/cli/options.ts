@@ -48,7 +48,7 @@ export const OPTION_SPECS: readonly Spec[] = [
   { key: 'dryRun', names: ['--dry-run'], help: 'print the request bytes as hex (one line per message) instead of sending them; needs no socket and no privileges' },
   { key: 'merge', names: ['--merge'], help: 'update: keep the current values of the states not given (default: they go back to the defaults)' },
   { key: 'file', names: ['-f', '--file'], value: 'FILE', help: 'apply: the JSON or YAML list of policies ("-" reads standard input)' },
-  { key: 'prune', names: ['--prune'], help: 'apply: also delete the policies the file does not list (policies in use are kept and reported)' },
+  { key: 'prune', names: ['--prune'], help: 'apply: also delete the owned policies the file does not list (needs --owner-prefix or the file\'s owner; policies in use are kept and reported)' },
   { key: 'check', names: ['--check'], help: 'apply: change nothing; exit 0 when the kernel already matches, 2 when apply would change something (the plan on stdout)' },
   { key: 'configDir', names: ['--config-dir'], value: 'DIR', help: 'apply, validate: the desired state of DIR/policies.yaml and DIR/policies.d/*.yaml, merged (a name in two files is an error); the boot unit uses /etc/cttimeout' },
   { key: 'ownerPrefix', names: ['--owner-prefix'], value: 'PREFIX', help: 'apply --prune: only delete policies whose name starts with PREFIX (also "owner: {prefix: ...}" in the file); ovs_tp_* are never pruned' },
