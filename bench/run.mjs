@@ -130,8 +130,10 @@ for (const n of NS) {
   compare('list.forAwait', n, 'list: for await vs C dump + parse', col(o, 'list.forAwait'), 'C dump+parse', col(k, 'list'), 'ns/policy', listTarget ? 1.2 : undefined, '≤ 1.2× (N ≥ 1,000)');
   if (n === Math.max(...NS)) {
     // The longest stall of any round while policies were created or listed.
-    const stall = Math.max(...o.flatMap((r) => Object.entries(r.stallMs).filter(([s]) => /^(create|list)\./.test(s)).map(([, v]) => v)));
-    absolute('eventloop', n, `event loop: longest stall while ${n} policies are created / listed`, stall, 'ms', 10, '≤ 10 ms');
+    const worst = {};
+    for (const r of o) for (const [s, v] of Object.entries(r.stallMs)) worst[s] = Math.max(worst[s] ?? 0, v);
+    const stall = Math.max(...Object.entries(worst).filter(([s]) => /^(create|list)\./.test(s)).map(([, v]) => v));
+    absolute('eventloop', n, `event loop: longest stall while ${n} policies are created / listed`, stall, 'ms', 10, '≤ 10 ms', { worstStallMsByScenario: worst });
   }
 }
 
