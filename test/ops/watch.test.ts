@@ -64,10 +64,12 @@ interface Agent {
   /** Waits for a log line that matches. */
   next(match: (l: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
   exit: Promise<number | null>;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
 }
 
-function start(args: string[]): Agent {
-  const child = spawn('nsenter', [`--net=${ns.path}`, process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Agent {
+  const child = spawn('nsenter', [`--net=${ns.path}`, process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const lines: Array<Record<string, unknown>> = [];
   let buf = '';
   let stderr = '';
@@ -88,6 +90,7 @@ function start(args: string[]): Agent {
     child,
     lines,
     exit,
+    stderr: () => stderr,
     async next(match, what) {
       const deadline = Date.now() + 20_000;
       for (;;) {
@@ -174,6 +177,36 @@ describe('examples/kubernetes', () => {
     expect(await agent.exit).toBe(0);
     expect(agent.lines.at(-1)).toMatchObject({ event: 'stop', signal: 'SIGTERM' });
     expect(ours(ns, ['get', 'timeout', 'k8s-web']).status).toBe(0);
+  });
+
+  it('--verbose and CTTIMEOUT_DEBUG=1 log each request and reply in one line on stderr; stdout stays JSON lines', async () => {
+    const f = join(dir, 'verbose.yaml');
+    writeFileSync(f, '- {name: v-web, family: inet, protocol: tcp, timeouts: {established: 60}}\n');
+    for (const [args, env] of [[['--verbose'], process.env], [[], { ...process.env, CTTIMEOUT_DEBUG: '1' }]] as const) {
+      nfct(ns, ['flush', 'timeout']);
+      agent = start(['apply', '-f', f, '--watch', '--interval', '0.3', ...args], env);
+      expect(changes(await agent.next((l) => l['event'] === 'applied', 'applied'))).toEqual(['create v-web done']);
+      // A drift is re-applied: its requests are logged too.
+      expectRun(ns, ['delete', 'timeout', 'v-web'], 0);
+      expect(changes(await agent.next((l) => l['event'] === 'applied', 'applied after the drift'))).toEqual(['create v-web done']);
+      agent.child.kill('SIGTERM');
+      expect(await agent.exit).toBe(0);
+      const lines = agent.stderr().trimEnd().split('\n');
+      // Every stderr line is one datagram; the probe is labelled; both creates were sent and acknowledged.
+      for (const l of lines) expect(l).toMatch(/^cttimeout: (sent|received) \d+ bytes: /);
+      expect(lines[0]).toMatch(/^cttimeout: sent 28 bytes: GET "" seq \d+ \(open-time probe/);
+      expect(lines.filter((l) => /^cttimeout: sent \d+ bytes: .*NEW "v-web" inet tcp/.test(l)).length).toBeGreaterThanOrEqual(2);
+      expect(lines.some((l) => /^cttimeout: received \d+ bytes: .*ACK seq \d+/.test(l))).toBe(true);
+      expect(agent.lines.every((l) => typeof l['event'] === 'string')).toBe(true);
+      agent = undefined;
+    }
+    // Without either, stderr stays empty.
+    nfct(ns, ['flush', 'timeout']);
+    agent = start(['apply', '-f', f, '--watch', '--interval', '0.3'], { ...process.env, CTTIMEOUT_DEBUG: '' });
+    await agent.next((l) => l['event'] === 'applied', 'applied');
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
+    expect(agent.stderr()).toBe('');
   });
 
   it('refuses standard input and a bad interval', () => {

@@ -42,7 +42,11 @@ function change(s: ApplyStep): Record<string, unknown> {
   return { action: s.action, name, status: s.status, ...(s.error ? { error: errorJson(s.error) } : {}) };
 }
 
-export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number; limits: Limits }): Promise<number> {
+/**
+ * `open` opens the client as every other command does (--netns, --capture, and --verbose /
+ * CTTIMEOUT_DEBUG=1 tracing each request and reply on stderr).
+ */
+export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number; limits: Limits }, open: () => Promise<CtTimeout>): Promise<number> {
   if (options.file === '-') throw new CliError('apply --watch reads its files again on every change: give -f FILE or --config-dir DIR, not standard input');
   if (options.dryRun || options.check) throw new CliError('--watch changes the kernel; it cannot be combined with --dry-run or --check');
   const every = intervalMs(options);
@@ -111,7 +115,7 @@ export async function watchApply(options: Options, io: Io, kernel: { hz: number;
       }
       if (good !== undefined) {
         try {
-          ct ??= await CtTimeout.open({ hz: kernel.hz, ...(options.netns !== undefined ? { netns: options.netns } : {}) });
+          ct ??= await open();
           const applyOptions = { prune: options.prune, ...ownerOption(good) };
           const result = await ct.apply(good.policies, applyOptions);
           if (result.steps.length > 0) log('applied', { reason, changes: result.steps.map(change) });
