@@ -292,12 +292,17 @@ export function traceLine(direction: 'out' | 'in', bytes: Uint8Array, probeSeq?:
   return `cttimeout: ${direction === 'out' ? 'sent' : 'received'} ${bytes.length} bytes: ${shown.join(', ') || 'nothing'}${more}${bad}\n`;
 }
 
+/** --verbose or CTTIMEOUT_DEBUG=1: the tracer that logs each datagram, else undefined. */
+function verboseTrace(options: Options, io: CliIo): ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined {
+  return options.verbose || process.env.CTTIMEOUT_DEBUG === '1' ? tracer(io) : undefined;
+}
+
 async function withClient<T>(options: Options, hz: number | undefined, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
-  const verbose = options.verbose || process.env.CTTIMEOUT_DEBUG === '1';
-  const shown = !verbose && io.stderrIsTTY === true ? progress(io) : undefined;
+  const trace = verboseTrace(options, io);
+  const shown = trace === undefined && io.stderrIsTTY === true ? progress(io) : undefined;
   let ct: CtTimeout;
   try {
-    ct = await openClient(options, hz, verbose ? tracer(io) : shown?.trace);
+    ct = await openClient(options, hz, trace ?? shown?.trace);
   } catch (e) {
     shown?.end();
     throw e;
@@ -486,7 +491,7 @@ export function describe(e: unknown, ctx?: Context): string {
 
 async function apply(options: Options, io: CliIo): Promise<number> {
   const hz = await kernelHz(options);
-  if (options.watch) return watchApply(options, io, hz);
+  if (options.watch) return watchApply(options, io, hz, () => openClient(options, hz.hz, verboseTrace(options, io)));
   if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
   const desired = await loadDesired(options, () => io.readStdin(), hz.limits, 'apply');
   // --check is a dry run whose exit status says whether the kernel matches.
