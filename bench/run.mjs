@@ -247,4 +247,10 @@ function print({ machine: m, options, rows }) {
     });
     console.log(`| ${m1.label.replace(/ vs .*/, '')} (vs ${m1.refName}) | ${m1.target?.text ?? ''} | ${fmt(m1.ref)} | ${fmt(m1.ours)} | ${cells.join(' | ')} |`);
   }
+  console.log('\n| other | ours | reference | ours/ref | target | |');
+  console.log('|---|---:|---:|---:|---|---|');
+  for (const r of rows.filter((x) => !kernelIds.includes(x.id))) {
+    const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
+    console.log(`| ${r.label} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target?.text ?? ''} | ${verdict(r)} |`);
+  }
 }
