@@ -62,6 +62,17 @@ describe('the packed tarballs', () => {
     expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/native/') || f.endsWith('.node') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'))).toEqual([]);
   });
 
+  it('cttimeout ships its documentation and points at nothing that does not exist (no made-up repository or tracker)', () => {
+    const files = execFileSync('tar', ['tzf', tarball]).toString().trim().split('\n');
+    for (const f of ['package/man/cttimeout.8', 'package/docs/OPERATIONS.md', 'package/docs/KERNEL.md', 'package/docs/errors.md', 'package/README.md']) expect(files).toContain(f);
+    expect(execFileSync('tar', ['xzOf', tarball, 'package/docs/errors.md']).toString()).toBe(readFileSync(join(root, 'docs/errors.md'), 'utf8'));
+    const pkg = JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json']).toString());
+    expect(pkg.homepage).toBe('https://www.npmjs.com/package/cttimeout');
+    expect(pkg.repository).toBeUndefined();
+    expect(pkg.bugs).toBeUndefined();
+    expect(JSON.stringify(pkg)).not.toMatch(/github\.com/);
+  });
+
   it('cttimeout lists the four platform packages as optionalDependencies at its own version', () => {
     const pkg = JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json']).toString());
     expect(Object.keys(platforms).sort()).toEqual(['@cttimeout/linux-arm64-gnu', '@cttimeout/linux-arm64-musl', '@cttimeout/linux-x64-gnu', '@cttimeout/linux-x64-musl']);
