@@ -12,7 +12,7 @@
 //   --big 100000         the policy count of --full; --requests 1000000 its request count
 //   --smoke              N = 10, 1 round, 3 cold runs, no --full; writes nothing unless --out
 //   --out FILE           where the JSON goes
-//   --print FILE         prints the tables of a JSON written earlier (README's come from here)
+//   --print FILE         the README's tables (pivot by N, then the rest) from a JSON written earlier
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -35,7 +35,7 @@ const { values: opt } = parseArgs({
   },
 });
 if (opt.print) {
-  print(JSON.parse(readFileSync(opt.print, 'utf8')));
+  print(JSON.parse(readFileSync(opt.print, 'utf8')), { everyRow: false });
   process.exit(0);
 }
 const int = (s, what) => {
@@ -118,7 +118,7 @@ for (const n of NS) {
   const { o, k } = alternate(`kernel N=${n}`, () => ours('kernel', n), () => c('kernel', n));
   const col = (rs, key) => rs.map((r) => r[key]);
   for (const op of ['create', 'get', 'delete']) {
-    const vsSerial = (how, key, max, text) => compare(`${op}.${how}`, n, `${op}: ${how} vs C serial`, col(o, key), 'C serial', col(k, `${op}.serial`), 'ns/op', max, text);
+    const vsSerial = (how, key, max, text) => compare(`${op}.${how}`, n, `${op}: ${{ await: 'await loop', all: 'Promise.all' }[how] ?? how} vs C serial`, col(o, key), 'C serial', col(k, `${op}.serial`), 'ns/op', max, text);
     vsSerial('await', `${op}.await`, 1.5, '≤ 1.5×');
     vsSerial('all', `${op}.all`, AT_ONCE, '≤ 0.67× (1.5× faster)');
     if (op !== 'get') vsSerial('apply', `${op}.apply`, AT_ONCE, '≤ 0.67× (1.5× faster)');
@@ -211,23 +211,23 @@ if (FULL) {
 machine.loadAfter = loadavg();
 const result = { machine, options: { n: NS, rounds: ROUNDS, coldRuns: COLD, full: FULL, smoke: opt.smoke }, seconds: Math.round((performance.now() - started) / 1000), rows };
 
-print(result);
+print(result, { everyRow: true });
 if (OUT) {
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   log(`\nwritten: ${OUT}`);
 }
 
-// The tables: every row, then the kernel rows pivoted by N (ratios side by side, as in the README).
-function print({ machine: m, options, rows }) {
+// The tables: every row (after a run), the kernel rows pivoted by N (ratios side by side), the rest.
+function print({ machine: m, options, rows }, { everyRow }) {
   const fmt = (v) => (v === null ? '' : Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(Math.abs(v) >= 10 ? 1 : 2));
   const verdict = (r) => (r.pass === null ? '' : r.pass ? 'pass' : 'MISS');
   const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`cttimeout bench — ${m.cpu} ×${m.cores}, Linux ${m.kernel}, Node ${m.node}, libnetfilter_cttimeout ${m.libnetfilter_cttimeout}`);
   console.log(`commit ${m.commit.slice(0, 12)}${m.dirty ? ' (dirty)' : ''}, ${m.date}, load average ${load(m.loadBefore)} before, ${load(m.loadAfter)} after; median of ${options.rounds} rounds\n`);
-  console.log('| scenario | N | ours | reference | ours/ref | target | |');
-  console.log('|---|---:|---:|---:|---:|---|---|');
-  for (const r of rows) {
+  if (everyRow) console.log('| scenario | N | ours | reference | ours/ref | target | |');
+  if (everyRow) console.log('|---|---:|---:|---:|---:|---|---|');
+  for (const r of everyRow ? rows : []) {
     const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
     const ratio = r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`;
     console.log(`| ${r.label} | ${r.n ? r.n.toLocaleString('en-US') : ''} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${ratio} | ${r.target?.text ?? ''} | ${verdict(r)} |`);
