@@ -9,7 +9,7 @@
 //   apply-big N NS      apply N policies into netns NS: peak RSS, event-loop stall; then list
 //   stream-slow NS      for await over list() of the policies in NS with a slow consumer: RSS
 //                       above idle
-//   requests M          M get()s of a missing policy; RSS (after gc) every M/10
+//   requests M          M get()s of a missing policy; RSS and JS heap (after gc) every M/10
 import { readFileSync } from 'node:fs';
 import { CtTimeout, decode, encodeBatch, encodeRequest } from 'cttimeout';
 
@@ -192,10 +192,22 @@ async function streamSlow(netns) {
   out.aboveIdleBytes = Math.max(peak - idle, 1);
 }
 
+// Least-squares slope of ys (bytes) against the request count, per request.
+function slope(ys, every) {
+  const xs = ys.map((_, i) => i * every);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) (num += (xs[i] - mx) * (ys[i] - my)), (den += (xs[i] - mx) ** 2);
+  return den ? num / den : 0;
+}
+
 async function requests(m) {
   const ct = await CtTimeout.open();
   const every = Math.max(1, Math.floor(m / 10));
-  const samples = [];
+  const rss = [];
+  const heap = [];
   let missing = 0;
   for (let i = 1; i <= m; i++) {
     try {
@@ -206,15 +218,18 @@ async function requests(m) {
     }
     if (i % every === 0) {
       globalThis.gc?.();
-      samples.push(status('VmRSS'));
+      rss.push(status('VmRSS'));
+      heap.push(process.memoryUsage().heapUsed);
     }
   }
   await ct.close();
   if (missing !== m) fail(`${missing} of ${m} gets were ENOENT`);
   out.requests = m;
-  out.rssSamplesBytes = samples;
-  // Growth from the second sample (after warm-up) to the last, per request.
-  out.growthBytesPerRequest = samples.length > 2 ? (samples.at(-1) - samples[1]) / (every * (samples.length - 2)) : 0;
+  out.rssSamplesBytes = rss;
+  out.heapSamplesBytes = heap;
+  // Growth per request over the second half (the first holds the warm-up: JIT, heap sizing).
+  out.rssGrowthBytesPerRequest = slope(rss.slice(rss.length >> 1), every);
+  out.heapGrowthBytesPerRequest = slope(heap.slice(heap.length >> 1), every);
 }
 
 if (mode === 'kernel') await kernel(Number(args[0]));

@@ -203,8 +203,11 @@ if (FULL) {
   }
   log(`  full: ${REQUESTS} requests`);
   const req = child(process.execPath, ['--expose-gc', join(here, 'round.mjs'), 'requests', REQUESTS]);
-  absolute('mem.requests', REQUESTS, `memory: ${REQUESTS} get()s of a missing policy, RSS growth (after gc) per request`, req.growthBytesPerRequest, 'B/request', 1, '< 1 B/request', {
-    rssSamplesMB: req.rssSamplesBytes.map((b) => +(b / 2 ** 20).toFixed(1)),
+  const mb = (xs) => xs.map((b) => +(b / 2 ** 20).toFixed(1));
+  absolute('mem.requests', REQUESTS, `memory: ${REQUESTS} get()s of a missing policy, RSS growth per request (second half, after gc)`, req.rssGrowthBytesPerRequest, 'B/request', 1, '< 1 B/request', {
+    heapGrowthBytesPerRequest: req.heapGrowthBytesPerRequest,
+    rssSamplesMB: mb(req.rssSamplesBytes),
+    heapSamplesMB: mb(req.heapSamplesBytes),
   });
 }
 
