@@ -83,11 +83,13 @@ describe('man/cttimeout.8', () => {
 });
 
 describe('packages/cttimeout/package.json', () => {
-  it('tells npm users where the docs, the code and the bug tracker are, and installs the man page', () => {
+  it('tells npm users where the docs are (the npm page, the man page, docs/ in the package) and names no repository that does not exist', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/cttimeout/package.json'), 'utf8'));
-    expect(pkg.repository).toMatchObject({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/), directory: 'packages/cttimeout' });
-    expect(pkg.homepage).toMatch(/^https:\/\//);
-    expect(pkg.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
+    // There is no public repository or tracker: no repository/bugs fields rather than made-up ones.
+    expect(pkg.homepage).toBe('https://www.npmjs.com/package/cttimeout');
+    expect(pkg.repository).toBeUndefined();
+    expect(pkg.bugs).toBeUndefined();
+    expect(pkg.files).toEqual(expect.arrayContaining(['docs']));
     expect(pkg.man).toEqual(['./man/cttimeout.8']);
     expect(pkg.files).toEqual(expect.arrayContaining(['man/cttimeout.8', 'systemd/cttimeout.service']));
   });
