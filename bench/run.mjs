@@ -172,13 +172,21 @@ for (const n of NS) {
   // The installed command (package.json "bin"), started by each Node.
   const pkgJson = JSON.parse(readFileSync(join(root, 'packages/cttimeout/package.json'), 'utf8'));
   const cli = join(root, 'packages/cttimeout', pkgJson.bin.cttimeout);
-  const runs = Array.from({ length: ROUNDS }, (_, r) => (log(`  cold start: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), COLD, cli, ...nodes])));
+  const runs = Array.from({ length: ROUNDS }, (_, r) => (log(`  cold start: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), 'start', COLD, cli, ...nodes])));
   const col = (key) => runs.map((r) => r[key]);
   for (const key of Object.keys(runs[0]).filter((x) => x.endsWith('cttimeout list timeout'))) {
     const v = key.split(' ')[0];
     compare(`cli.${v.split('.')[0]}`, 0, `CLI cold start: cttimeout list timeout vs node -e 0 (${v})`, col(key), 'node -e 0', col(`${v} node -e 0`), 'ms', 1.5, '≤ 1.5×');
   }
   compare('cli.nfct', 0, `CLI cold start: cttimeout list timeout (${process.version}) vs nfct`, col(`${process.version} cttimeout list timeout`), 'nfct', col('nfct list timeout'), 'ms');
+  // nfct's way of scripting (a process per policy) against one `cttimeout apply -f`.
+  const p = Math.min(1000, Math.max(...NS));
+  const file = join(dir, 'policies.json');
+  writeFileSync(file, JSON.stringify(Array.from({ length: p }, (_, i) => ({ name: `p${String(i).padStart(6, '0')}`, family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 3000, CLOSE: 10 } }))));
+  const jobs = Array.from({ length: ROUNDS }, (_, r) => (log(`  CLI jobs: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), 'jobs', p, cli, file])));
+  const jcol = (key) => jobs.map((r) => r[key]);
+  compare('cli.apply', p, `CLI: one cttimeout apply -f of ${p} policies vs nfct add × ${p} processes`, jcol('cliApply'), 'nfct add ×', jcol('nfctAdd'), 'ms');
+  compare('cli.list', p, `CLI: cttimeout list timeout vs nfct list timeout, ${p} policies (same bytes)`, jcol('cliList'), 'nfct list', jcol('nfctList'), 'ms');
 }
 
 // ---- --full: memory and the event loop at 100,000 policies; 1,000,000 requests ----

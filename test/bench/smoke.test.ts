@@ -50,6 +50,8 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     `cli.${process.version.split('.')[0]}`,
     'cli.v24',
     'cli.nfct',
+    'cli.apply',
+    'cli.list',
   ];
   for (const id of expected) expect(ids, id).toContain(id);
   for (const row of rows) {
