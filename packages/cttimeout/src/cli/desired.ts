@@ -11,7 +11,7 @@ import { displayName, nameKey, type Limits } from '../validate.js';
 import { readFileBounded } from './input.js';
 import type { Options } from './options.js';
 import { mergeOwners, readOwner, type Owner } from './owner.js';
-import { CliError } from './strict.js';
+import { CliError, type FilePosition } from './strict.js';
 
 export const DEFAULT_CONFIG_DIR = '/etc/cttimeout';
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -24,6 +24,8 @@ export interface Desired {
   digest: string;
   /** What --prune may delete: the files' `owner` and --owner-prefix (which must agree). */
   owner?: Owner;
+  /** Where each policy was written (by nameKey): a kernel refusal names the file:line too. */
+  positions: Map<string, FilePosition>;
 }
 
 /** DIR/policies.yaml (when there) and DIR/policies.d/*.{yaml,yml,json}, hidden files skipped. */
@@ -87,7 +89,8 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
   if (options.file !== undefined) files.push(options.file === '-' ? '<stdin>' : options.file);
   if (options.configDir !== undefined) files.push(...configFiles(options.configDir));
   // Loaded here, not at start-up: the YAML parser is most of the CLI's import time.
-  const { readPolicyFile } = await import('./policy-file.js');
+  const { readPolicyFile, POSITIONS } = await import('./policy-file.js');
+  const positions = new Map<string, FilePosition>();
   const hash = createHash('sha256');
   const policies: Policy[] = [];
   const owners: Owner[] = options.ownerPrefix === undefined ? [] : [{ prefix: options.ownerPrefix, from: '--owner-prefix' }];
@@ -104,6 +107,8 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
       const first = from.get(key);
       if (first !== undefined) throw new CliError(`${file}: policy ${displayName(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');
       from.set(key, file);
+      const pos = POSITIONS.get(p);
+      if (pos) positions.set(key, pos);
       policies.push(p);
     }
   }
@@ -117,5 +122,5 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
       '--prune',
     );
   }
-  return { policies, files, digest: hash.digest('hex'), ...(owner ? { owner } : {}) };
+  return { policies, files, digest: hash.digest('hex'), positions, ...(owner ? { owner } : {}) };
 }

@@ -48,6 +48,9 @@ function bytePosition(b: Uint8Array, offset: number): { line: number; column: nu
   return { line, column: Buffer.from(b.subarray(lineStart, offset)).toString('utf8').length + 1 };
 }
 
+/** Where each policy read from a file was written, so a kernel refusal can name file:line too. */
+export const POSITIONS = new WeakMap<Policy, FilePosition>();
+
 /**
  * Reads a policy list: either a list at the top, or a map with a `policies` list. Names are
  * strings or `{hex: "ff"}` (bytes that are not UTF-8, as --json writes them); state names are
@@ -167,7 +170,10 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
         timeouts[state] = rule(valueNode, field, () => checkSeconds(Number(written), limits, field));
       }
     }
-    out.push({ name, family, protocol, timeouts } as unknown as Policy);
+    const policy = { name, family, protocol, timeouts } as unknown as Policy;
+    const here = at(item);
+    POSITIONS.set(policy, { file: fileName, ...(here ? { line: here.line, column: here.column } : {}) });
+    out.push(policy);
   });
   return out;
 }
