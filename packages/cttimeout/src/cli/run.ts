@@ -10,7 +10,7 @@ import { findProtocol } from '../codec/tables.js';
 import type { RequestSpec, TimeoutMessage } from '../codec/types.js';
 import { CtTimeoutError, ERROR_CODES, errnoMessage } from '../errors.js';
 import { detectHz, maxSecondsFor } from '../kernel-hz.js';
-import { HZ_VALUES, limitOf, type Limits } from '../validate.js';
+import { displayName, HZ_VALUES, limitOf, nameKey, type Limits } from '../validate.js';
 import { toKernelPolicy, type Policy } from '../policy.js';
 import { commandHelp } from './help.js';
 import { NFCT_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
@@ -521,7 +521,11 @@ async function apply(options: Options, io: CliIo): Promise<number> {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));
       else io.out(planText(e.steps, [], [], false));
         if (signalled) throw new CliError(`apply: stopped by ${signalled}: ${e.message.replace(/^apply: /, '')}`, 'ERR_INTERRUPTED');
-      throw new CliError(`apply: ${e.message.replace(/^apply: /, '')}`, e.code, e.field, { cause: e });
+      // The kernel refused an entry of a file: say where it was written, as validation does.
+      const failed = e.steps.find((s) => s.status === 'failed');
+      const position = failed ? desired.positions.get(nameKey(failed.name)) : undefined;
+      const where = position ? `${position.file}${position.line !== undefined ? `:${position.line}:${position.column}` : ''}: policy ${displayName(failed!.name)}: ` : '';
+      throw new CliError(`${where}apply: ${e.message.replace(/^apply: /, '')}`, e.code, e.field, { cause: e, ...(position ? { position } : {}) });
     }
     if (signalled) throw new CliError(`apply: stopped by ${signalled} before any change`, 'ERR_INTERRUPTED');
     const message = describe(e);
@@ -594,6 +598,8 @@ function planText(steps: readonly ApplyStep[], inSync: readonly (string | Uint8A
       detail = `: ${changes.join(', ')}`;
     }
     if (s.error) detail += `: ${describe(s.error)}`;
+    // A dry run's prediction of what the kernel will refuse (in-use recreate, no tracker).
+    else if (s.predicted && dryRun) detail += `: the kernel will refuse it: ${describe(s.predicted).replace(/^apply: /, '')}`;
     lines.push(`${verb} ${planName(s.name)}${detail}`);
   }
   if (inSync.length > 0) lines.push(`in sync: ${inSync.map(planName).join(', ')}`);
