@@ -23,9 +23,53 @@ export interface Stats {
   runs: number;
   ops: number;
   byCommand: Record<string, number>;
+  /** How often each edge case of the issue ran (see edgeKinds): the short run checks it saw all. */
+  edges: Record<string, number>;
 }
 
-export const newStats = (): Stats => ({ runs: 0, ops: 0, byCommand: {} });
+export const newStats = (): Stats => ({ runs: 0, ops: 0, byCommand: {}, edges: {} });
+
+/** Every edge case the generator must reach: name lengths and kinds, values, states, protocols. */
+export const EDGE_KINDS = ['name 0 bytes', 'name 1 byte', 'name 31 bytes', 'name 32 bytes', 'name as bytes', 'name not UTF-8', 'name lone surrogate', 'value 0', 'value 1', 'value HZ limit', 'value over the limit', 'state lower case', ...PROTOCOLS.map((p) => `protocol ${p.name}`)];
+
+/** The edge cases one command touches (its names, policies and timeouts). */
+function edgeKinds(c: object, maxSeconds: number): string[] {
+  const f = c as { p?: Policy; policies?: Policy[]; name?: Name; proto?: string; timeouts?: Record<string, number> };
+  const policies = [...(f.p ? [f.p] : []), ...(f.policies ?? [])];
+  const names = [...policies.map((p) => p.name as Name), ...(f.name !== undefined ? [f.name] : [])];
+  const timeouts = [...policies.map((p) => p.timeouts as Record<string, number>), ...(f.timeouts ? [f.timeouts] : [])];
+  const out = new Set<string>();
+  for (const n of names) {
+    const b = bytesOf(n);
+    if (b.length === 0) out.add('name 0 bytes');
+    if (b.length === 1) out.add('name 1 byte');
+    if (b.length === 31) out.add('name 31 bytes');
+    if (b.length === 32) out.add('name 32 bytes');
+    if (n instanceof Uint8Array) out.add('name as bytes');
+    if (n instanceof Uint8Array && !isUtf8(n)) out.add('name not UTF-8');
+    if (typeof n === 'string' && !isWellFormed(n)) out.add('name lone surrogate');
+  }
+  for (const t of timeouts) {
+    for (const [state, v] of Object.entries(t)) {
+      if (v === 0) out.add('value 0');
+      if (v === 1) out.add('value 1');
+      if (v === maxSeconds) out.add('value HZ limit');
+      if (v > maxSeconds) out.add('value over the limit');
+      if (state !== state.toUpperCase()) out.add('state lower case');
+    }
+  }
+  for (const p of [...policies.map((x) => x.protocol as string), ...(typeof f.proto === 'string' ? [f.proto] : [])]) out.add(`protocol ${p}`);
+  return [...out];
+}
+
+function isUtf8(b: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Thrown when the kernel (through the client) and the model disagree. */
 export class Mismatch extends Error {
@@ -203,6 +247,7 @@ abstract class Cmd implements fc.AsyncCommand<M, R> {
   async run(m: M, r: R): Promise<void> {
     m.stats.ops++;
     m.stats.byCommand[this.kind] = (m.stats.byCommand[this.kind] ?? 0) + 1;
+    for (const e of edgeKinds(this, m.k.maxSeconds)) m.stats.edges[e] = (m.stats.edges[e] ?? 0) + 1;
     await this.exec(m, r);
   }
   abstract exec(m: M, r: R): Promise<void>;

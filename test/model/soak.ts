@@ -32,7 +32,7 @@ it('soak', async () => {
       console.log(`soak: ${stats.ops} operations, ${stats.runs} sequences, ${mismatches.length} mismatches, ${Math.round((Date.now() - started) / 1000)}s`);
     }
   }
-  const summary = { hz, hzSource: source, seconds: Math.round((Date.now() - started) / 1000), firstSeed: seed0, sequences: stats.runs, operations: stats.ops, mismatches: mismatches.length, byCommand: stats.byCommand };
+  const summary = { hz, hzSource: source, seconds: Math.round((Date.now() - started) / 1000), firstSeed: seed0, sequences: stats.runs, operations: stats.ops, mismatches: mismatches.length, byCommand: stats.byCommand, edges: stats.edges };
   console.log(`SOAK SUMMARY ${JSON.stringify(summary)}`);
   if (mismatches.length > 0) throw new Error(`${mismatches.length} mismatches (seeds ${mismatches.map((m) => m.seed).join(', ')})`);
 }, 7 * 24 * 3600_000);
