@@ -95,8 +95,17 @@ struct Shared {
     port_id: u32,
     wake: OwnedFd,
     outbox: Mutex<VecDeque<Vec<u8>>>,
+    /// The read buffer; whoever holds it may read the socket (the I/O thread, or the JS thread
+    /// in send_now), so datagrams are read, captured and reported in the kernel's order.
+    rx: Mutex<Vec<u8>>,
+    /// send_now may run on the caller's thread (not in the unprivileged test mode, whose
+    /// capabilities only the I/O thread has dropped).
+    direct: bool,
     stop: AtomicBool,
     paused: AtomicBool,
+    /// The I/O thread watches the socket only while replies are expected from it: otherwise
+    /// every reply read by send_now would also wake it (a context switch per request).
+    listening: AtomicBool,
     capture: Option<Arc<Capture>>,
     sent: AtomicU64,
     received: AtomicU64,
@@ -184,13 +193,15 @@ impl Conn {
             port_id,
             wake,
             outbox: Mutex::new(VecDeque::new()),
+            rx: Mutex::new(vec![0u8; opts.read_buffer.unwrap_or(DEFAULT_READ_BUFFER).max(16)]),
+            direct: opts.unprivileged.is_none(),
             stop: AtomicBool::new(false),
             paused: AtomicBool::new(false),
+            listening: AtomicBool::new(true),
             capture,
             sent: AtomicU64::new(0),
             received: AtomicU64::new(0),
         });
-        let read_buffer = opts.read_buffer.unwrap_or(DEFAULT_READ_BUFFER).max(16);
         let s = shared.clone();
         let unprivileged = opts.unprivileged;
         let thread = std::thread::Builder::new()
@@ -209,7 +220,7 @@ impl Conn {
                         return;
                     }
                 }
-                io_loop(&s, sink, read_buffer)
+                io_loop(&s, sink)
             })
             .map_err(|e| OpenError::new("ERR_SOCKET", "spawn I/O thread", e))?;
         Ok(Conn { shared, thread: Some(thread), port_id, ext_ack })
@@ -218,7 +229,51 @@ impl Conn {
     /// Queues one sendmsg (one or more whole requests). Returns at once.
     pub fn send(&self, data: Vec<u8>) {
         self.shared.outbox.lock().unwrap_or_else(|e| e.into_inner()).push_back(data);
+        self.shared.listening.store(true, Ordering::SeqCst);
         self.shared.wake();
+    }
+
+    /// Sends one sendmsg on the calling thread and reads, without waiting, the replies the
+    /// kernel queued meanwhile (it executes a cttimeout request inside sendmsg). None when it
+    /// cannot without waiting or reordering (the I/O thread is reading, sends are queued,
+    /// reading is paused): nothing was sent, use send(). Replies that come later (a dump's
+    /// rest) reach the sink as usual.
+    pub fn send_now(&self, data: &[u8]) -> Option<Vec<Event>> {
+        let s = &*self.shared;
+        if !s.direct || s.paused.load(Ordering::SeqCst) || s.stop.load(Ordering::SeqCst) {
+            return None;
+        }
+        // try_lock: the I/O thread may hold the buffer while its sink waits for this thread.
+        let mut buf = s.rx.try_lock().ok()?;
+        if !s.outbox.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
+            return None;
+        }
+        let mut events = Vec::new();
+        send_one(s, data, &mut events);
+        if events.is_empty() && receive_some(s, &mut buf, &mut events) {
+            // A fatal recvmsg error: the I/O thread must stop too.
+            s.stop.store(true, Ordering::SeqCst);
+            s.wake();
+        }
+        if let Some(c) = &s.capture {
+            c.flush();
+        }
+        // Not answered yet (or a reply may follow a dropped one): the I/O thread takes over.
+        let answered =
+            events.iter().any(|e| matches!(e, Event::Chunk(c) if c.terminal) || matches!(e, Event::SendFailed { .. }));
+        if !answered || events.iter().any(|e| matches!(e, Event::Overrun | Event::Truncated { .. })) {
+            s.listening.store(true, Ordering::SeqCst);
+            s.wake();
+        }
+        Some(events)
+    }
+
+    /// Nothing is in flight: the I/O thread stops watching the socket until send() or an
+    /// unanswered send_now needs it again.
+    pub fn set_idle(&self) {
+        if self.shared.listening.swap(false, Ordering::SeqCst) {
+            self.shared.wake();
+        }
     }
 
     /// Stops or restarts reading. While paused the kernel keeps dump data to itself (a dump
@@ -264,16 +319,15 @@ impl Drop for Conn {
     }
 }
 
-fn io_loop(s: &Shared, mut sink: Sink, read_buffer: usize) {
+fn io_loop(s: &Shared, mut sink: Sink) {
     let fd = s.fd.as_raw_fd();
-    let mut buf = vec![0u8; read_buffer];
     let mut events: Vec<Event> = Vec::new();
     loop {
         if s.stop.load(Ordering::SeqCst) {
             break;
         }
-        let paused = s.paused.load(Ordering::SeqCst);
-        let (readable, woken) = match sys::poll2(fd, !paused, s.wake.as_raw_fd()) {
+        let watch = !s.paused.load(Ordering::SeqCst) && s.listening.load(Ordering::SeqCst);
+        let (readable, woken) = match sys::poll2(fd, watch, s.wake.as_raw_fd()) {
             Ok(r) => r,
             Err(e) => {
                 let _ =
@@ -290,6 +344,7 @@ fn io_loop(s: &Shared, mut sink: Sink, read_buffer: usize) {
         send_queued(s, &mut events);
         let mut fatal = false;
         if readable && !s.paused.load(Ordering::SeqCst) {
+            let mut buf = s.rx.lock().unwrap_or_else(|e| e.into_inner());
             fatal = receive_some(s, &mut buf, &mut events);
         }
         if let Some(c) = &s.capture {
@@ -308,15 +363,20 @@ fn send_queued(s: &Shared, events: &mut Vec<Event>) {
     loop {
         let next = s.outbox.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
         let Some(data) = next else { break };
-        if let Some(c) = &s.capture {
-            c.record(Direction::Sent, &data, data.len());
+        send_one(s, &data, events);
+    }
+}
+
+fn send_one(s: &Shared, data: &[u8], events: &mut Vec<Event>) {
+    if let Some(c) = &s.capture {
+        c.record(Direction::Sent, data, data.len());
+    }
+    match sys::send_to_kernel(s.fd.as_raw_fd(), data) {
+        Ok(()) => {
+            s.sent.fetch_add(1, Ordering::Relaxed);
         }
-        match sys::send_to_kernel(s.fd.as_raw_fd(), &data) {
-            Ok(()) => {
-                s.sent.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(e) => events
-                .push(Event::SendFailed { seqs: split::seqs(&data), errno: e.raw_os_error().unwrap_or(libc::EIO) }),
+        Err(e) => {
+            events.push(Event::SendFailed { seqs: split::seqs(data), errno: e.raw_os_error().unwrap_or(libc::EIO) })
         }
     }
 }

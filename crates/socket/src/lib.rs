@@ -212,6 +212,24 @@ mod node {
             Ok(())
         }
 
+        /// Sends one sendmsg on this thread and returns the replies already queued (the kernel
+        /// answers a cttimeout request inside sendmsg), with no hop to the I/O thread; null when
+        /// that cannot be done without waiting (nothing was sent: use send). Later replies
+        /// arrive through onEvents.
+        #[napi]
+        pub fn send_now(&self, data: Uint8Array) -> Result<Option<Vec<NativeEvent>>> {
+            let conn = self.conn.as_ref().ok_or_else(closed)?;
+            Ok(conn.send_now(&data).map(|events| events.into_iter().map(to_js).collect()))
+        }
+
+        /// Nothing is in flight: the I/O thread stops watching the socket until the next send
+        /// (send_now reads the replies it expects itself).
+        #[napi]
+        pub fn set_idle(&self) -> Result<()> {
+            self.conn.as_ref().ok_or_else(closed)?.set_idle();
+            Ok(())
+        }
+
         /// Stops (true) or restarts (false) reading from the socket.
         #[napi]
         pub fn set_paused(&self, paused: bool) -> Result<()> {

@@ -7,6 +7,8 @@ import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from
 import { detectHz } from './kernel-hz.js';
 import { checkPolicy, policySpec, toKernelPolicy, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
 import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
+import { u16, u32 } from './transport/bytes.js';
+import { E, NLMSG } from './generated/table.js';
 import { checkFamily, checkHz, checkName, checkProtocol, checkTimeouts, describeValue, invalidArgument, limitOf, nameKey, type Limits, type PolicyName } from './validate.js';
 import { runApply, type ApplyContext, type ApplyOptions, type ApplyResult } from './apply/index.js';
 
@@ -62,6 +64,14 @@ export function checkCallOptions<T extends CallOptions>(v: unknown): T {
     throw invalidArgument('options.timeoutMs', `must be a positive number of milliseconds, got ${describeValue(o.timeoutMs)}`);
   }
   return o;
+}
+
+/**
+ * A chunk that is one NLMSG_ERROR message and nothing else: in a request that succeeded that is
+ * its ACK (the transport rejects on an error), which holds nothing to decode.
+ */
+function isAckOnly(c: Uint8Array): boolean {
+  return c.length >= 16 && u32(c, 0) === c.length && u16(c, 4) === NLMSG.ERROR;
 }
 
 function checkBoolean(v: unknown, field: string): boolean {
@@ -130,10 +140,23 @@ export class CtTimeout {
     }
   }
 
+  /**
+   * A read's answer without its object: lost to ENOBUFS when the socket overran meanwhile (the
+   * ACK came, the object did not), else a kernel that answered oddly.
+   */
+  #missing(operation: string, overrunsBefore: number, odd: string): CtTimeoutError {
+    if (this.#transport.overruns === overrunsBefore) return new CtTimeoutError('ERR_UNEXPECTED_REPLY', `${operation}: ${odd}`, { source: 'transport', operation });
+    return new CtTimeoutError(
+      'ENOBUFS',
+      `${operation}: No buffer space available (ENOBUFS): the kernel dropped the reply because the socket's receive buffer was full; ${operation} is read-only, so it is safe to retry`,
+      { source: 'kernel', errno: E.ENOBUFS, operation, sent: true },
+    );
+  }
+
   async #call(spec: RequestSpec, operation: string, opts: CallOptions = {}): Promise<TimeoutMessage[]> {
     const chunks = await this.#transport.request(this.#encode(spec, operation), { operation, ...opts });
     const out: TimeoutMessage[] = [];
-    for (const c of chunks) for (const m of decodeStrict(c, operation)) if (m.kind === 'timeout') out.push(m);
+    for (const c of chunks) if (!isAckOnly(c)) for (const m of decodeStrict(c, operation)) if (m.kind === 'timeout') out.push(m);
     return out;
   }
 
@@ -174,8 +197,9 @@ export class CtTimeout {
   /** One policy; ENOENT when there is none of that name. */
   async get(name: PolicyName, opts?: CallOptions): Promise<KernelPolicy> {
     const [n, o] = args('get', () => [checkName(name).name, checkCallOptions(opts)] as const);
+    const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'GET', name: n }, 'get', o);
-    if (m === undefined) throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', `get: the kernel acknowledged ${n} without sending it`, { source: 'transport', operation: 'get' });
+    if (m === undefined) throw this.#missing('get', overruns, `the kernel acknowledged ${n} without sending it`);
     return toKernelPolicy(m);
   }
 
@@ -218,8 +242,9 @@ export class CtTimeout {
   /** The namespace's default timeouts of a protocol (shared by both families). */
   async getDefaults<P extends ProtocolName>(family: Family, protocol: P, opts?: CallOptions): Promise<FullTimeouts<P>> {
     const [f, p, o] = args('getDefaults', () => [checkFamily(family), checkProtocol(protocol), checkCallOptions(opts)] as const);
+    const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'DEFAULT_GET', l3proto: f, l4proto: p }, 'getDefaults', o);
-    if (m?.timeouts === undefined) throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', 'getDefaults: the kernel sent no timeouts', { source: 'transport', operation: 'getDefaults' });
+    if (m?.timeouts === undefined) throw this.#missing('getDefaults', overruns, 'the kernel sent no timeouts');
     return m.timeouts as FullTimeouts<P>;
   }
 

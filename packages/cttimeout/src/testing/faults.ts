@@ -110,11 +110,25 @@ class FaultySocket implements NetlinkSocket {
   }
 
   send(data: Uint8Array): void {
+    this.#send(data, (d) => this.inner.send(d));
+  }
+
+  /** Present when the inner socket has it; the same faults apply, replies pass #damage too. */
+  get sendNow(): ((data: Uint8Array) => boolean) | undefined {
+    const inner = this.inner.sendNow?.bind(this.inner);
+    if (!inner) return undefined;
+    return (data) => {
+      this.#send(data, (d) => void (inner(d) || this.inner.send(d)));
+      return true;
+    };
+  }
+
+  #send(data: Uint8Array, pass: (data: Uint8Array) => void): void {
     const f = this.faults.find((x) => isSendFault(x.kind) && (x.at ?? 0) === this.log.sends);
     this.log.sends++;
     for (const m of splitMessages(data).messages) if (isDump(u16(m, 4), u16(m, 6))) this.#dumps.add(u32(m, 8));
     if (this.#silent) return;
-    if (!f) return this.inner.send(data);
+    if (!f) return pass(data);
     this.log.fired.push(f.kind);
     switch (f.kind as SendFault) {
       case 'eintr':
@@ -122,7 +136,7 @@ class FaultySocket implements NetlinkSocket {
       case 'partial-send': {
         const msgs = splitMessages(data).messages;
         const keep = msgs.slice(0, msgs.length >> 1);
-        if (keep.length > 0) this.inner.send(concatBytes(keep));
+        if (keep.length > 0) pass(concatBytes(keep));
         return;
       }
       case 'silent':
@@ -131,6 +145,9 @@ class FaultySocket implements NetlinkSocket {
     }
   }
 
+  idle(): void {
+    this.inner.idle?.();
+  }
   setPaused(paused: boolean): void {
     this.inner.setPaused(paused);
   }

@@ -112,6 +112,7 @@ export class FlowControl<R extends Outgoing> {
   ended(dump: boolean): void {
     this.inFlight--;
     if (dump) this.#dumpRunning = false;
+    if (this.inFlight === 0 && !this.#stopped) this.sock.idle?.();
   }
 
   /** Stops sending for good (close, fatal socket error). */
@@ -177,6 +178,10 @@ export class FlowControl<R extends Outgoing> {
     if (parts.length === 0) return 0;
     const sent = parts.splice(0);
     try {
+      // Alone on the socket, a request is answered inside sendmsg: read its reply on this
+      // thread (no hop to the I/O thread). A dump continues in recvmsg: the I/O thread's job.
+      const only = sent.length === 1 && this.inFlight === 1 ? sent[0]! : undefined;
+      if (only && !only.dump && this.sock.sendNow?.(only.bytes)) return 0;
       this.sock.send(sent.length === 1 ? sent[0]!.bytes : concatBytes(sent.map((r) => r.bytes)));
     } catch (e) {
       this.onSendError(sent, e);

@@ -87,8 +87,9 @@ export class Lifecycle {
   start(r: Req, signal: AbortSignal | undefined): void {
     if (signal) this.#aborts.add(r, signal);
     this.pending.set(r.seq, r);
-    this.#updateKeepAlive();
     this.flow.push(r);
+    // After the flush: a request answered inside sendmsg needs no keep-alive.
+    queueMicrotask(() => this.#updateKeepAlive());
   }
 
   /** Is `r` still waiting for its replies? */

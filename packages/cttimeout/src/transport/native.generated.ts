@@ -8,6 +8,18 @@ export declare class NativeSocket {
   get extAck(): boolean
   /** Queues one sendmsg with one or more whole requests (copied). Returns at once. */
   send(data: Uint8Array): void
+  /**
+   * Sends one sendmsg on this thread and returns the replies already queued (the kernel
+   * answers a cttimeout request inside sendmsg), with no hop to the I/O thread; null when
+   * that cannot be done without waiting (nothing was sent: use send). Later replies
+   * arrive through onEvents.
+   */
+  sendNow(data: Uint8Array): Array<NativeEvent> | null
+  /**
+   * Nothing is in flight: the I/O thread stops watching the socket until the next send
+   * (send_now reads the replies it expects itself).
+   */
+  setIdle(): void
   /** Stops (true) or restarts (false) reading from the socket. */
   setPaused(paused: boolean): void
   /**

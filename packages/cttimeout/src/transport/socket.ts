@@ -2,7 +2,7 @@
 // implementation; cttimeout/testing provides a scripted fake kernel and a fault-injecting
 // decorator over either. The transport sees only this interface.
 import { CtTimeoutError, isErrorCode } from '../errors.js';
-import { loadNative, type NativeEvent } from './native.js';
+import { loadNative, type NativeEvent, type NativeSocket } from './native.js';
 
 /** What a socket reports, in batches, on the JS thread. */
 export type SocketEvent =
@@ -29,6 +29,14 @@ export interface NetlinkSocket {
   readonly portId: number;
   /** Hands one sendmsg (one or more whole requests) to the socket; returns at once. */
   send(data: Uint8Array): void;
+  /**
+   * Optional fast path: sends on the calling thread and, before returning, reports through
+   * onEvents the replies the kernel has already queued (it executes a cttimeout request inside
+   * sendmsg). False when it cannot do that without waiting: nothing was sent, use send().
+   */
+  sendNow?(data: Uint8Array): boolean;
+  /** Optional: nothing is in flight, so no reply is expected until the next send. */
+  idle?(): void;
   /** Stops (true) or restarts (false) delivering replies: a paused reader stops a dump. */
   setPaused(paused: boolean): void;
   /** Asks for SO_RCVBUF = bytes; returns what getsockopt then reports (twice the usable size). */
@@ -82,8 +90,28 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
       },
       onEvents,
     );
-    if ('portId' in result) return result;
+    if ('portId' in result) return withSendNow(result, onEvents);
     throw new CtTimeoutError(isErrorCode(result.code) ? result.code : 'ERR_SOCKET', `open: ${result.message}`, { source: 'transport', operation: 'open', errno: result.errno ?? undefined });
+  };
+}
+
+/** The native socket with sendNow delivering its replies through onEvents. */
+function withSendNow(native: NativeSocket, onEvents: (events: SocketEvent[]) => void): NetlinkSocket {
+  return {
+    portId: native.portId,
+    send: (data) => native.send(data),
+    sendNow(data) {
+      const events = native.sendNow(data);
+      if (events === null) return false;
+      if (events.length > 0) onEvents(events);
+      return true;
+    },
+    idle: () => native.setIdle(),
+    setPaused: (paused) => native.setPaused(paused),
+    setReceiveBuffer: (bytes) => native.setReceiveBuffer(bytes),
+    receiveBuffer: () => native.receiveBuffer(),
+    counters: () => native.counters(),
+    close: () => native.close(),
   };
 }
 

@@ -96,6 +96,11 @@ export class NetlinkTransport {
     return this.#sock.portId;
   }
 
+  /** ENOBUFS reports so far (stats().overruns without asking the socket for its counters). */
+  get overruns(): number {
+    return this.#counts.overruns;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }
@@ -111,7 +116,8 @@ export class NetlinkTransport {
     return new Promise((resolve, reject) => {
       const chunks: Uint8Array[] = [];
       const r = this.#enqueue(message, options, (c) => chunks.push(c), (err) => (err ? reject(err) : resolve(chunks)));
-      if (r) this.#life.armTimer(r);
+      // After the flush queued before it: a request answered inside sendmsg needs no timer.
+      if (r) queueMicrotask(() => this.#life.armTimer(r));
     });
   }
 
