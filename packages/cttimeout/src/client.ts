@@ -74,6 +74,42 @@ function isAckOnly(c: Uint8Array): boolean {
   return c.length >= 16 && u32(c, 0) === c.length && u16(c, 4) === NLMSG.ERROR;
 }
 
+/** The policies of one dump datagram. */
+function listed(chunk: Uint8Array): KernelPolicy[] {
+  const out: KernelPolicy[] = [];
+  for (const m of decodeStrict(chunk, 'list')) if (m.kind === 'timeout') out.push(toKernelPolicy(m));
+  return out;
+}
+
+/**
+ * Policies one at a time, decoded a datagram at a time: no async-generator step per policy. A
+ * datagram that does not decode, or a consumer that stops early, ends the dump.
+ */
+function policiesOf(chunks: AsyncIterator<Uint8Array>): AsyncIterator<KernelPolicy> {
+  let batch: KernelPolicy[] = [];
+  let at = 0;
+  return {
+    async next() {
+      while (at === batch.length) {
+        const r = await chunks.next();
+        if (r.done) return { done: true, value: undefined };
+        try {
+          batch = listed(r.value);
+        } catch (e) {
+          await chunks.return?.();
+          throw e;
+        }
+        at = 0;
+      }
+      return { done: false, value: batch[at++]! };
+    },
+    async return() {
+      await chunks.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
 function checkBoolean(v: unknown, field: string): boolean {
   if (v !== undefined && typeof v !== 'boolean') throw invalidArgument(field, `must be true or false, got ${describeValue(v)}`);
   return v === true;
@@ -208,16 +244,12 @@ export class CtTimeout {
     const o = args('list', () => checkCallOptions(opts));
     const transport = this.#transport;
     const message = this.#encode({ op: 'GET' }, 'list');
-    const iterate = async function* (): AsyncGenerator<KernelPolicy> {
-      for await (const chunk of transport.stream(message, { operation: 'list', ...o })) {
-        for (const m of decodeStrict(chunk, 'list')) if (m.kind === 'timeout') yield toKernelPolicy(m);
-      }
-    };
+    const chunks = () => transport.stream(message, { operation: 'list', ...o });
     return {
-      [Symbol.asyncIterator]: iterate,
+      [Symbol.asyncIterator]: () => policiesOf(chunks()[Symbol.asyncIterator]()),
       async toArray() {
         const all: KernelPolicy[] = [];
-        for await (const p of iterate()) all.push(p);
+        for await (const c of chunks()) for (const p of listed(c)) all.push(p);
         return all;
       },
     };
