@@ -12,7 +12,7 @@
 # language does not already check and costs 3x the executions: the default is no sanitizer,
 # with debug assertions (overflow checks) on. FUZZ_SANITIZER=address brings it back.
 # FUZZ_RUNS=N stops each target (each fast-check property too) after N executions instead
-# (SECONDS is then a ceiling). The three fast-check files run side by side (FUZZ_TS_WORKERS, 3).
+# (SECONDS is then a ceiling). The fast-check files (one property each) run side by side (FUZZ_TS_WORKERS, 8).
 # Exit status 1 when anything crashed.
 set -euo pipefail
 secs=${1:-60}
@@ -55,7 +55,7 @@ for t in "${targets[@]}"; do
     echo "== fast-check harnesses (test/fuzz), ${secs}s each${FUZZ_RUNS:+ or $FUZZ_RUNS cases}"
     log=$(mktemp)
     status=0
-    (cd "$root" && CTTIMEOUT_FUZZ_SECONDS=$secs CTTIMEOUT_FUZZ_CASES=${FUZZ_RUNS:-0} node_modules/.bin/vitest run test/fuzz --reporter=dot --maxWorkers="${FUZZ_TS_WORKERS:-3}") 2>&1 | tee "$log" || status=$?
+    (cd "$root" && CTTIMEOUT_FUZZ_SECONDS=$secs CTTIMEOUT_FUZZ_CASES=${FUZZ_RUNS:-0} node_modules/.bin/vitest run test/fuzz --reporter=dot --maxWorkers="${FUZZ_TS_WORKERS:-8}") 2>&1 | tee "$log" || status=$?
     while IFS= read -r line; do
       # "FUZZ name: N cases, 0 failures"
       name=${line#FUZZ }

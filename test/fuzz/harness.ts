@@ -1,8 +1,8 @@
 // What the fast-check harnesses of test/fuzz share: the run budget and the case counts that
 // scripts/fuzz.sh prints. In npm test each property runs a few thousand cases. With
 // CTTIMEOUT_FUZZ_SECONDS each property runs for that long, or until CTTIMEOUT_FUZZ_CASES cases
-// when that is set (the time is then a ceiling). The harnesses live in three files so vitest
-// runs them side by side on a machine with more than one core.
+// when that is set (the time is then a ceiling). Each property has its own file so vitest
+// runs them side by side (scripts/fuzz.sh: FUZZ_TS_WORKERS at once).
 import fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
 
