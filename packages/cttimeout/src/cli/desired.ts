@@ -10,7 +10,7 @@ import type { Policy } from '../policy.js';
 import { displayName, nameKey, type Limits } from '../validate.js';
 import { readFileBounded } from './input.js';
 import type { Options } from './options.js';
-import { mergeOwners, readOwner, type Owner } from './owner.js';
+import type { Owner } from './owner.js';
 import { CliError, type FilePosition } from './strict.js';
 
 export const DEFAULT_CONFIG_DIR = '/etc/cttimeout';
@@ -89,7 +89,7 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
   if (options.file !== undefined) files.push(options.file === '-' ? '<stdin>' : options.file);
   if (options.configDir !== undefined) files.push(...configFiles(options.configDir));
   // Loaded here, not at start-up: the YAML parser is most of the CLI's import time.
-  const { readPolicyFile, POSITIONS } = await import('./policy-file.js');
+  const [{ readPolicyFile, POSITIONS }, { mergeOwners, readOwner }] = await Promise.all([import('./policy-file.js'), import('./owner.js')]);
   const positions = new Map<string, FilePosition>();
   const hash = createHash('sha256');
   const policies: Policy[] = [];
