@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 // The name checks ask the WebAssembly codec, which codec/node.js compiles on import.
 import '../../packages/cttimeout/src/codec/node.js';
-import { parseNfct, prefixMatch, NFCT_COMMANDS, NFCT_SUBSYSTEMS, type NfctParse } from '../../packages/cttimeout/src/cli/nfct.js';
+import { parseNfct, prefixMatch, EXTENSION_COMMANDS, NFCT_COMMANDS, NFCT_SUBSYSTEMS, VERB_OPERATIONS, type NfctParse } from '../../packages/cttimeout/src/cli/nfct.js';
+import { commandHelp, GLOBAL_HELP } from '../../packages/cttimeout/src/cli/help.js';
 import { extractOptions } from '../../packages/cttimeout/src/cli/options.js';
 import { checkName, parseSeconds, pairsToTimeouts } from '../../packages/cttimeout/src/cli/strict.js';
 
@@ -80,6 +81,32 @@ describe('nfct prefix matching', () => {
     expect(command('default-get timeout inet generic a b')).toEqual({ command: 'default-get', family: 'inet', protocol: 'generic', protocolWord: 'generic', ignored: ['a', 'b'] });
     // strcasecmp folds ASCII only: a dotless ı is not an i.
     expect(code('add timeout x inet tcp establıshed 1')).toBe('WRONG_STATE');
+  });
+});
+
+describe('the operations table drives the grammar and the help', () => {
+  // Words for a row's `args`: the sample each placeholder stands for, optional parts left out.
+  const sample: Record<string, string[]> = { NAME: ['x'], FAMILY: ['inet'], PROTO: ['tcp'], STATE: ['close'], SECONDS: ['1'] };
+  const argsOf = (args: string) => args.replace(/\[[^\]]*\](\.\.\.)?/g, '').split(' ').flatMap((w) => sample[w] ?? []);
+
+  it('every verb parses from its args, with the fields they name', () => {
+    expect(VERB_OPERATIONS.map((o) => o.verb).sort()).toEqual([...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS].sort());
+    for (const o of VERB_OPERATIONS) {
+      const c = command([o.verb, 'timeout', ...argsOf(o.args)].join(' '));
+      expect(c.command, o.verb).toBe(o.verb);
+      expect(c.name !== undefined, o.verb).toBe(o.args.startsWith('NAME'));
+      expect(c.family !== undefined, o.verb).toBe(o.args.includes('FAMILY'));
+      expect(c.pairs !== undefined, o.verb).toBe(o.args.includes('SECONDS'));
+      if (o.nfct) expect(NFCT_COMMANDS as readonly string[]).toContain(o.verb);
+      else expect(code(`${o.verb.slice(0, -1)} timeout`), 'our verbs are whole words').not.toBe('timeout');
+    }
+  });
+
+  it('every verb has its usage line in --help and a help of its own', () => {
+    for (const o of VERB_OPERATIONS) {
+      expect(GLOBAL_HELP).toContain(`  ${o.verb} timeout${o.args ? ` ${o.args}` : ''}\n      ${o.help}\n`);
+      expect(commandHelp(o.verb), o.verb).toMatch(new RegExp(`^cttimeout ${o.verb} timeout`));
+    }
   });
 });
 

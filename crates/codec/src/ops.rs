@@ -89,7 +89,7 @@ pub static OPERATIONS: [Operation; 9] = [
         nfct: true,
         args: "NAME",
         label: "GET — read",
-        help: "Reads one policy; with no name, dumps every policy.",
+        help: "Reads one policy.",
     },
     Operation {
         op: "DELETE",
@@ -105,7 +105,7 @@ pub static OPERATIONS: [Operation; 9] = [
         nfct: true,
         args: "NAME",
         label: "DELETE — remove",
-        help: "Deletes one policy (EBUSY while an iptables CT rule uses it); with no name, flushes every unused policy.",
+        help: "Deletes one policy (EBUSY while an iptables CT rule uses it).",
     },
     Operation {
         op: "DEFAULT_SET",

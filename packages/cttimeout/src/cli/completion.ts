@@ -4,11 +4,11 @@
 //   zsh:  source <(cttimeout completion zsh)        (bashcompinit)
 //   fish: cttimeout completion fish | source
 import { PROTOCOLS } from '../generated/table.js';
-import { NFCT_COMMANDS } from './nfct.js';
+import { EXTENSION_COMMANDS, NFCT_COMMANDS } from './nfct.js';
 import { OPTION_SPECS } from './options.js';
 import { CliError } from './strict.js';
 
-const COMMANDS = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), 'update', 'apply', 'decode', 'validate', 'completion'];
+const COMMANDS = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, 'apply', 'decode', 'validate', 'completion'];
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 function optionWords(): string[] {

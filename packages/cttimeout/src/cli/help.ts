@@ -1,9 +1,10 @@
 // --help texts: one for the program, one per command.
-import { PROTOCOLS } from '../generated/table.js';
+import { KNOWN_PROTOCOLS, NAME_MAX_BYTES, PROTOCOLS } from '../generated/table.js';
+import { NFCT_COMMANDS, VERB_OPERATIONS } from './nfct.js';
 import { OPTION_SPECS } from './options.js';
 import { EXIT_CODES } from './strict.js';
 
-const PROTO_LINE = 'PROTO   tcp udp udplite icmp icmpv6 (or ipv6-icmp) sctp gre dccp generic';
+const PROTO_LINE = `PROTO   ${KNOWN_PROTOCOLS}`;
 const FAMILY_LINE = 'FAMILY  inet | inet6';
 
 function options(keys: readonly string[]): string {
@@ -21,6 +22,17 @@ function states(all: boolean): string {
 
 const COMMON = ['json', 'netns', 'capture', 'dryRun', 'hz', 'verbose', 'help'];
 
+type VerbRow = (typeof VERB_OPERATIONS)[number];
+const usageOf = (o: VerbRow): string => `${o.verb} timeout${o.args ? ` ${o.args}` : ''}`;
+
+/** The request kinds' usage lines (the operations table), nfct's in nfct's order or ours. */
+function verbLines(nfct: boolean): string {
+  const rows = VERB_OPERATIONS.filter((o) => o.nfct === nfct);
+  const order = (o: VerbRow) => (NFCT_COMMANDS as readonly string[]).indexOf(o.verb);
+  if (nfct) rows.sort((a, b) => order(a) - order(b));
+  return rows.map((o) => `  ${usageOf(o)}\n      ${o.help}`).join('\n');
+}
+
 const EXIT = `Exit status (--json: a failure is one {"error": {...}} object on standard error):
 ${EXIT_CODES.map(([status, , text]) => `  ${String(status).padStart(3)}  ${text}`).join('\n')}`;
 
@@ -35,15 +47,9 @@ Usage:
 
 nfct's commands (prefix-matched in nfct's order: l=list, a=add, d=delete, g=get, f=flush,
 def=default-set, default-g=default-get); output is byte for byte what nfct prints:
-  list timeout                                           every policy
-  add timeout NAME FAMILY PROTO STATE SECONDS [STATE SECONDS]...
-  delete timeout NAME                                    fails if an iptables CT rule uses it
-  get timeout NAME
-  flush timeout                                          deletes every policy not in use
-  default-set timeout FAMILY PROTO STATE SECONDS [STATE SECONDS]...
-  default-get timeout FAMILY PROTO
+${verbLines(true)}
 Beyond nfct (whole words only):
-  update timeout NAME FAMILY PROTO [STATE SECONDS]... [--merge]   change a policy in place
+${verbLines(false)}
   apply -f FILE [--prune --owner-prefix P] [--dry-run]   make the kernel hold exactly the file's policies
     --check (exit 2 if it would change), --watch (keep it so), --config-dir DIR, --netns-all
   validate -f FILE                                       check a policy file offline (no socket, no privileges)
@@ -53,7 +59,7 @@ Beyond nfct (whole words only):
 ${FAMILY_LINE}
 ${PROTO_LINE}
         ("cttimeout add --help" lists each protocol's states)
-NAME    at most 31 bytes; SECONDS: digits only, at most ⌊(2³²−1)/HZ⌋ (17179869 at HZ=250)
+NAME    at most ${NAME_MAX_BYTES} bytes; SECONDS: digits only, at most ⌊(2³²−1)/HZ⌋ (17179869 at HZ=250)
 
 Options (anywhere on the line; "--" ends them, for a policy named like an option):
 ${options(['json', 'netns', 'netnsAll', 'capture', 'dryRun', 'merge', 'file', 'configDir', 'prune', 'ownerPrefix', 'check', 'watch', 'interval', 'hz', 'verbose', 'help', 'version'])}
@@ -97,7 +103,7 @@ ${FAMILY_LINE}
 ${PROTO_LINE}
 STATE   case-insensitive; nfct's list (SCTP without HEARTBEAT_*, which update/apply can set):
 ${states(false)}
-NAME    at most 31 bytes (nfct silently cuts longer names; we refuse them)
+NAME    at most ${NAME_MAX_BYTES} bytes (nfct silently cuts longer names; we refuse them)
 SECONDS digits only, at most ⌊(2³²−1)/HZ⌋ (nfct reads "abc" as 0 and "-1" as 4294967295; we refuse them)
 
 Example: cttimeout add timeout web inet tcp established 600 close_wait 10
@@ -209,9 +215,9 @@ event, and exits 0 on SIGTERM/SIGINT. --netns-all applies in every network names
 /run/netns (=processes: also every namespace of a running process), worst status wins.
 
 FILE is JSON or YAML ("-" = standard input): a list, or a map with a "policies" list, of
-  - name: web              # at most 31 bytes
+  - name: web              # at most ${NAME_MAX_BYTES} bytes
     family: inet           # inet | inet6
-    protocol: tcp          # tcp udp udplite icmp icmpv6 sctp gre dccp generic
+    protocol: tcp          # ${PROTOCOLS.map((p) => p.name).join(' ')}
     timeouts:              # optional; states not given take the current defaults
       established: 600     # case-insensitive state names, whole seconds
       close_wait: 10
@@ -265,6 +271,13 @@ ${EXIT}
 };
 HELP['disable'] = GLOBAL_HELP;
 
+/** A verb without its own text above: the operations table's usage and help. */
+function rowHelp(o: VerbRow): string {
+  return `cttimeout ${usageOf(o)}\n\n${o.help}\n\nOptions:\n${options(COMMON)}\n\n${EXIT}\n`;
+}
+
 export function commandHelp(command: string | undefined): string {
-  return (command !== undefined && HELP[command]) || GLOBAL_HELP;
+  if (command === undefined) return GLOBAL_HELP;
+  const row = VERB_OPERATIONS.find((o) => o.verb === command);
+  return HELP[command] ?? (row ? rowHelp(row) : GLOBAL_HELP);
 }

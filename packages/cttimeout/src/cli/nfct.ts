@@ -6,16 +6,34 @@
 // silent name truncation are exactly what we do not copy.
 import { findProtocol } from '../codec/tables.js';
 import type { Family, ProtocolName } from '../codec/types.js';
+import { KNOWN_PROTOCOLS, OPERATIONS } from '../generated/table.js';
 
-/** nfct's commands in its prefix-matching order: `d` is delete, `def` is default-set. */
+/**
+ * nfct's commands in its prefix-matching order: `d` is delete, `def` is default-set. This is
+ * nfct 1.4.7's own table (with `disable`, which the timeout subsystem lacks); the rows of the
+ * operations table with `nfct: true` are these verbs (test/cli/parser.test.ts checks it).
+ */
 export const NFCT_COMMANDS = ['list', 'add', 'delete', 'get', 'flush', 'disable', 'default-set', 'default-get'] as const;
 /** nfct's subsystems in its prefix-matching order: `help` is a prefix of `helper`, so it never wins. */
 export const NFCT_SUBSYSTEMS = ['timeout', 'helper', 'version', 'help'] as const;
-/** Our commands that take nfct's `COMMAND timeout ...` form. Whole words only, never prefixes. */
-export const EXTENSION_COMMANDS = ['update'] as const;
+
+type Row = (typeof OPERATIONS)[number];
+/** Every request kind's CLI verb (ops.rs `verb`). */
+export type Verb = NonNullable<Row['verb']>;
+/** The rows of the operations table the CLI has a verb for. */
+export const VERB_OPERATIONS = OPERATIONS.filter((o): o is Row & { verb: Verb } => o.verb !== null);
+/** Our commands that take nfct's `COMMAND timeout ...` form (rows without nfct). Whole words only, never prefixes. */
+export const EXTENSION_COMMANDS: readonly Verb[] = VERB_OPERATIONS.filter((o) => !o.nfct).map((o) => o.verb);
+/** Commands of ours that are not request kinds. */
+export const OWN_COMMANDS = ['apply', 'validate', 'decode', 'completion'] as const;
+
+/** The operations-table row of a CLI verb. */
+export function operationOf(verb: string): (Row & { verb: Verb }) | undefined {
+  return VERB_OPERATIONS.find((o) => o.verb === verb);
+}
 
 export type NfctCommandWord = (typeof NFCT_COMMANDS)[number];
-export type CommandWord = NfctCommandWord | (typeof EXTENSION_COMMANDS)[number];
+export type CommandWord = NfctCommandWord | Verb;
 export type Subsystem = (typeof NFCT_SUBSYSTEMS)[number];
 
 /** A STATE VALUE pair as typed; `state` is the protocol's own spelling of the state. */
@@ -34,14 +52,16 @@ export interface PolicyArgs {
   pairs: RawPair[];
 }
 
-export type TimeoutCommand =
-  | { command: 'list' }
-  | { command: 'flush' }
-  | { command: 'get'; name: string }
-  | { command: 'delete'; name: string }
-  | ({ command: 'add' | 'update'; name: string } & PolicyArgs)
-  | ({ command: 'default-set' } & PolicyArgs)
-  | { command: 'default-get'; family: Family; protocol: ProtocolName; protocolWord: string; ignored: string[] };
+/**
+ * A timeout command as typed. Which fields are there follows the row's `args` (ops.rs): NAME
+ * gives `name`, FAMILY PROTO give the PolicyArgs, STATE SECONDS give `pairs`; a command with
+ * FAMILY PROTO but no pairs (default-get) keeps the words nfct ignores after PROTO.
+ */
+export interface TimeoutCommand extends Partial<PolicyArgs> {
+  command: Verb;
+  name?: string;
+  ignored?: string[];
+}
 
 export type NfctParse =
   | { kind: 'timeout'; command: TimeoutCommand; words: { command: string; subsystem: string } }
@@ -82,8 +102,14 @@ function commandOf(word: string): CommandWord | undefined {
   return prefixMatch(NFCT_COMMANDS, word) ?? EXTENSION_COMMANDS.find((c) => c === word);
 }
 
+/** How a verb's arguments look, from its `args` in the operations table. */
+function argShape(args: string): { name: boolean; policy: boolean; pairs: boolean } {
+  const words = args.split(' ');
+  return { name: words[0] === 'NAME', policy: words.includes('FAMILY'), pairs: words.includes('SECONDS') || words.includes('[STATE') };
+}
+
 const USAGE = 'usage: cttimeout COMMAND timeout [PARAMETERS...] (see cttimeout --help)';
-const COMMAND_LIST = 'list, add, delete, get, flush, default-set, default-get, update, apply, decode';
+const COMMAND_LIST = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, 'apply', 'decode'].join(', ');
 
 /**
  * Parses positional words (argv without the program name and without our --options) the way
@@ -122,45 +148,37 @@ export function parseNfct(words: readonly string[]): NfctParse {
 type Result<T> = T | { error: NfctError };
 const err = (code: NfctError['code'], message: string): { error: NfctError } => ({ error: { code, message } });
 
-/** The timeout subsystem's commands (timeout.c). `args` are the words after COMMAND and SUBSYSTEM. */
+/**
+ * The timeout subsystem's commands (timeout.c), their arguments as the operations table's
+ * `args` says. `args` are the words after COMMAND and SUBSYSTEM.
+ */
 export function parseTimeout(command: CommandWord, args: readonly string[]): Result<TimeoutCommand> {
-  switch (command) {
-    case 'list':
-    case 'flush':
-      if (args.length > 0) return err('TOO_MANY_ARGUMENTS', `too many arguments: ${command} takes none (got ${quoteAll(args)})`);
-      return { command };
-    case 'get':
-    case 'delete':
-      if (args.length === 0) return err('MISSING_NAME', `missing timeout policy name: cttimeout ${command} timeout NAME`);
-      if (args.length > 1) return err('TOO_MANY_ARGUMENTS', `too many arguments: ${command} takes one policy name (got ${quoteAll(args)})`);
-      return { command, name: args[0]! };
-    case 'add':
-    case 'update': {
-      if (args.length < 3) {
-        return err('MISSING_PARAMETERS', `missing parameters\nsyntax: cttimeout ${command} timeout NAME FAMILY PROTOCOL STATE1 TIMEOUT1 [STATE2 TIMEOUT2]...`);
-      }
-      const p = parsePolicyArgs(args.slice(1), command === 'update');
-      if ('error' in p) return p;
-      return { command, name: args[0]!, ...p };
-    }
-    case 'default-set': {
-      if (args.length < 3) return err('MISSING_PARAMETERS', 'missing parameters\nsyntax: cttimeout default-set timeout FAMILY PROTOCOL STATE1 TIMEOUT1 [STATE2 TIMEOUT2]...');
-      const p = parsePolicyArgs(args, false);
-      if ('error' in p) return p;
-      return { command, ...p };
-    }
-    case 'default-get': {
-      if (args.length < 2) return err('MISSING_PARAMETERS', 'missing parameters\nsyntax: cttimeout default-get timeout FAMILY PROTOCOL');
-      const family = parseFamily(args[0]!);
-      if (typeof family !== 'string') return family;
-      const protocol = parseProtocol(args[1]!);
-      if (typeof protocol !== 'string') return protocol;
-      // nfct ignores whatever follows; so do we (with a warning from the caller).
-      return { command, family, protocol, protocolWord: args[1]!, ignored: args.slice(2) };
-    }
-    case 'disable':
-      return err('NO_SUCH_COMMAND', `the timeout subsystem has no "disable" command; commands: ${COMMAND_LIST}`);
+  if (command === 'disable') return err('NO_SUCH_COMMAND', `the timeout subsystem has no "disable" command; commands: ${COMMAND_LIST}`);
+  const row = operationOf(command)!;
+  const shape = argShape(row.args);
+  if (!shape.policy) {
+    if (shape.name && args.length === 0) return err('MISSING_NAME', `missing timeout policy name: cttimeout ${command} timeout NAME`);
+    const takes = shape.name ? 1 : 0;
+    if (args.length > takes) return err('TOO_MANY_ARGUMENTS', `too many arguments: ${command} takes ${takes === 0 ? 'none' : 'one policy name'} (got ${quoteAll(args)})`);
+    return shape.name ? { command, name: args[0]! } : { command };
   }
+  // nfct wants three words after the subsystem for add and default-set alike (argc < 6).
+  const min = shape.pairs ? 3 : (shape.name ? 1 : 0) + 2;
+  if (args.length < min) return err('MISSING_PARAMETERS', `missing parameters\nsyntax: cttimeout ${command} timeout ${row.args}`);
+  const name = shape.name ? { name: args[0]! } : {};
+  const rest = args.slice(shape.name ? 1 : 0);
+  if (!shape.pairs) {
+    const family = parseFamily(rest[0]!);
+    if (typeof family !== 'string') return family;
+    const protocol = parseProtocol(rest[1]!);
+    if (typeof protocol !== 'string') return protocol;
+    // nfct ignores whatever follows; so do we (with a warning from the caller).
+    return { command, ...name, family, protocol, protocolWord: rest[1]!, ignored: rest.slice(2) };
+  }
+  // Our own commands take every state; nfct's keep the C library's list.
+  const p = parsePolicyArgs(rest, !row.nfct);
+  if ('error' in p) return p;
+  return { command, ...name, ...p };
 }
 
 function quoteAll(words: readonly string[]): string {
@@ -182,7 +200,7 @@ export function parseFamily(word: string): Family | { error: NfctError } {
 export function parseProtocol(word: string): ProtocolName | { error: NfctError } {
   const row = findProtocol(word);
   if (row !== undefined) return row.name;
-  const known = 'tcp, udp, udplite, icmp, icmpv6 (ipv6-icmp), sctp, gre, dccp, generic';
+  const known = KNOWN_PROTOCOLS;
   if (word === 'mptcp' || word === 'MPTCP') {
     // /etc/protocols says 262; nfct stores it in a u8 (= 6) and silently uses TCP.
     return err('UNKNOWN_PROTOCOL', `unknown layer 4 protocol "${word}": MPTCP (262) has no conntrack timeout table — its subflows are tracked as tcp, so use tcp (nfct would silently truncate 262 to 6 = tcp); known: ${known}`);

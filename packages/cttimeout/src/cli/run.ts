@@ -13,7 +13,7 @@ import { detectHz, maxSecondsFor } from '../kernel-hz.js';
 import { displayName, HZ_VALUES, limitOf, nameKey, type Limits } from '../validate.js';
 import { toKernelPolicy, type Policy } from '../policy.js';
 import { commandHelp } from './help.js';
-import { NFCT_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
+import { EXTENSION_COMMANDS, NFCT_COMMANDS, operationOf, OWN_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
 import { completionCommand } from './completion.js';
 import { loadDesired, ownerOption } from './desired.js';
 import { netnsAll } from './netns-all.js';
@@ -167,14 +167,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       );
     case 'timeout':
       // In both orders (COMMAND timeout NAME, timeout COMMAND NAME) the name is the third word.
-      return timeoutCommand(parsed.command, 'name' in parsed.command ? checkName(exact(wordAt[2]) as ExactArg, parsed.command.name) : undefined, options, io);
+      return timeoutCommand(parsed.command, parsed.command.name !== undefined ? checkName(exact(wordAt[2]) as ExactArg, parsed.command.name) : undefined, options, io);
   }
 }
 
 /** The command --help is about, from the words as typed (prefixes as nfct matches them). */
 function helpTopic(words: readonly string[]): string | undefined {
   for (const w of words.slice(0, 2)) {
-    if (w === 'apply' || w === 'decode' || w === 'update' || w === 'validate' || w === 'completion') return w;
+    if ((OWN_COMMANDS as readonly string[]).includes(w) || (EXTENSION_COMMANDS as readonly string[]).includes(w)) return w;
     if (w === 'timeout' || w === '') continue;
     const c = prefixMatch(NFCT_COMMANDS, w);
     if (c !== undefined) return c;
@@ -358,44 +358,25 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
   if (options.merge && options.dryRun) throw new CliError('--merge reads the current values from the kernel, so it cannot be combined with --dry-run (which sends nothing)');
   const ctx: Context = { command: cmd.command };
   if (name !== undefined) ctx.name = name;
-  if ('protocol' in cmd) ctx.protocol = cmd.protocol;
-  if (cmd.command === 'default-get' && cmd.ignored.length > 0) {
+  if (cmd.protocol !== undefined) ctx.protocol = cmd.protocol;
+  if (cmd.ignored !== undefined && cmd.ignored.length > 0) {
     io.err(`cttimeout: warning: ignoring ${cmd.ignored.map((w) => JSON.stringify(w)).join(' ')} after the protocol (nfct ignores them too)\n`);
   }
   const hz = await kernelHz(options);
-  let spec: RequestSpec;
-  switch (cmd.command) {
-    case 'list':
-      spec = { op: 'GET' };
-      break;
-    case 'flush':
-      spec = { op: 'DELETE' };
-      break;
-    case 'get':
-      spec = { op: 'GET', name: name as string }; // a string or the bytes (common.md contract)
-      break;
-    case 'delete':
-      spec = { op: 'DELETE', name: name as string };
-      break;
-    case 'add':
-    case 'update': {
-      const timeouts = pairsToTimeouts(cmd.pairs, hz.maxSeconds, hz.hz);
-      if (cmd.command === 'add' && cmd.pairs.length === 0) {
-        throw new CliError(
-          `add needs at least one STATE SECONDS pair, e.g. "cttimeout add timeout ${cmd.name} ${cmd.family} ${cmd.protocolWord} ${findProtocol(cmd.protocol)!.states[0]!.name.toLowerCase()} 30" (nfct sends it without any and the kernel answers EINVAL; for a policy of all defaults use "cttimeout apply")`,
-          'ERR_NO_STATES',
-        );
-      }
-      spec = { op: cmd.command === 'add' ? 'NEW' : 'NEW_REPLACE', name: name as string, l3proto: cmd.family, l4proto: cmd.protocol, timeouts };
-      break;
-    }
-    case 'default-set':
-      spec = { op: 'DEFAULT_SET', l3proto: cmd.family, l4proto: cmd.protocol, timeouts: pairsToTimeouts(cmd.pairs, hz.maxSeconds, hz.hz) };
-      break;
-    case 'default-get':
-      spec = { op: 'DEFAULT_GET', l3proto: cmd.family, l4proto: cmd.protocol };
-      break;
+  if (cmd.command === 'add' && cmd.pairs!.length === 0) {
+    throw new CliError(
+      `add needs at least one STATE SECONDS pair, e.g. "cttimeout add timeout ${cmd.name} ${cmd.family} ${cmd.protocolWord} ${findProtocol(cmd.protocol!)!.states[0]!.name.toLowerCase()} 30" (nfct sends it without any and the kernel answers EINVAL; for a policy of all defaults use "cttimeout apply")`,
+      'ERR_NO_STATES',
+    );
   }
+  // The request is the verb's row of the operations table with the words the parser kept.
+  const spec: RequestSpec = { op: operationOf(cmd.command)!.op };
+  if (name !== undefined) spec.name = name as string; // a string or the bytes (common.md contract)
+  if (cmd.family !== undefined) {
+    spec.l3proto = cmd.family;
+    spec.l4proto = cmd.protocol!;
+  }
+  if (cmd.pairs !== undefined) spec.timeouts = pairsToTimeouts(cmd.pairs, hz.maxSeconds, hz.hz);
   const message = encodeRequest(spec, { maxSeconds: hz.maxSeconds });
   if (options.dryRun) {
     io.out(options.json ? json({ command: cmd.command, dryRun: true, messages: [hex(asSent(message))] }) : hex(asSent(message)) + '\n');
@@ -433,7 +414,7 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
           await t.request(message, { operation: 'flush' });
           return;
         case 'update':
-          if (options.merge) await ct.replace({ name: name as string, family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
+          if (options.merge) await ct.replace({ name: name as string, family: cmd.family!, protocol: cmd.protocol!, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
           else await t.request(message, { operation: 'update' });
           break;
         default:
@@ -441,7 +422,7 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
       }
       // What was done, for scripts (cli-output.schema.json, "done").
       if (options.json) {
-        const policy = 'family' in cmd ? { family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } : {};
+        const policy = cmd.family !== undefined ? { family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } : {};
         io.out(json({ command: cmd.command, ...(name !== undefined ? { name } : {}), ...policy, ...(cmd.command === 'update' ? { merge: options.merge } : {}) }));
       }
     });

@@ -10,6 +10,7 @@ import type { PolicyName } from '../codec/name.js';
 import { withOperation } from '../policy.js';
 import { checkName, checkSeconds, describeValue } from '../validate.js';
 import { findProtocol, STATE_NAMES } from '../codec/tables.js';
+import { COMMANDS } from '../generated/table.js';
 import type { Op } from '../codec/types.js';
 
 export * from '../generated/c-names.js';
@@ -27,7 +28,8 @@ export const MNL_SOCKET_BUFFER_SIZE = 8192;
 export type TimeoutAttr = 0 | 1 | 2 | 3;
 
 const ATTR_NAMES = ['NFCT_TIMEOUT_ATTR_NAME', 'NFCT_TIMEOUT_ATTR_L3PROTO', 'NFCT_TIMEOUT_ATTR_L4PROTO', 'NFCT_TIMEOUT_ATTR_POLICY'];
-const CMD_OPS: readonly Op[] = ['NEW', 'GET', 'DELETE', 'DEFAULT_SET', 'DEFAULT_GET'];
+/** IPCTNL_MSG_TIMEOUT_* number → encode op: the operations table's command names are its first rows' ops. */
+const CMD_OPS: readonly Op[] = COMMANDS;
 
 function usage(code: ErrorCode, operation: string, message: string, field?: string): CtTimeoutError {
   return new CtTimeoutError(code, `${operation}: ${message}`, { source: 'usage', operation, ...(field ? { field } : {}) });
