@@ -1,19 +1,10 @@
 // The error registry (crates/codec/src/registry.rs, generated to TS, docs/errors.md and
 // man/errors.inc): every code the package throws is registered, and the exit statuses follow it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, EXIT, exitStatus, isErrorCode, kernelError } from '../../packages/cttimeout/src/errors.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return f === 'generated' ? [] : sources(p);
-    return p.endsWith('.ts') || p.endsWith('.rs') ? [p] : [];
-  });
-}
+import { ROOT, sources } from '../helpers/sources.js';
 
 describe('error registry', () => {
   it('registers every ERR_ code written in the package, the socket crate and the codec', () => {

@@ -167,6 +167,15 @@ pub fn errors_man() -> String {
 }
 
 /// The generated TypeScript module's text.
+/** `export const NAME = { K: v, ... } as const;` with a doc comment; `hex` for flag values. */
+fn const_object(s: &mut String, doc: &str, name: &str, rows: &[(&str, u16)], hex: bool) {
+    let _ = writeln!(s, "/** {doc} */\nexport const {name} = {{");
+    for (k, v) in rows {
+        let _ = if hex { writeln!(s, "  {k}: 0x{v:04x},") } else { writeln!(s, "  {k}: {v},") };
+    }
+    s.push_str("} as const;\n\n");
+}
+
 pub fn table() -> String {
     let mut s = String::new();
     s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
@@ -197,6 +206,41 @@ pub fn table() -> String {
         let _ = writeln!(s, "  {k}: {v},");
     }
     s.push_str("} as const;\n\n");
+
+    const_object(
+        &mut s,
+        "Attribute type flags (linux/netlink.h), high bits of nla_type.",
+        "NLA_F",
+        &[("NESTED", consts::NLA_F_NESTED), ("NET_BYTEORDER", consts::NLA_F_NET_BYTEORDER)],
+        true,
+    );
+    const_object(
+        &mut s,
+        "A policy's attributes (linux/netfilter/nfnetlink_cttimeout.h).",
+        "CTA_TIMEOUT",
+        &[
+            ("NAME", consts::CTA_TIMEOUT_NAME),
+            ("L3PROTO", consts::CTA_TIMEOUT_L3PROTO),
+            ("L4PROTO", consts::CTA_TIMEOUT_L4PROTO),
+            ("DATA", consts::CTA_TIMEOUT_DATA),
+            ("USE", consts::CTA_TIMEOUT_USE),
+        ],
+        false,
+    );
+    const_object(
+        &mut s,
+        "Extended-ACK attributes of NLMSG_ERROR (linux/netlink.h).",
+        "NLMSGERR_ATTR",
+        &[
+            ("MSG", consts::NLMSGERR_ATTR_MSG),
+            ("OFFS", consts::NLMSGERR_ATTR_OFFS),
+            ("COOKIE", consts::NLMSGERR_ATTR_COOKIE),
+            ("POLICY", consts::NLMSGERR_ATTR_POLICY),
+            ("MISS_TYPE", consts::NLMSGERR_ATTR_MISS_TYPE),
+            ("MISS_NEST", consts::NLMSGERR_ATTR_MISS_NEST),
+        ],
+        false,
+    );
 
     let _ = writeln!(
         s,

@@ -9,6 +9,7 @@
 //    failure (timeout, ENOBUFS, closed) or an abort stops sending, after the batch in flight.
 import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import type { Family, ProtocolName, RequestSpec } from '../codec/types.js';
+import { E } from '../generated/table.js';
 import { policySpec, withOperation, type KernelPolicy, type Policy } from '../policy.js';
 import { checkName, checkPolicyList, displayName, invalidArgument, describeValue, nameKey, type CheckedPolicy, type Limits, type PolicyName } from '../validate.js';
 import { clearJournal, readJournal, writeJournal, type JournalEntry, type JournalPolicy } from './journal.js';
@@ -208,7 +209,7 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
     else if (before.family !== p.family || before.protocol !== p.protocol) {
       step = { action: 'recreate', name: p.name, before, after, status: 'planned' };
       if (before.use > 1 && !unsupported) {
-        step.predicted = new CtTimeoutError('EBUSY', `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`, { source: 'kernel', operation: 'apply', errno: 16 });
+        step.predicted = new CtTimeoutError('EBUSY', `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`, { source: 'kernel', operation: 'apply', errno: E.EBUSY });
       }
     } else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>)) step = { action: 'update', name: p.name, before, after, status: 'planned' };
     else {

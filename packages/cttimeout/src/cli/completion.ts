@@ -3,7 +3,7 @@
 //   bash: source <(cttimeout completion bash)       (or save it in /etc/bash_completion.d/)
 //   zsh:  source <(cttimeout completion zsh)        (bashcompinit)
 //   fish: cttimeout completion fish | source
-import { PROTOCOLS } from '../generated/table.js';
+import { PROTOCOL_ALIASES, PROTOCOLS } from '../generated/table.js';
 import { EXTENSION_COMMANDS, NFCT_COMMANDS } from './nfct.js';
 import { OPTION_SPECS } from './options.js';
 import { CliError } from './strict.js';
@@ -15,9 +15,14 @@ function optionWords(): string[] {
   return OPTION_SPECS.flatMap((s) => s.names.map((n) => (s.optionalValue !== undefined ? [n, `${n}=processes`] : [n])).flat());
 }
 
+/** The other lower-case spellings of a protocol (/etc/protocols aliases: ipv6-icmp). */
+function spellings(name: string): string[] {
+  return Object.keys(PROTOCOL_ALIASES).filter((a) => PROTOCOL_ALIASES[a] === name && a === a.toLowerCase());
+}
+
 /** `case` arms: PROTO -> its states, lower case (as typed). */
 function stateCases(indent: string): string {
-  return PROTOCOLS.map((p) => `${indent}${p.name}${p.name === 'icmpv6' ? '|ipv6-icmp' : ''}) states="${p.states.map((s) => s.name.toLowerCase()).join(' ')}" ;;`).join('\n');
+  return PROTOCOLS.map((p) => `${indent}${[p.name, ...spellings(p.name)].join('|')}) states="${p.states.map((s) => s.name.toLowerCase()).join(' ')}" ;;`).join('\n');
 }
 
 function bash(): string {
@@ -150,7 +155,7 @@ function fish(): string {
     `        printf '%s\\n' ${PROTOCOLS.map((p) => p.name).join(' ')} ipv6-icmp`,
     '    else if test (math $k % 2) -eq 0; and test $pos[1] != default-get',
     '        switch $pos[(math $first + 2)]',
-    ...PROTOCOLS.map((p) => `            case ${p.name}${p.name === 'icmpv6' ? ' ipv6-icmp' : ''}\n                printf '%s\\n' ${p.states.map((st) => st.name.toLowerCase()).join(' ')}`),
+    ...PROTOCOLS.map((p) => `            case ${[p.name, ...spellings(p.name)].join(' ')}\n                printf '%s\\n' ${p.states.map((st) => st.name.toLowerCase()).join(' ')}`),
     '        end',
     '    end',
     'end',

@@ -7,16 +7,7 @@
 import initWasm, * as wasm from '../../wasm/cttimeout_codec.js';
 import { setBinding } from './binding.js';
 
-export * from './api.js';
-export * from './name.js';
-export * from '../validate.js';
-export * from './wire.js';
-export type * from './types.js';
-export { PROTOCOLS, FAMILIES, OPERATIONS, KNOWN_PROTOCOLS, NAME_MAX_BYTES } from '../generated/table.js';
-export { CtTimeoutError } from '../errors.js';
-export * from '../object/index.js';
-export * from '../capture/index.js';
-export { checkName, checkPolicy, checkSeconds, checkTimeouts, parseSeconds, type Limits } from '../validate.js';
+export * from './surface.js';
 
 let ready: Promise<void> | undefined;
 

@@ -19,6 +19,31 @@ export const NLMSG = {
   OVERRUN: 4,
 } as const;
 
+/** Attribute type flags (linux/netlink.h), high bits of nla_type. */
+export const NLA_F = {
+  NESTED: 0x8000,
+  NET_BYTEORDER: 0x4000,
+} as const;
+
+/** A policy's attributes (linux/netfilter/nfnetlink_cttimeout.h). */
+export const CTA_TIMEOUT = {
+  NAME: 1,
+  L3PROTO: 2,
+  L4PROTO: 3,
+  DATA: 4,
+  USE: 5,
+} as const;
+
+/** Extended-ACK attributes of NLMSG_ERROR (linux/netlink.h). */
+export const NLMSGERR_ATTR = {
+  MSG: 1,
+  OFFS: 2,
+  COOKIE: 3,
+  POLICY: 4,
+  MISS_TYPE: 5,
+  MISS_NEST: 6,
+} as const;
+
 /** Longest policy name in bytes (CTNL_TIMEOUT_NAME_MAX - 1; the kernel adds the NUL). */
 export const NAME_MAX_BYTES = 31;
 

@@ -5,13 +5,10 @@
 // stops a dump). No root, no kernel state.
 import { decode, isDump, splitMessages } from '../codec/node.js';
 import { IPCTNL_MSG_TIMEOUT_DEFAULT_SET, IPCTNL_MSG_TIMEOUT_NEW, NLM_F } from '../generated/c-names.js';
-import { E, NETLINK, NLMSG, PROTOCOLS } from '../generated/table.js';
+import { CTA_TIMEOUT, E, NETLINK, NLA_F, NLMSG, NLMSGERR_ATTR, PROTOCOLS } from '../generated/table.js';
 import { concatBytes, u16, u32 } from '../transport/bytes.js';
 import { KernelModel, fromDecoded, type ModelOptions, type ModelReply } from './model.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent, SocketOpenOptions } from '../transport/socket.js';
-
-/** NLMSGERR_ATTR_MSG: the extended-ACK text. */
-const NLMSGERR_ATTR_MSG = 1;
 
 /** A request as the fake kernel received it (seq and flags as the transport set them). */
 export interface FakeRequest {
@@ -69,30 +66,34 @@ function header(len: number, type: number, flags: number, seq: number, pid: numb
 }
 
 function frame(m: FakeMessage, flags: number, seq: number, pid: number): Uint8Array {
-  const out = header(16 + m.payload.length, m.type, flags, seq, pid);
-  out.set(m.payload, 16);
+  const out = header(NETLINK.NLMSG_HDRLEN + m.payload.length, m.type, flags, seq, pid);
+  out.set(m.payload, NETLINK.NLMSG_HDRLEN);
   return out;
 }
 
 /** NLMSG_ERROR: -errno, the request's header, and the extended-ACK text if any. */
 function errorMessage(req: FakeRequest, errno: number, extAck: string | undefined): Uint8Array {
   const text = extAck === undefined ? undefined : new TextEncoder().encode(`${extAck}\0`);
-  const tlv = text ? (4 + text.length + 3) & ~3 : 0;
-  const out = header(16 + 4 + 16 + tlv, NLMSG.ERROR, NLM_F.CAPPED | (text ? NLM_F.ACK_TLVS : 0), req.seq, req.portId);
+  const tlv = text ? (NETLINK.NLA_HDRLEN + text.length + 3) & ~3 : 0;
+  // struct nlmsgerr: the header, the negative errno, the request's header; then the TLVs.
+  const hdr = NETLINK.NLMSG_HDRLEN;
+  const out = header(hdr + 4 + hdr + tlv, NLMSG.ERROR, NLM_F.CAPPED | (text ? NLM_F.ACK_TLVS : 0), req.seq, req.portId);
   const v = new DataView(out.buffer);
-  v.setInt32(16, -errno, true);
-  out.set(req.bytes.subarray(0, 16), 20);
+  v.setInt32(hdr, -errno, true);
+  out.set(req.bytes.subarray(0, hdr), hdr + 4);
   if (text) {
-    v.setUint16(36, 4 + text.length, true);
-    v.setUint16(38, NLMSGERR_ATTR_MSG, true);
-    out.set(text, 40);
+    const at = hdr + 4 + hdr;
+    v.setUint16(at, NETLINK.NLA_HDRLEN + text.length, true);
+    v.setUint16(at + 2, NLMSGERR_ATTR.MSG, true);
+    out.set(text, at + NETLINK.NLA_HDRLEN);
   }
   return out;
 }
 
 function doneMessage(req: FakeRequest, errno: number): Uint8Array {
-  const out = header(20, NLMSG.DONE, NLM_F.MULTI, req.seq, req.portId);
-  new DataView(out.buffer).setInt32(16, -errno, true);
+  // NLMSG_DONE carries the dump's status as an int after the header.
+  const out = header(NETLINK.NLMSG_HDRLEN + 4, NLMSG.DONE, NLM_F.MULTI, req.seq, req.portId);
+  new DataView(out.buffer).setInt32(NETLINK.NLMSG_HDRLEN, -errno, true);
   return out;
 }
 
@@ -218,10 +219,8 @@ export function fakeKernel(options: FakeKernelOptions): FakeKernel {
 
 // ---- a ready cttimeout kernel on the model ----
 
-// Attribute numbers of a reply object (linux/netfilter/nfnetlink_cttimeout.h); the codec decodes
-// replies but encodes only requests, so the fake kernel frames its objects here.
-const CTA_TIMEOUT = { NAME: 1, L3PROTO: 2, L4PROTO: 3, DATA: 4, USE: 5 } as const;
-const NLA_F_NESTED = 0x8000;
+// The codec decodes replies but encodes only requests, so the fake kernel frames its objects
+// here (attribute numbers from the generated table).
 const STATE_ATTRS = new Map<number, Map<string, number>>(PROTOCOLS.map((p) => [p.number, new Map<string, number>(p.states.map((s) => [s.name, s.attr]))]));
 
 function attr(type: number, payload: Uint8Array): Uint8Array {
@@ -242,7 +241,7 @@ const be = (n: number, bytes: 1 | 2 | 4): Uint8Array => {
 function dataAttr(l4proto: number, timeouts: Record<string, number>): Uint8Array {
   const attrs = STATE_ATTRS.get(l4proto);
   const parts = Object.entries(timeouts).map(([state, seconds]) => attr(attrs?.get(state) ?? 0, be(seconds, 4)));
-  return attr(CTA_TIMEOUT.DATA | NLA_F_NESTED, concatBytes(parts));
+  return attr(CTA_TIMEOUT.DATA | NLA_F.NESTED, concatBytes(parts));
 }
 
 /** One reply object of the model as the kernel frames it (nfgenmsg + attributes). */

@@ -3,19 +3,18 @@
 // answers what the kernel answers: an errno, the object/default messages, and how the reply
 // ends. A byte-level fake kernel wraps it (codec decode in, encode out); the model-based tests
 // check the real kernel against it step by step.
-import { PROTOCOLS } from '../generated/table.js';
+// Every netlink number comes from the generated table (one place for each fact).
+import { NLM_F } from '../generated/c-names.js';
+import { COMMANDS, E, NAME_MAX_BYTES, PROTOCOLS } from '../generated/table.js';
 
-/** nlmsg_flags bits the kernel looks at. */
-export const NLM_F = { REQUEST: 0x1, MULTI: 0x2, ACK: 0x4, ROOT: 0x100, MATCH: 0x200, DUMP: 0x300, REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400 } as const;
+/** nlmsg_flags bits (the kernel looks at ACK, DUMP, REPLACE, EXCL, CREATE). */
+export { NLM_F, NAME_MAX_BYTES };
 
 /** Positive errno values the model returns. */
-export const ERRNO = { EPERM: 1, ENOENT: 2, EBUSY: 16, EEXIST: 17, EINVAL: 22, ERANGE: 34, EOPNOTSUPP: 95 } as const;
+export const ERRNO = E;
 
-const COMMAND_NUMBERS = { NEW: 0, GET: 1, DELETE: 2, DEFAULT_SET: 3, DEFAULT_GET: 4 } as const;
-export type ModelCommand = keyof typeof COMMAND_NUMBERS;
-
-/** CTNL_TIMEOUT_NAME_MAX: 32 bytes with the NUL, so names are at most 31 bytes. */
-export const NAME_MAX_BYTES = 31;
+export type ModelCommand = (typeof COMMANDS)[number];
+const COMMAND_NUMBERS = Object.fromEntries(COMMANDS.map((c, n) => [c, n])) as Record<ModelCommand, number>;
 
 /**
  * A request as the codec decodes it. `command` is the name or the low byte of nlmsg_type;
@@ -70,9 +69,10 @@ export interface RuleHandle {
 
 type Row = (typeof PROTOCOLS)[number];
 const ROWS = new Map<number, Row>(PROTOCOLS.map((p) => [p.number, p]));
-const GENERIC = 255;
-const UDP = 17;
-const UDPLITE = 136;
+const numberOf = (name: Row['name']): number => PROTOCOLS.find((p) => p.name === name)!.number;
+const GENERIC = numberOf('generic');
+const UDP = numberOf('udp');
+const UDPLITE = numberOf('udplite');
 
 interface Stored {
   name: Uint8Array;
@@ -176,7 +176,7 @@ export class KernelModel {
     const fail = (errno: number): ModelReply => ({ errno, messages: [], end: 'error' });
     const ok = (messages: ModelReply['messages'] = []): ModelReply => ({ errno: 0, messages, end: ack ? 'ack' : 'none' });
     const cmd = typeof req.command === 'string' ? COMMAND_NUMBERS[req.command] : req.command;
-    if (cmd === null || cmd === undefined || !(cmd >= 0 && cmd <= 4)) return fail(ERRNO.EINVAL);
+    if (cmd === null || cmd === undefined || !(cmd >= 0 && cmd < COMMANDS.length)) return fail(ERRNO.EINVAL);
 
     // nfnetlink validates every attribute against the policy before any handler runs.
     let name: Uint8Array | undefined;

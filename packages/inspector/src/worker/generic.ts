@@ -1,11 +1,11 @@
 // Messages that are not cttimeout (other nfnetlink subsystems, other netlink families): the
 // codec shows their header and raw payload; here the payload gets its generic shape, the
 // nfgenmsg header of nfnetlink and the attribute TLVs (nested ones opened when they parse).
-import type { InspectNode } from 'cttimeout/codec';
+import { NLA_F, type InspectNode } from 'cttimeout/codec';
 import { hex } from './describe.js';
 
-const NLA_F_NESTED = 0x8000;
-const NLA_F_NET_BYTEORDER = 0x4000;
+/** nla_type without its flag bits. */
+const TYPE_MASK = ~(NLA_F.NESTED | NLA_F.NET_BYTEORDER) & 0xffff;
 
 /** A value for an attribute payload of unknown meaning: text, a number or hex. */
 function guess(p: Uint8Array, netOrder: boolean): string {
@@ -29,14 +29,14 @@ function tlvs(b: Uint8Array, from: number, to: number, base: number, depth: numb
     const type = v.getUint16(at + 2, true);
     if (len < 4 || at + len > to) return undefined;
     const p = b.subarray(at + 4, at + len);
-    const nested = (type & NLA_F_NESTED) !== 0 && depth < 8 ? tlvs(b, at + 4, at + len, base, depth + 1) : undefined;
-    const flags = `${type & NLA_F_NESTED ? ' | NLA_F_NESTED' : ''}${type & NLA_F_NET_BYTEORDER ? ' | NLA_F_NET_BYTEORDER' : ''}`;
-    const node: InspectNode = { label: `attribute ${type & 0x3fff}`, offset: base + at, length: len, children: [
+    const nested = (type & NLA_F.NESTED) !== 0 && depth < 8 ? tlvs(b, at + 4, at + len, base, depth + 1) : undefined;
+    const flags = `${type & NLA_F.NESTED ? ' | NLA_F_NESTED' : ''}${type & NLA_F.NET_BYTEORDER ? ' | NLA_F_NET_BYTEORDER' : ''}`;
+    const node: InspectNode = { label: `attribute ${type & TYPE_MASK}`, offset: base + at, length: len, children: [
       { label: 'nla_len', offset: base + at, length: 2, value: String(len) },
-      { label: 'nla_type', offset: base + at + 2, length: 2, value: `0x${type.toString(16).padStart(4, '0')} type ${type & 0x3fff}${flags}` },
+      { label: 'nla_type', offset: base + at + 2, length: 2, value: `0x${type.toString(16).padStart(4, '0')} type ${type & TYPE_MASK}${flags}` },
       ...(nested ?? []),
     ] };
-    if (!nested && p.length) node.value = guess(p, (type & NLA_F_NET_BYTEORDER) !== 0);
+    if (!nested && p.length) node.value = guess(p, (type & NLA_F.NET_BYTEORDER) !== 0);
     out.push(node);
     at += (len + 3) & ~3;
   }
