@@ -97,16 +97,19 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
 
 /** The native socket with sendNow delivering its replies through onEvents. */
 function withSendNow(native: NativeSocket, onEvents: (events: SocketEvent[]) => void): NetlinkSocket {
+  // An addon older than this package (a stale platform package) lacks the direct path.
+  const direct = typeof native.sendNow === 'function' && typeof native.setIdle === 'function';
   return {
     portId: native.portId,
     send: (data) => native.send(data),
     sendNow(data) {
+      if (!direct) return false;
       const events = native.sendNow(data);
       if (events === null) return false;
       if (events.length > 0) onEvents(events);
       return true;
     },
-    idle: () => native.setIdle(),
+    idle: () => direct && native.setIdle(),
     setPaused: (paused) => native.setPaused(paused),
     setReceiveBuffer: (bytes) => native.setReceiveBuffer(bytes),
     receiveBuffer: () => native.receiveBuffer(),
