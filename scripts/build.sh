@@ -24,7 +24,7 @@ ts_package() {
   local info=$stamps/tsc-cttimeout.tsbuildinfo
   # Incremental tsc does not notice deleted outputs: start over when dist is gone.
   [[ -f packages/cttimeout/dist/index.js ]] || rm -f "$info"
-  "$tsc" -p packages/cttimeout/tsconfig.build.json --incremental --tsBuildInfoFile "$info"
+  "$tsc" -p packages/cttimeout/tsconfig.json --incremental --tsBuildInfoFile "$info"
   # tsc does not keep the executable bit that the bin needs.
   if [[ -f packages/cttimeout/dist/cli/main.js ]]; then chmod +x packages/cttimeout/dist/cli/main.js; fi
   echo "packages/cttimeout/dist"

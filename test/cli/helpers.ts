@@ -11,7 +11,7 @@ import { privateNetns, type Netns } from '../helpers/netns.js';
 export { privateNetns, type Netns };
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The built CLI (npx tsc -p packages/cttimeout/tsconfig.build.json). */
+/** The built CLI (npx tsc -p packages/cttimeout/tsconfig.json). */
 export const CLI = `${ROOT}packages/cttimeout/dist/cli/main.js`;
 export const NFCT = '/usr/sbin/nfct';
 
@@ -23,7 +23,7 @@ export interface Run {
 
 /** Fails the test file early, with the reason, when the CLI has not been built. */
 export function requireBuiltCli(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build with "npx tsc -p packages/cttimeout/tsconfig.build.json" (or npm run build)`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build with "npx tsc -p packages/cttimeout/tsconfig.json" (or npm run build)`);
   const src = `${ROOT}packages/cttimeout/src/cli/run.ts`;
   if (statSync(src).mtimeMs > statSync(`${ROOT}packages/cttimeout/dist/cli/run.js`).mtimeMs) {
     throw new Error(`${CLI} is older than src/cli/run.ts: rebuild before testing`);
