@@ -120,7 +120,19 @@ function codec(file) {
     views.push(new Uint8Array(data.buffer, data.byteOffset + at + 4, len));
     at += 4 + len;
   }
-  const TCP = { SYN_SENT: 100, SYN_RECV: 101, ESTABLISHED: 102, FIN_WAIT: 103, CLOSE_WAIT: 104, LAST_ACK: 105, TIME_WAIT: 106, CLOSE: 107, SYN_SENT2: 108, RETRANS: 109, UNACKNOWLEDGED: 110 };
+  const TCP = {
+    SYN_SENT: 100,
+    SYN_RECV: 101,
+    ESTABLISHED: 102,
+    FIN_WAIT: 103,
+    CLOSE_WAIT: 104,
+    LAST_ACK: 105,
+    TIME_WAIT: 106,
+    CLOSE: 107,
+    SYN_SENT2: 108,
+    RETRANS: 109,
+    UNACKNOWLEDGED: 110,
+  };
   const spec = (seq) => ({ op: 'NEW', seq, name: 'bench-tcp', l3proto: 'inet', l4proto: 'tcp', timeouts: TCP });
   let sink = 0;
   const one = (n) => {

@@ -92,7 +92,20 @@ function compare(id, n, label, oursRounds, refName, refRounds, unit, max, target
   const o = median(oursRounds);
   const r = median(refRounds);
   const ratio = o / r;
-  rows.push({ id, n, label, unit, ours: o, ref: r, refName, ratio, target: max === undefined ? null : { maxRatio: max, text: targetText }, pass: max === undefined ? null : ratio <= max, oursRounds, refRounds });
+  rows.push({
+    id,
+    n,
+    label,
+    unit,
+    ours: o,
+    ref: r,
+    refName,
+    ratio,
+    target: max === undefined ? null : { maxRatio: max, text: targetText },
+    pass: max === undefined ? null : ratio <= max,
+    oursRounds,
+    refRounds,
+  });
 }
 // An absolute figure against a target (memory, event-loop stalls).
 function absolute(id, n, label, value, unit, max, targetText, extra = {}) {
@@ -115,10 +128,25 @@ const started = performance.now();
 // ---- kernel: create / get / list / delete ----
 const AT_ONCE = 1 / 1.5;
 for (const n of NS) {
-  const { o, k } = alternate(`kernel N=${n}`, () => ours('kernel', n), () => c('kernel', n));
+  const { o, k } = alternate(
+    `kernel N=${n}`,
+    () => ours('kernel', n),
+    () => c('kernel', n),
+  );
   const col = (rs, key) => rs.map((r) => r[key]);
   for (const op of ['create', 'get', 'delete']) {
-    const vsSerial = (how, key, max, text) => compare(`${op}.${how}`, n, `${op}: ${{ await: 'await loop', all: 'Promise.all' }[how] ?? how} vs C serial`, col(o, key), 'C serial', col(k, `${op}.serial`), 'ns/op', max, text);
+    const vsSerial = (how, key, max, text) =>
+      compare(
+        `${op}.${how}`,
+        n,
+        `${op}: ${{ await: 'await loop', all: 'Promise.all' }[how] ?? how} vs C serial`,
+        col(o, key),
+        'C serial',
+        col(k, `${op}.serial`),
+        'ns/op',
+        max,
+        text,
+      );
     vsSerial('await', `${op}.await`, 1.5, '≤ 1.5×');
     vsSerial('all', `${op}.all`, AT_ONCE, '≤ 0.67× (1.5× faster)');
     if (op !== 'get') vsSerial('apply', `${op}.apply`, AT_ONCE, '≤ 0.67× (1.5× faster)');
@@ -126,14 +154,40 @@ for (const n of NS) {
     if (op !== 'get') compare(`${op}.cbatch`, n, `${op}: requestBatch vs C mnl batch`, col(o, `${op}.batch`), 'C batch', col(k, `${op}.batch`), 'ns/op');
   }
   const listTarget = n >= 1000;
-  compare('list.toArray', n, 'list: list().toArray() vs C dump + parse', col(o, 'list.toArray'), 'C dump+parse', col(k, 'list'), 'ns/policy', listTarget ? 1 : undefined, '≤ 1× (N ≥ 1,000)');
-  compare('list.forAwait', n, 'list: for await vs C dump + parse', col(o, 'list.forAwait'), 'C dump+parse', col(k, 'list'), 'ns/policy', listTarget ? 1.2 : undefined, '≤ 1.2× (N ≥ 1,000)');
+  compare(
+    'list.toArray',
+    n,
+    'list: list().toArray() vs C dump + parse',
+    col(o, 'list.toArray'),
+    'C dump+parse',
+    col(k, 'list'),
+    'ns/policy',
+    listTarget ? 1 : undefined,
+    '≤ 1× (N ≥ 1,000)',
+  );
+  compare(
+    'list.forAwait',
+    n,
+    'list: for await vs C dump + parse',
+    col(o, 'list.forAwait'),
+    'C dump+parse',
+    col(k, 'list'),
+    'ns/policy',
+    listTarget ? 1.2 : undefined,
+    '≤ 1.2× (N ≥ 1,000)',
+  );
   if (n === Math.max(...NS)) {
     // The longest stall of any round while policies were created or listed.
     const worst = {};
     for (const r of o) for (const [s, v] of Object.entries(r.stallMs)) worst[s] = Math.max(worst[s] ?? 0, v);
-    const stall = Math.max(...Object.entries(worst).filter(([s]) => /^(create|list)\./.test(s)).map(([, v]) => v));
-    absolute('eventloop', n, `event loop: longest stall while ${n} policies are created / listed`, stall, 'ms', 10, '≤ 10 ms', { worstStallMsByScenario: worst });
+    const stall = Math.max(
+      ...Object.entries(worst)
+        .filter(([s]) => /^(create|list)\./.test(s))
+        .map(([, v]) => v),
+    );
+    absolute('eventloop', n, `event loop: longest stall while ${n} policies are created / listed`, stall, 'ms', 10, '≤ 10 ms', {
+      worstStallMsByScenario: worst,
+    });
   }
 }
 
@@ -155,11 +209,35 @@ for (const n of NS) {
   datagrams.push(Buffer.concat(cur));
   const file = join(dir, 'dump.bin');
   writeFileSync(file, Buffer.concat(datagrams.flatMap((d) => [Buffer.from(new Uint32Array([d.length]).buffer), d])));
-  const { o, k } = alternate('codec', () => ours('codec', file), () => c('codec', file));
+  const { o, k } = alternate(
+    'codec',
+    () => ours('codec', file),
+    () => c('codec', file),
+  );
   for (const r of [...o, ...k]) if (r.policies !== POLICIES) throw new Error(`codec round decoded ${r.policies} of ${POLICIES}`);
   const col = (rs, key) => rs.map((r) => r[key]);
-  compare('codec.decode', POLICIES, 'codec: decode a dump into objects vs C parse', col(o, 'decode'), 'C parse', col(k, 'decode'), 'ns/policy', 0.5, '≤ 0.5× (2× faster)');
-  compare('codec.encodeBatch', 100, 'codec: encodeBatch of 100, per message vs C', col(o, 'encode.batch'), 'C build', col(k, 'encode'), 'ns/msg', AT_ONCE, '≤ 0.67× (1.5× faster)');
+  compare(
+    'codec.decode',
+    POLICIES,
+    'codec: decode a dump into objects vs C parse',
+    col(o, 'decode'),
+    'C parse',
+    col(k, 'decode'),
+    'ns/policy',
+    0.5,
+    '≤ 0.5× (2× faster)',
+  );
+  compare(
+    'codec.encodeBatch',
+    100,
+    'codec: encodeBatch of 100, per message vs C',
+    col(o, 'encode.batch'),
+    'C build',
+    col(k, 'encode'),
+    'ns/msg',
+    AT_ONCE,
+    '≤ 0.67× (1.5× faster)',
+  );
   compare('codec.encode', 1, 'codec: encodeRequest, one message vs C', col(o, 'encode'), 'C build', col(k, 'encode'), 'ns/msg', 1, '≤ 1×');
 }
 
@@ -172,18 +250,52 @@ for (const n of NS) {
   // The installed command (package.json "bin"), started by each Node.
   const pkgJson = JSON.parse(readFileSync(join(root, 'packages/cttimeout/package.json'), 'utf8'));
   const cli = join(root, 'packages/cttimeout', pkgJson.bin.cttimeout);
-  const runs = Array.from({ length: ROUNDS }, (_, r) => (log(`  cold start: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), 'start', COLD, cli, ...nodes])));
+  const runs = Array.from(
+    { length: ROUNDS },
+    (_, r) => (log(`  cold start: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), 'start', COLD, cli, ...nodes])),
+  );
   const col = (key) => runs.map((r) => r[key]);
   for (const key of Object.keys(runs[0]).filter((x) => x.endsWith('cttimeout list timeout'))) {
     const v = key.split(' ')[0];
-    compare(`cli.${v.split('.')[0]}`, 0, `CLI cold start: cttimeout list timeout vs node -e 0 (${v})`, col(key), 'node -e 0', col(`${v} node -e 0`), 'ms', 1.5, '≤ 1.5×');
+    compare(
+      `cli.${v.split('.')[0]}`,
+      0,
+      `CLI cold start: cttimeout list timeout vs node -e 0 (${v})`,
+      col(key),
+      'node -e 0',
+      col(`${v} node -e 0`),
+      'ms',
+      1.5,
+      '≤ 1.5×',
+    );
   }
-  compare('cli.nfct', 0, `CLI cold start: cttimeout list timeout (${process.version}) vs nfct`, col(`${process.version} cttimeout list timeout`), 'nfct', col('nfct list timeout'), 'ms');
+  compare(
+    'cli.nfct',
+    0,
+    `CLI cold start: cttimeout list timeout (${process.version}) vs nfct`,
+    col(`${process.version} cttimeout list timeout`),
+    'nfct',
+    col('nfct list timeout'),
+    'ms',
+  );
   // nfct's way of scripting (a process per policy) against one `cttimeout apply -f`.
   const p = Math.min(1000, Math.max(...NS));
   const file = join(dir, 'policies.json');
-  writeFileSync(file, JSON.stringify(Array.from({ length: p }, (_, i) => ({ name: `p${String(i).padStart(6, '0')}`, family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 3000, CLOSE: 10 } }))));
-  const jobs = Array.from({ length: ROUNDS }, (_, r) => (log(`  CLI jobs: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), 'jobs', p, cli, file])));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      Array.from({ length: p }, (_, i) => ({
+        name: `p${String(i).padStart(6, '0')}`,
+        family: 'inet',
+        protocol: 'tcp',
+        timeouts: { ESTABLISHED: 3000, CLOSE: 10 },
+      })),
+    ),
+  );
+  const jobs = Array.from(
+    { length: ROUNDS },
+    (_, r) => (log(`  CLI jobs: round ${r + 1}/${ROUNDS}`), child(process.execPath, [join(here, 'cold.mjs'), 'jobs', p, cli, file])),
+  );
   const jcol = (key) => jobs.map((r) => r[key]);
   compare('cli.apply', p, `CLI: one cttimeout apply -f of ${p} policies vs nfct add × ${p} processes`, jcol('cliApply'), 'nfct add ×', jcol('nfctAdd'), 'ms');
   compare('cli.list', p, `CLI: cttimeout list timeout vs nfct list timeout, ${p} policies (same bytes)`, jcol('cliList'), 'nfct list', jcol('nfctList'), 'ms');
@@ -201,26 +313,58 @@ if (FULL) {
     if (nsOf() === host || nsOf() === '') throw new Error('unshare -n did not create a namespace');
     const big = child(process.execPath, [join(here, 'round.mjs'), 'apply-big', BIG, nsPath], { netns: false });
     absolute('mem.apply', BIG, `memory: apply of ${BIG} policies, peak RSS`, big.peakRssBytes / 2 ** 20, 'MB', 256, '< 256 MB');
-    absolute('eventloop.big', BIG, `event loop: longest stall while ${BIG} policies are applied / listed`, Math.max(...Object.values(big.stallMs)), 'ms', 10, '≤ 10 ms', { stallMs: big.stallMs, apply: big.apply, listToArray: big['list.toArray'], listForAwait: big['list.forAwait'] });
+    absolute(
+      'eventloop.big',
+      BIG,
+      `event loop: longest stall while ${BIG} policies are applied / listed`,
+      Math.max(...Object.values(big.stallMs)),
+      'ms',
+      10,
+      '≤ 10 ms',
+      { stallMs: big.stallMs, apply: big.apply, listToArray: big['list.toArray'], listForAwait: big['list.forAwait'] },
+    );
     log(`  full: streaming ${BIG} policies to a slow consumer`);
     const slow = child(process.execPath, ['--expose-gc', join(here, 'round.mjs'), 'stream-slow', nsPath], { netns: false });
     if (slow.policies !== BIG) throw new Error(`streamed ${slow.policies} of ${BIG}`);
-    absolute('mem.streamSlow', BIG, `memory: for await over a ${BIG}-policy list, slow consumer, RSS above idle`, slow.aboveIdleBytes / 2 ** 20, 'MB', 64, '< 64 MB', { idleMB: slow.idleRssBytes / 2 ** 20 });
+    absolute(
+      'mem.streamSlow',
+      BIG,
+      `memory: for await over a ${BIG}-policy list, slow consumer, RSS above idle`,
+      slow.aboveIdleBytes / 2 ** 20,
+      'MB',
+      64,
+      '< 64 MB',
+      { idleMB: slow.idleRssBytes / 2 ** 20 },
+    );
   } finally {
     holder.kill('SIGKILL'); // the namespace and its policies go with it
   }
   log(`  full: ${REQUESTS} requests`);
   const req = child(process.execPath, ['--expose-gc', join(here, 'round.mjs'), 'requests', REQUESTS]);
   const mb = (xs) => xs.map((b) => +(b / 2 ** 20).toFixed(1));
-  absolute('mem.requests', REQUESTS, `memory: ${REQUESTS} get()s of a missing policy, RSS growth per request (second half, after gc)`, req.rssGrowthBytesPerRequest, 'B/request', 1, '< 1 B/request', {
-    heapGrowthBytesPerRequest: req.heapGrowthBytesPerRequest,
-    rssSamplesMB: mb(req.rssSamplesBytes),
-    heapSamplesMB: mb(req.heapSamplesBytes),
-  });
+  absolute(
+    'mem.requests',
+    REQUESTS,
+    `memory: ${REQUESTS} get()s of a missing policy, RSS growth per request (second half, after gc)`,
+    req.rssGrowthBytesPerRequest,
+    'B/request',
+    1,
+    '< 1 B/request',
+    {
+      heapGrowthBytesPerRequest: req.heapGrowthBytesPerRequest,
+      rssSamplesMB: mb(req.rssSamplesBytes),
+      heapSamplesMB: mb(req.heapSamplesBytes),
+    },
+  );
 }
 
 machine.loadAfter = loadavg();
-const result = { machine, options: { n: NS, rounds: ROUNDS, coldRuns: COLD, full: FULL, smoke: opt.smoke }, seconds: Math.round((performance.now() - started) / 1000), rows };
+const result = {
+  machine,
+  options: { n: NS, rounds: ROUNDS, coldRuns: COLD, full: FULL, smoke: opt.smoke },
+  seconds: Math.round((performance.now() - started) / 1000),
+  rows,
+};
 
 print(result, { everyRow: true });
 if (OUT) {
@@ -235,19 +379,25 @@ function print({ machine: m, options, rows }, { everyRow }) {
   const verdict = (r) => (r.pass === null ? '' : r.pass ? 'pass' : 'MISS');
   const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`cttimeout bench — ${m.cpu} ×${m.cores}, Linux ${m.kernel}, Node ${m.node}, libnetfilter_cttimeout ${m.libnetfilter_cttimeout}`);
-  console.log(`commit ${m.commit.slice(0, 12)}${m.dirty ? ' (dirty)' : ''}, ${m.date}, load average ${load(m.loadBefore)} before, ${load(m.loadAfter)} after; median of ${options.rounds} rounds\n`);
+  console.log(
+    `commit ${m.commit.slice(0, 12)}${m.dirty ? ' (dirty)' : ''}, ${m.date}, load average ${load(m.loadBefore)} before, ${load(m.loadAfter)} after; median of ${options.rounds} rounds\n`,
+  );
   if (everyRow) console.log('| scenario | N | ours | reference | ours/ref | target | |');
   if (everyRow) console.log('|---|---:|---:|---:|---:|---|---|');
   for (const r of everyRow ? rows : []) {
     const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
     const ratio = r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`;
-    console.log(`| ${r.label} | ${r.n ? r.n.toLocaleString('en-US') : ''} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${ratio} | ${r.target?.text ?? ''} | ${verdict(r)} |`);
+    console.log(
+      `| ${r.label} | ${r.n ? r.n.toLocaleString('en-US') : ''} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${ratio} | ${r.target?.text ?? ''} | ${verdict(r)} |`,
+    );
   }
   const ns = options.n;
   const kernelIds = [...new Set(rows.filter((r) => /^(create|get|delete|list)\./.test(r.id)).map((r) => r.id))];
   if (kernelIds.length === 0) return;
   const mid = ns.includes(1000) ? 1000 : ns[0];
-  console.log(`\n| kernel, ns per op | target | C, N = ${mid.toLocaleString('en-US')} | ours, N = ${mid.toLocaleString('en-US')} | ${ns.map((n) => `ours/C, N = ${n.toLocaleString('en-US')}`).join(' | ')} |`);
+  console.log(
+    `\n| kernel, ns per op | target | C, N = ${mid.toLocaleString('en-US')} | ours, N = ${mid.toLocaleString('en-US')} | ${ns.map((n) => `ours/C, N = ${n.toLocaleString('en-US')}`).join(' | ')} |`,
+  );
   console.log(`|---|---|---:|---:|${ns.map(() => '---:').join('|')}|`);
   for (const id of kernelIds) {
     const at = (n) => rows.find((r) => r.id === id && r.n === n);
@@ -256,12 +406,16 @@ function print({ machine: m, options, rows }, { everyRow }) {
       const r = at(n);
       return r ? `${r.ratio.toFixed(2)}×${r.pass === false ? ' ✗' : r.pass ? ' ✓' : ''}` : '';
     });
-    console.log(`| ${m1.label.replace(/ vs .*/, '')} (vs ${m1.refName}) | ${m1.target?.text ?? ''} | ${fmt(m1.ref)} | ${fmt(m1.ours)} | ${cells.join(' | ')} |`);
+    console.log(
+      `| ${m1.label.replace(/ vs .*/, '')} (vs ${m1.refName}) | ${m1.target?.text ?? ''} | ${fmt(m1.ref)} | ${fmt(m1.ours)} | ${cells.join(' | ')} |`,
+    );
   }
   console.log('\n| other | ours | reference | ours/ref | target | |');
   console.log('|---|---:|---:|---:|---|---|');
   for (const r of rows.filter((x) => !kernelIds.includes(x.id))) {
     const ref = r.ref === null ? '' : `${fmt(r.ref)} (${r.refName})`;
-    console.log(`| ${r.label} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target?.text ?? ''} | ${verdict(r)} |`);
+    console.log(
+      `| ${r.label} | ${fmt(r.ours)} ${r.unit} | ${ref} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target?.text ?? ''} | ${verdict(r)} |`,
+    );
   }
 }

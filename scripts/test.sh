@@ -40,6 +40,8 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
   echo "== cargo clippy: skipped (clippy is not installed in the active toolchain)"
 fi
+# Biome (biome.jsonc): the TypeScript/JavaScript formatter and linter, next to rustfmt and clippy.
+run "biome" "$root/node_modules/.bin/biome" ci --error-on-warnings --colors=off "$root"
 run "cargo test" cargo test --workspace --quiet
 run "vitest (Node $(node --version))" "$root/node_modules/.bin/vitest" run
 # Sequential: the suite already uses both cores, and parallel suites would share test ports,

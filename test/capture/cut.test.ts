@@ -34,7 +34,9 @@ describe('cttimeout decode of a pcap cut short', () => {
   it('prints the good packets, then names the cut record and its byte, and exits 1', () => {
     const r = decodeCli(file);
     expect(r.stdout).toBe(formatNfct(bytes('B.policy')).blocks.join('\n') + '\n');
-    expect(r.stderr).toBe(`cttimeout: ${file}: packet 3 at byte ${third}: record says ${16 + session[2]!.bytes.length} bytes but only ${16 + session[2]!.bytes.length - 9} are left (the file is cut short) (ERR_CAPTURE_TRUNCATED)\n`);
+    expect(r.stderr).toBe(
+      `cttimeout: ${file}: packet 3 at byte ${third}: record says ${16 + session[2]!.bytes.length} bytes but only ${16 + session[2]!.bytes.length - 9} are left (the file is cut short) (ERR_CAPTURE_TRUNCATED)\n`,
+    );
     expect(r.status).toBe(1);
   });
 

@@ -1,26 +1,23 @@
-// Names are bytes (issue 8 item 2). Node decodes argv lossily, so `$'\xff'` and U+FFFD (ef bf
-// bd) arrive as one string; the CLI reads the exact bytes from /proc/self/cmdline and must act
-// on the policy named, print nfct's bytes, and write non-UTF-8 names in JSON as {"hex": ...}.
-// Policies are made and checked with Debian's nfct, in a private network namespace.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../packages/cttimeout/src/cli/run.js';
 import { exactArgs } from '../../packages/cttimeout/src/cli/strict.js';
 import { CLI, NFCT, runBytes, runIn, useNetnsAndDir, type Netns } from './helpers.js';
 
 let ns: Netns;
-let dir: string;
+let _dir: string;
 useNetnsAndDir((n, d) => {
   ns = n;
-  dir = d;
+  _dir = d;
 });
 
 const FF = Uint8Array.of(0xff);
 const FFFD = '\uFFFD'; // its UTF-8 is ef bf bd
 const nfct = (...args: Array<string | Uint8Array>) => runBytes(ns, NFCT, args);
 const ours = (...args: Array<string | Uint8Array>) => runBytes(ns, process.execPath, [CLI, ...args]);
-const names = () => nfct('list', 'timeout').stdout.toString('latin1').match(/^\..* = \{$/gm) ?? [];
+const names = () =>
+  nfct('list', 'timeout')
+    .stdout.toString('latin1')
+    .match(/^\..* = \{$/gm) ?? [];
 
 beforeEach(() => {
   runIn(ns, NFCT, ['flush', 'timeout']);
@@ -30,7 +27,7 @@ beforeEach(() => {
 });
 
 describe('a name that is not UTF-8 is the policy of those bytes', () => {
-  it('delete $\'\\xff\' deletes the ff policy, not U+FFFD', () => {
+  it("delete $'\\xff' deletes the ff policy, not U+FFFD", () => {
     const r = ours('delete', 'timeout', FF);
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(names()).toEqual(['.\xef\xbf\xbd = {']);
@@ -39,7 +36,11 @@ describe('a name that is not UTF-8 is the policy of those bytes', () => {
   });
 
   it('get and list print the bytes nfct prints', () => {
-    for (const args of [['list', 'timeout'], ['get', 'timeout', FF], ['get', 'timeout', FFFD]]) {
+    for (const args of [
+      ['list', 'timeout'],
+      ['get', 'timeout', FF],
+      ['get', 'timeout', FFFD],
+    ]) {
       const theirs = nfct(...args);
       const mine = ours(...args);
       expect([mine.status, mine.stderr]).toEqual([0, '']);
@@ -69,7 +70,10 @@ describe('a name that is not UTF-8 is the policy of those bytes', () => {
 
 describe('when the exact bytes cannot be had, the CLI refuses', () => {
   it('exactArgs: bytes from the command line, the string for a real U+FFFD, null on a mismatch', () => {
-    const cmdline = (...parts: Array<string | Uint8Array>) => () => Buffer.concat(parts.flatMap((p) => [Buffer.from(p), Buffer.of(0)]));
+    const cmdline =
+      (...parts: Array<string | Uint8Array>) =>
+      () =>
+        Buffer.concat(parts.flatMap((p) => [Buffer.from(p), Buffer.of(0)]));
     expect(exactArgs(['get', FFFD], cmdline('node', '/x/main.js', 'get', FF))).toEqual(['get', FF]);
     expect(exactArgs(['get', FFFD], cmdline('node', 'get', FFFD))).toEqual(['get', FFFD]);
     expect(exactArgs(['a', FFFD], cmdline('node', 'b', FF))).toEqual(['a', null]);
@@ -84,7 +88,14 @@ describe('when the exact bytes cannot be had, the CLI refuses', () => {
   it('a name with unknown bytes is ERR_INVALID_NAME, exit 64, and nothing is sent', async () => {
     let out = '';
     let err = '';
-    const io: CliIo = { out: (d) => void (out += String(d)), err: (t) => void (err += t), readStdin: async () => new Uint8Array(), stdinIsTTY: false, version: '0', exactArgs: ['--dry-run', 'delete', 'timeout', null] };
+    const io: CliIo = {
+      out: (d) => void (out += String(d)),
+      err: (t) => void (err += t),
+      readStdin: async () => new Uint8Array(),
+      stdinIsTTY: false,
+      version: '0',
+      exactArgs: ['--dry-run', 'delete', 'timeout', null],
+    };
     expect(await runCli(['--dry-run', 'delete', 'timeout', FFFD], io)).toBe(64);
     expect(out).toBe('');
     expect(err).toMatch(/^cttimeout: policy name "\uFFFD": its bytes are not UTF-8 .*refusing rather than acting on another policy\n$/);

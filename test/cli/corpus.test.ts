@@ -79,14 +79,21 @@ function summary(results: readonly LineResult[]): string {
 
 describe('conntrack-tools nfct timeout corpus', () => {
   it('has the files and the line format test.c expects', () => {
-    expect(readdirSync(DIR).filter((f) => /^\d\d/.test(f)).sort()).toEqual([...CURRENT, ...DELETED].sort());
+    expect(
+      readdirSync(DIR)
+        .filter((f) => /^\d\d/.test(f))
+        .sort(),
+    ).toEqual([...CURRENT, ...DELETED].sort());
     for (const f of [...CURRENT, ...DELETED]) expect(parseCorpus(readFileSync(join(DIR, f), 'utf8'), f)).toHaveLength(8);
   });
 
   it('the current files pass against our CLI, and nfct agrees line by line', async () => {
     const mine = await runCorpus(CURRENT, OURS());
     const theirs = await runCorpus(CURRENT, THEIRS);
-    expect(mine.filter((r) => !r.passed), summary(mine)).toEqual([]);
+    expect(
+      mine.filter((r) => !r.passed),
+      summary(mine),
+    ).toEqual([]);
     expect(summary(mine)).toBe(`OK: ${CURRENT.length * 8} BAD: 0`);
     expect(mine.map((r) => [r.file, r.line, r.status === 0])).toEqual(theirs.map((r) => [r.file, r.line, r.status === 0]));
   });
@@ -95,7 +102,10 @@ describe('conntrack-tools nfct timeout corpus', () => {
     const mine = await runCorpus(['03udplite'], OURS());
     const theirs = await runCorpus(['03udplite'], THEIRS);
     expect(mine.map((r) => r.status === 0)).toEqual(theirs.map((r) => r.status === 0));
-    expect(mine.every((r) => r.passed), summary(mine)).toBe(true);
+    expect(
+      mine.every((r) => r.passed),
+      summary(mine),
+    ).toBe(true);
   });
 
   it('07dccp (deleted upstream): both fail the same lines on a kernel without the DCCP tracker', async () => {
@@ -113,7 +123,10 @@ describe('conntrack-tools nfct timeout corpus', () => {
     const theirs = await runCorpus(['07dccp'], THEIRS);
     expect(mine.map((r) => r.status === 0)).toEqual(theirs.map((r) => r.status === 0));
     if (dccp) {
-      expect(mine.every((r) => r.passed), summary(mine)).toBe(true);
+      expect(
+        mine.every((r) => r.passed),
+        summary(mine),
+      ).toBe(true);
     } else {
       // Every command expected to succeed needs a DCCP policy: add is EOPNOTSUPP, and get/delete
       // of the policy that was never made fail; the BAD lines "pass" for the same reason.

@@ -62,10 +62,17 @@ describe('--dry-run prints the request bytes and sends nothing', () => {
     // Still uid 0 (so a checkout in a 0700 home or mktemp -d dir is readable), without
     // CAP_NET_ADMIN, which is what the kernel checks.
     const nobody = ['setpriv', '--bounding-set=-net_admin', '--inh-caps=-net_admin'];
-    const dry = runIn(ns, process.execPath, [`${ROOT}packages/cttimeout/dist/cli/main.js`, '--dry-run', 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], { prefix: nobody });
+    const dry = runIn(
+      ns,
+      process.execPath,
+      [`${ROOT}packages/cttimeout/dist/cli/main.js`, '--dry-run', 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'],
+      { prefix: nobody },
+    );
     expect([dry.status, dry.stderr]).toEqual([0, '']);
     expect(dry.stdout).toMatch(/^[0-9a-f]+\n$/);
-    const real = runIn(ns, process.execPath, [`${ROOT}packages/cttimeout/dist/cli/main.js`, 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], { prefix: nobody });
+    const real = runIn(ns, process.execPath, [`${ROOT}packages/cttimeout/dist/cli/main.js`, 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], {
+      prefix: nobody,
+    });
     expect(real.status).toBe(6); // permission
     expect(real.stderr).toMatch(/^cttimeout: .*EPERM.*CAP_NET_ADMIN/);
     expect(nfct(ns, ['list', 'timeout']).stdout).toBe('');
@@ -79,7 +86,12 @@ describe('--dry-run prints the request bytes and sends nothing', () => {
   });
 
   it('still checks everything it would send', () => {
-    for (const line of ['add timeout x inet tcp established abc', 'add timeout x inet tcp bogus 1', `get timeout ${'n'.repeat(32)}`, 'update timeout x inet tcp close 1 --merge']) {
+    for (const line of [
+      'add timeout x inet tcp established abc',
+      'add timeout x inet tcp bogus 1',
+      `get timeout ${'n'.repeat(32)}`,
+      'update timeout x inet tcp close 1 --merge',
+    ]) {
       const r = ours(ns, ['--dry-run', ...words(line)]);
       expect([r.status, r.stdout], line).toEqual([64, '']);
       expect(r.stderr, line).toMatch(/^cttimeout: /);
@@ -92,7 +104,11 @@ describe('decode', () => {
     expect(nfct(ns, ['add', 'timeout', 'a', 'inet', 'tcp', 'established', '100']).status).toBe(0);
     expect(nfct(ns, ['add', 'timeout', 'b', 'inet', 'sctp', 'established', '7']).status).toBe(0);
     expect(nfct(ns, ['add', 'timeout', 'c', 'inet6', 'udp', 'replied', '3']).status).toBe(0);
-    for (const args of [['list', 'timeout'], ['get', 'timeout', 'b'], ['default-get', 'timeout', 'inet', 'gre']]) {
+    for (const args of [
+      ['list', 'timeout'],
+      ['get', 'timeout', 'b'],
+      ['default-get', 'timeout', 'inet', 'gre'],
+    ]) {
       const { trace, stdout, status } = straceNfct(args);
       expect(status).toBe(0);
       const file = join(dir, 'trace.txt');
@@ -116,7 +132,14 @@ describe('decode', () => {
     expect(text.stdout).not.toContain('HEARTBEAT');
     const json = JSON.parse(ours(ns, ['decode', '--json'], { input: dry.stdout }).stdout);
     expect(json.format).toBe('hex');
-    expect(json.datagrams[0].messages[0]).toMatchObject({ kind: 'timeout', command: 'NEW', name: 'hb', protocol: 'sctp', timeouts: { ESTABLISHED: 9, HEARTBEAT_SENT: 4 }, header: { flags: 0x0105 } });
+    expect(json.datagrams[0].messages[0]).toMatchObject({
+      kind: 'timeout',
+      command: 'NEW',
+      name: 'hb',
+      protocol: 'sctp',
+      timeouts: { ESTABLISHED: 9, HEARTBEAT_SENT: 4 },
+      header: { flags: 0x0105 },
+    });
   });
 
   it('reads the pcap --capture writes: requests and replies, with directions', () => {
@@ -129,7 +152,9 @@ describe('decode', () => {
     expect(decoded.stdout).toBe(got.stdout);
     const json = JSON.parse(ours(ns, ['decode', pcap, '--json']).stdout);
     expect(json.format).toBe('pcap');
-    const kinds = json.datagrams.flatMap((d: { direction: string; messages: Array<{ kind: string; command?: string }> }) => d.messages.map((m) => `${d.direction} ${m.kind}${m.command ? ' ' + m.command : ''}`));
+    const kinds = json.datagrams.flatMap((d: { direction: string; messages: Array<{ kind: string; command?: string }> }) =>
+      d.messages.map((m) => `${d.direction} ${m.kind}${m.command ? ' ' + m.command : ''}`),
+    );
     // The client's probe when it opens (a GET of the name ""), then our GET and its reply.
     expect(kinds).toContain('sent timeout GET');
     expect(kinds).toContain('received timeout NEW');
@@ -177,7 +202,9 @@ describe('--help, --version and the npm bin', () => {
       expect([r.status, r.stderr], line).toEqual([0, '']);
       expect(r.stdout.startsWith(first), `${line}: ${r.stdout.split('\n')[0]}`).toBe(true);
     }
-    expect(ours(ns, ['add', '--help']).stdout).toContain('sctp     closed cookie_wait cookie_echoed established shutdown_sent shutdown_recd shutdown_ack_sent\n');
+    expect(ours(ns, ['add', '--help']).stdout).toContain(
+      'sctp     closed cookie_wait cookie_echoed established shutdown_sent shutdown_recd shutdown_ack_sent\n',
+    );
     expect(ours(ns, ['update', '--help']).stdout).toContain('shutdown_ack_sent heartbeat_sent heartbeat_acked');
   });
 

@@ -103,7 +103,17 @@ describe('--json', () => {
     expect(JSON.parse(ok('default-get timeout inet sctp --json'))).toEqual({
       family: 'inet',
       protocol: 'sctp',
-      timeouts: { CLOSED: 10, COOKIE_WAIT: 3, COOKIE_ECHOED: 3, ESTABLISHED: 210, SHUTDOWN_SENT: 3, SHUTDOWN_RECD: 3, SHUTDOWN_ACK_SENT: 3, HEARTBEAT_SENT: 30, HEARTBEAT_ACKED: 0 },
+      timeouts: {
+        CLOSED: 10,
+        COOKIE_WAIT: 3,
+        COOKIE_ECHOED: 3,
+        ESTABLISHED: 210,
+        SHUTDOWN_SENT: 3,
+        SHUTDOWN_RECD: 3,
+        SHUTDOWN_ACK_SENT: 3,
+        HEARTBEAT_SENT: 30,
+        HEARTBEAT_ACKED: 0,
+      },
     });
   });
 
@@ -125,7 +135,10 @@ describe('apply -f', () => {
   };
 
   it('creates, then changes nothing on a second run; --dry-run plans without touching the kernel', () => {
-    const yaml = file('p.yaml', 'policies:\n  - name: web\n    family: inet\n    protocol: tcp\n    timeouts:\n      established: 600\n      CLOSE_WAIT: 10\n  - name: dns\n    family: inet6\n    protocol: udp\n');
+    const yaml = file(
+      'p.yaml',
+      'policies:\n  - name: web\n    family: inet\n    protocol: tcp\n    timeouts:\n      established: 600\n      CLOSE_WAIT: 10\n  - name: dns\n    family: inet6\n    protocol: udp\n',
+    );
     expect(ok(`apply -f ${yaml} --dry-run`)).toBe('would create web (inet tcp)\nwould create dns (inet6 udp)\n');
     expect(nfct(ns, ['list', 'timeout']).stdout).toBe('');
     expect(ok(`apply -f ${yaml}`)).toBe('create web (inet tcp)\ncreate dns (inet6 udp)\n'.replace(/^create/gm, 'created'));
@@ -136,20 +149,35 @@ describe('apply -f', () => {
   });
 
   it('updates what differs (showing old -> new), recreates a protocol change, and --prune deletes the rest but keeps policies in use', () => {
-    for (const line of ['add timeout web inet tcp established 600', 'add timeout dns inet udp replied 5', 'add timeout bold inet icmp timeout 1', 'add timeout busy inet tcp close 1']) expect(nfct(ns, words(line)).status).toBe(0);
+    for (const line of [
+      'add timeout web inet tcp established 600',
+      'add timeout dns inet udp replied 5',
+      'add timeout bold inet icmp timeout 1',
+      'add timeout busy inet tcp close 1',
+    ])
+      expect(nfct(ns, words(line)).status).toBe(0);
     runIn(ns, 'iptables', ['-t', 'raw', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'CT', '--timeout', 'busy']);
-    const json = file('p.json', JSON.stringify([
-      { name: 'web', family: 'inet', protocol: 'tcp', timeouts: { established: 700 } },
-      { name: 'dns', family: 'inet', protocol: 'gre', timeouts: { replied: 6 } },
-    ]));
+    const json = file(
+      'p.json',
+      JSON.stringify([
+        { name: 'web', family: 'inet', protocol: 'tcp', timeouts: { established: 700 } },
+        { name: 'dns', family: 'inet', protocol: 'gre', timeouts: { replied: 6 } },
+      ]),
+    );
     // --prune deletes only what it owns: names starting with b (bold, and busy, which is in use).
     const plan = ok(`apply -f ${json} --prune --owner-prefix b --dry-run`);
-    expect(plan).toBe('would update web: ESTABLISHED 600 -> 700\nwould recreate dns (inet udp -> inet gre)\nwould delete bold\nkept (in use by CT rules, not in the file): busy\n');
+    expect(plan).toBe(
+      'would update web: ESTABLISHED 600 -> 700\nwould recreate dns (inet udp -> inet gre)\nwould delete bold\nkept (in use by CT rules, not in the file): busy\n',
+    );
     expect(values('web').ESTABLISHED).toBe(600);
     const done = JSON.parse(ok(`apply -f ${json} --prune --owner-prefix b --json`));
-    expect(done.steps.map((s: { action: string; name: string; status: string }) => `${s.action} ${s.name} ${s.status}`)).toEqual(['update web done', 'recreate dns done', 'delete bold done']);
+    expect(done.steps.map((s: { action: string; name: string; status: string }) => `${s.action} ${s.name} ${s.status}`)).toEqual([
+      'update web done',
+      'recreate dns done',
+      'delete bold done',
+    ]);
     expect(done.keptInUse).toEqual(['busy']);
-    expect(nfct(ns, ['list', 'timeout']).stdout).toMatch(/^\.web = [^]*\.busy = [^]*\.dns = /);
+    expect(nfct(ns, ['list', 'timeout']).stdout).toMatch(/^\.web = [\s\S]*\.busy = [\s\S]*\.dns = /);
     expect(values('dns')).toEqual({ UNREPLIED: 30, REPLIED: 6 });
   });
 
@@ -161,14 +189,26 @@ describe('apply -f', () => {
   it('points at the file, line and column, the policy and the field of a mistake, and changes nothing', async () => {
     const { maxSeconds } = await kernelMaxSeconds();
     const cases: Array<[string, RegExp]> = [
-      ['- name: a\n  family: inet\n  protocol: tcp\n- name: b\n  family: inet\n  protocol: tcp\n  timeouts:\n    establishd: 5\n', /bad\.yaml:8:5: policy #2 \("b"\): timeouts\.establishd: "establishd" is not a state of tcp/],
-      ['- name: a\n  family: inet\n  protocol: tcp\n- name: a\n  family: inet6\n  protocol: udp\n', /bad\.yaml:4:9: policy #2 \("a"\): name: listed twice \(first at line 1\)/],
+      [
+        '- name: a\n  family: inet\n  protocol: tcp\n- name: b\n  family: inet\n  protocol: tcp\n  timeouts:\n    establishd: 5\n',
+        /bad\.yaml:8:5: policy #2 \("b"\): timeouts\.establishd: "establishd" is not a state of tcp/,
+      ],
+      [
+        '- name: a\n  family: inet\n  protocol: tcp\n- name: a\n  family: inet6\n  protocol: udp\n',
+        /bad\.yaml:4:9: policy #2 \("a"\): name: listed twice \(first at line 1\)/,
+      ],
       [`- name: ${'x'.repeat(32)}\n  family: inet\n  protocol: tcp\n`, /:1:9: policy #1: name: 32 bytes; the kernel allows at most 31/],
       ['- name: a\n  family: ip\n  protocol: tcp\n', /:2:11: policy #1 \("a"\): family must be 'inet' or 'inet6'/],
       ['- name: a\n  family: inet\n  protocol: esp\n', /:3:13: .*protocol: "esp" has no conntrack timeout table/],
       ['- name: a\n  family: inet\n  protocol: tcp\n  timeout: {close: 1}\n', /:4:3: policy #1 \("a"\): timeout: unknown field/],
-      [`- name: a\n  family: inet\n  protocol: udp\n  timeouts: {replied: ${maxSeconds + 1}}\n`, new RegExp(`:4:23: .*timeouts\\.REPLIED: ${maxSeconds + 1} is not an integer in 0\\.\\.${maxSeconds}: the kernel stores seconds × HZ in 32 bits`)],
-      ['- name: a\n  family: inet\n  protocol: udp\n  timeouts: {replied: "10"}\n', /:4:23: .*timeouts\.REPLIED: must be a whole number of seconds in plain decimal digits, not "10"/],
+      [
+        `- name: a\n  family: inet\n  protocol: udp\n  timeouts: {replied: ${maxSeconds + 1}}\n`,
+        new RegExp(`:4:23: .*timeouts\\.REPLIED: ${maxSeconds + 1} is not an integer in 0\\.\\.${maxSeconds}: the kernel stores seconds × HZ in 32 bits`),
+      ],
+      [
+        '- name: a\n  family: inet\n  protocol: udp\n  timeouts: {replied: "10"}\n',
+        /:4:23: .*timeouts\.REPLIED: must be a whole number of seconds in plain decimal digits, not "10"/,
+      ],
       ['- name: a\n  family: inet\n  protocol: udp\n  timeouts: {replied: -1}\n', /timeouts\.REPLIED: must be a whole number/],
       ['- name: 007\n  family: inet\n  protocol: udp\n', /name: must be a string or \{hex: "\.\.\."\} \(quote it: "007"\)/],
       ['name: a\nfamily: inet\n', /expected a list of policies, or a map with only "policies/],

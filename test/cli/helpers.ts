@@ -31,7 +31,12 @@ export function requireBuiltCli(): void {
 }
 
 /** Runs a command inside the namespace. */
-export function runIn(ns: Netns, cmd: string, args: readonly string[], opts: { input?: string | Uint8Array; env?: NodeJS.ProcessEnv; prefix?: string[] } = {}): Run {
+export function runIn(
+  ns: Netns,
+  cmd: string,
+  args: readonly string[],
+  opts: { input?: string | Uint8Array; env?: NodeJS.ProcessEnv; prefix?: string[] } = {},
+): Run {
   const r = spawnSync('nsenter', [`--net=${ns.path}`, ...(opts.prefix ?? []), cmd, ...args], {
     input: opts.input,
     env: opts.env ?? process.env,
@@ -51,7 +56,12 @@ function shellBytes(arg: string | Uint8Array): string {
  * Runs a command inside the namespace with arguments given as exact bytes (Node's spawn passes
  * only UTF-8), through bash; stdout is kept as bytes.
  */
-export function runBytes(ns: Netns, cmd: string, args: ReadonlyArray<string | Uint8Array>, opts: { input?: string | Uint8Array } = {}): { stdout: Buffer; stderr: string; status: number } {
+export function runBytes(
+  ns: Netns,
+  cmd: string,
+  args: ReadonlyArray<string | Uint8Array>,
+  opts: { input?: string | Uint8Array } = {},
+): { stdout: Buffer; stderr: string; status: number } {
   const line = ['exec', 'nsenter', `--net=${ns.path}`, cmd, ...args.map(shellBytes)].join(' ');
   const r = spawnSync('bash', ['-c', line], { input: opts.input, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;

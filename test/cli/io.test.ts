@@ -45,7 +45,17 @@ describe('input is bounded (64 MiB) and never blocks', () => {
     const r = sh('apply -f /dev/zero --json');
     expect(r.status).toBe(8);
     expect(JSON.parse(r.stderr)).toEqual({
-      error: { code: 'ERR_INPUT_TOO_LARGE', errno: null, message: expect.stringContaining('/dev/zero: input larger than 64 MiB'), operation: null, field: 'file', file: '/dev/zero', line: null, column: null, exitCode: 8 },
+      error: {
+        code: 'ERR_INPUT_TOO_LARGE',
+        errno: null,
+        message: expect.stringContaining('/dev/zero: input larger than 64 MiB'),
+        operation: null,
+        field: 'file',
+        file: '/dev/zero',
+        line: null,
+        column: null,
+        exitCode: 8,
+      },
     });
   });
 
@@ -102,7 +112,11 @@ describe('output errors end with one line and exit 8', () => {
   });
 
   it('list timeout | head -c1: the reader went away (EPIPE)', () => {
-    const r = spawnSync('bash', ['-c', `set -o pipefail; nsenter --net=${ns.path} ${process.execPath} ${CLI} list timeout | head -c1 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], { timeout: 20_000 });
+    const r = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; nsenter --net=${ns.path} ${process.execPath} ${CLI} list timeout | head -c1 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`],
+      { timeout: 20_000 },
+    );
     const stderr = r.stderr.toString();
     expect(stderr).toMatch(/^cttimeout: cannot write standard output: the reader went away \(EPIPE\)\nstatus=8\n$/);
   });

@@ -45,9 +45,21 @@ describe('successful --json output matches the schema, command by command', () =
     ['list timeout', 'list', (o) => expect(o.map((p: { name: string }) => p.name)).toEqual(['a', 'busy'])],
     ['get timeout a', 'policy', (o) => expect(o).toMatchObject({ name: 'a', timeouts: { ESTABLISHED: 100 } })],
     ['default-get timeout inet udp', 'defaults', (o) => expect(o.protocol).toBe('udp')],
-    ['add timeout b inet6 udp replied 5', 'done', (o) => expect(o).toEqual({ command: 'add', name: 'b', family: 'inet6', protocol: 'udp', timeouts: { REPLIED: 5 } })],
-    ['update timeout b inet6 udp unreplied 9 --merge', 'done', (o) => expect(o).toEqual({ command: 'update', name: 'b', family: 'inet6', protocol: 'udp', timeouts: { UNREPLIED: 9 }, merge: true })],
-    ['default-set timeout inet udp unreplied 31', 'done', (o) => expect(o).toEqual({ command: 'default-set', family: 'inet', protocol: 'udp', timeouts: { UNREPLIED: 31 } })],
+    [
+      'add timeout b inet6 udp replied 5',
+      'done',
+      (o) => expect(o).toEqual({ command: 'add', name: 'b', family: 'inet6', protocol: 'udp', timeouts: { REPLIED: 5 } }),
+    ],
+    [
+      'update timeout b inet6 udp unreplied 9 --merge',
+      'done',
+      (o) => expect(o).toEqual({ command: 'update', name: 'b', family: 'inet6', protocol: 'udp', timeouts: { UNREPLIED: 9 }, merge: true }),
+    ],
+    [
+      'default-set timeout inet udp unreplied 31',
+      'done',
+      (o) => expect(o).toEqual({ command: 'default-set', family: 'inet', protocol: 'udp', timeouts: { UNREPLIED: 31 } }),
+    ],
     ['delete timeout b', 'done', (o) => expect(o).toEqual({ command: 'delete', name: 'b' })],
     ['--dry-run add timeout c inet tcp close 1', 'dryRun', (o) => expect(o.messages).toHaveLength(1)],
     ['flush timeout', 'flush', (o) => expect(o).toMatchObject({ deleted: ['a'], kept: [{ name: 'busy', use: 2 }] })],
@@ -65,7 +77,11 @@ describe('successful --json output matches the schema, command by command', () =
   it('apply (plan, run, in sync) and decode → $defs/apply, $defs/decode', () => {
     const file = join(dir, 'p.yaml');
     writeFileSync(file, '- {name: x, family: inet, protocol: udp, timeouts: {replied: 3}}\n');
-    for (const args of [['apply', '-f', file, '--dry-run'], ['apply', '-f', file], ['apply', '-f', file]]) {
+    for (const args of [
+      ['apply', '-f', file, '--dry-run'],
+      ['apply', '-f', file],
+      ['apply', '-f', file],
+    ]) {
       const r = ours(ns, [...args, '--json']);
       expect([r.status, r.stderr]).toEqual([0, '']);
       holds('apply', JSON.parse(r.stdout), args.join(' '));

@@ -27,19 +27,35 @@ const scenarios: Record<string, () => Step[]> = {
     'get timeout t',
     'list timeout',
   ],
-  'udp': () => ['add timeout u inet udp unreplied 10 replied 20', 'get timeout u', 'add timeout u6 inet6 UDP replied 7', 'list timeout'],
-  'udplite (and its /etc/protocols alias UDPLite)': () => ['add timeout ul inet udplite unreplied 1 replied 2', 'add timeout ul2 inet UDPLite replied 3', 'get timeout ul', 'get timeout ul2'],
-  'icmp': () => ['add timeout i inet icmp timeout 5', 'get timeout i', 'add timeout i2 inet ICMP TIMEOUT 6', 'list timeout'],
-  'icmpv6 (and ipv6-icmp, the /etc/protocols name)': () => ['add timeout i6 inet6 icmpv6 timeout 5', 'add timeout i6b inet6 ipv6-icmp timeout 6', 'get timeout i6', 'get timeout i6b', 'list timeout'],
+  udp: () => ['add timeout u inet udp unreplied 10 replied 20', 'get timeout u', 'add timeout u6 inet6 UDP replied 7', 'list timeout'],
+  'udplite (and its /etc/protocols alias UDPLite)': () => [
+    'add timeout ul inet udplite unreplied 1 replied 2',
+    'add timeout ul2 inet UDPLite replied 3',
+    'get timeout ul',
+    'get timeout ul2',
+  ],
+  icmp: () => ['add timeout i inet icmp timeout 5', 'get timeout i', 'add timeout i2 inet ICMP TIMEOUT 6', 'list timeout'],
+  'icmpv6 (and ipv6-icmp, the /etc/protocols name)': () => [
+    'add timeout i6 inet6 icmpv6 timeout 5',
+    'add timeout i6b inet6 ipv6-icmp timeout 6',
+    'get timeout i6',
+    'get timeout i6b',
+    'list timeout',
+  ],
   'sctp: the 7 states nfct knows; the kernel reports 9, nfct prints 7': () => [
     'add timeout s inet sctp closed 1 cookie_wait 2 cookie_echoed 3 established 4 shutdown_sent 5 shutdown_recd 6 shutdown_ack_sent 7',
     'get timeout s',
     'add timeout s2 inet sctp established 100',
     'list timeout',
   ],
-  'gre': () => ['add timeout g inet gre unreplied 1 replied 2', 'get timeout g', 'add timeout g2 inet GRE replied 9', 'list timeout'],
-  'generic': () => ['add timeout gen inet generic timeout 7', 'get timeout gen', 'add timeout gen6 inet6 generic timeout 8', 'list timeout'],
-  'dccp: removed from the kernel in 6.17, so the kernel refuses it for both': () => ['add timeout dc inet dccp request 1 open 4', 'default-get timeout inet dccp', 'default-set timeout inet dccp open 5', 'list timeout'],
+  gre: () => ['add timeout g inet gre unreplied 1 replied 2', 'get timeout g', 'add timeout g2 inet GRE replied 9', 'list timeout'],
+  generic: () => ['add timeout gen inet generic timeout 7', 'get timeout gen', 'add timeout gen6 inet6 generic timeout 8', 'list timeout'],
+  'dccp: removed from the kernel in 6.17, so the kernel refuses it for both': () => [
+    'add timeout dc inet dccp request 1 open 4',
+    'default-get timeout inet dccp',
+    'default-set timeout inet dccp open 5',
+    'list timeout',
+  ],
   'inet6 tcp with the TCP alias': () => ['add timeout x inet6 TCP established 5', 'get timeout x', 'list timeout'],
   'every command by its shortest prefix (d = delete, def = default-set, default-g = default-get, "" = list)': () => [
     'a timeout p inet tcp established 1',
@@ -112,7 +128,13 @@ const scenarios: Record<string, () => Step[]> = {
     'get timeout u',
     ...ALL_PROTOCOLS.filter((p) => p !== 'icmpv6').map((p) => `default-get timeout inet ${p}`),
   ],
-  'a 31-character name, the longest the kernel takes': () => [`add timeout ${N31} inet tcp established 31`, `get timeout ${N31}`, 'list timeout', `delete timeout ${N31}`, `get timeout ${N31}`],
+  'a 31-character name, the longest the kernel takes': () => [
+    `add timeout ${N31} inet tcp established 31`,
+    `get timeout ${N31}`,
+    'list timeout',
+    `delete timeout ${N31}`,
+    `get timeout ${N31}`,
+  ],
   'wrong state names': () => [
     'add timeout w inet tcp unreplied 5',
     'add timeout w inet udp established 5',
@@ -161,7 +183,18 @@ const scenarios: Record<string, () => Step[]> = {
     'default-set timeout inet6 esp timeout 1',
     'list timeout',
   ],
-  'unknown commands and subsystems, too few words': () => ['foo timeout', 'list foo', 'timeout foo', 'disable timeout', 'timeout disable', 'list', 'timeout', '', 'add inet', 'foo bar baz'],
+  'unknown commands and subsystems, too few words': () => [
+    'foo timeout',
+    'list foo',
+    'timeout foo',
+    'disable timeout',
+    'timeout disable',
+    'list',
+    'timeout',
+    '',
+    'add inet',
+    'foo bar baz',
+  ],
   'default-get ignores words after the protocol': () => ['default-get timeout inet tcp extra words here', 'default-get timeout inet6 udp 1 2'],
   'values: 0, leading zeros, the largest value the kernel stores exactly': () => [
     'add timeout z inet tcp established 0',
@@ -223,7 +256,7 @@ describe('cttimeout and nfct give the same stdout and exit status', () => {
       const theirs = await privateNetns();
       const mine = await privateNetns();
       open.push(theirs, mine);
-      let errors = 0;
+      let _errors = 0;
       for (const step of steps()) {
         if (typeof step !== 'string') {
           runIn(theirs, step.sh[0]!, step.sh.slice(1));
@@ -238,7 +271,7 @@ describe('cttimeout and nfct give the same stdout and exit status', () => {
         // Both succeed or both fail; ours with the documented status for nfct's error.
         expect(b.status === 0, label).toBe(a.status === 0);
         if (a.status !== 0) {
-          errors++;
+          _errors++;
           // What nfct sends and the kernel refuses (EINVAL, EOPNOTSUPP: no states, protocol esp)
           // we may refuse before sending: a usage error.
           expect(b.status === documentedStatus(a.stderr) || (documentedStatus(a.stderr) === 7 && b.status === 64), `${label}: status ${b.status}`).toBe(true);
@@ -255,9 +288,23 @@ describe('cttimeout and nfct give the same stdout and exit status', () => {
 
 describe('the scenario list covers what issue 4 asks for', () => {
   it('every protocol, every command, every prefix order', () => {
-    const lines = Object.values(scenarios).flatMap((s) => s()).filter((s): s is string => typeof s === 'string');
-    for (const p of ALL_PROTOCOLS) expect(lines.some((l) => new RegExp(`^(add|a) t\\S* \\S+ inet6? ${p} `).test(l)), p).toBe(true);
-    for (const c of ['list', 'add', 'delete', 'get', 'flush', 'default-set', 'default-get']) expect(lines.some((l) => l.startsWith(`${c} timeout`)), c).toBe(true);
-    for (const c of ['add', 'get', 'list', 'delete', 'flush', 'default-get', 'default-set']) expect(lines.some((l) => l.startsWith(`timeout ${c}`)), `legacy ${c}`).toBe(true);
+    const lines = Object.values(scenarios)
+      .flatMap((s) => s())
+      .filter((s): s is string => typeof s === 'string');
+    for (const p of ALL_PROTOCOLS)
+      expect(
+        lines.some((l) => new RegExp(`^(add|a) t\\S* \\S+ inet6? ${p} `).test(l)),
+        p,
+      ).toBe(true);
+    for (const c of ['list', 'add', 'delete', 'get', 'flush', 'default-set', 'default-get'])
+      expect(
+        lines.some((l) => l.startsWith(`${c} timeout`)),
+        c,
+      ).toBe(true);
+    for (const c of ['add', 'get', 'list', 'delete', 'flush', 'default-get', 'default-set'])
+      expect(
+        lines.some((l) => l.startsWith(`timeout ${c}`)),
+        `legacy ${c}`,
+      ).toBe(true);
   });
 });

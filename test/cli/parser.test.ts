@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 // The name checks ask the WebAssembly codec, which codec/node.js compiles on import.
 import '../../packages/cttimeout/src/codec/node.js';
-import { parseNfct, prefixMatch, EXTENSION_COMMANDS, NFCT_COMMANDS, NFCT_SUBSYSTEMS, VERB_OPERATIONS, type NfctParse } from '../../packages/cttimeout/src/cli/nfct.js';
+import {
+  parseNfct,
+  prefixMatch,
+  EXTENSION_COMMANDS,
+  NFCT_COMMANDS,
+  NFCT_SUBSYSTEMS,
+  VERB_OPERATIONS,
+  type NfctParse,
+} from '../../packages/cttimeout/src/cli/nfct.js';
 import { commandHelp, GLOBAL_HELP } from '../../packages/cttimeout/src/cli/help.js';
 import { extractOptions } from '../../packages/cttimeout/src/cli/options.js';
 import { checkName, parseSeconds, pairsToTimeouts } from '../../packages/cttimeout/src/cli/strict.js';
@@ -22,9 +30,22 @@ const command = (line: string) => {
 describe('nfct prefix matching', () => {
   it('takes the first entry the word is a prefix of, in nfct order', () => {
     const cases: Array<[string, string | undefined]> = [
-      ['', 'list'], ['l', 'list'], ['a', 'add'], ['d', 'delete'], ['de', 'delete'], ['del', 'delete'], ['def', 'default-set'],
-      ['default-', 'default-set'], ['default-g', 'default-get'], ['g', 'get'], ['f', 'flush'], ['di', 'disable'],
-      ['lists', undefined], ['List', undefined], ['update', undefined], ['x', undefined],
+      ['', 'list'],
+      ['l', 'list'],
+      ['a', 'add'],
+      ['d', 'delete'],
+      ['de', 'delete'],
+      ['del', 'delete'],
+      ['def', 'default-set'],
+      ['default-', 'default-set'],
+      ['default-g', 'default-get'],
+      ['g', 'get'],
+      ['f', 'flush'],
+      ['di', 'disable'],
+      ['lists', undefined],
+      ['List', undefined],
+      ['update', undefined],
+      ['x', undefined],
     ];
     for (const [w, c] of cases) expect(prefixMatch(NFCT_COMMANDS, w), w).toBe(c);
     expect(prefixMatch(NFCT_SUBSYSTEMS, 'help')).toBe('helper');
@@ -74,11 +95,22 @@ describe('nfct prefix matching', () => {
 
   it('reads FAMILY, PROTO and case-insensitive STATE VALUE pairs, keeping values as typed', () => {
     expect(command('add timeout x inet6 ipv6-icmp TimeOut 5')).toEqual({
-      command: 'add', name: 'x', family: 'inet6', protocol: 'icmpv6', protocolWord: 'ipv6-icmp', pairs: [{ state: 'TIMEOUT', typed: 'TimeOut', value: '5' }],
+      command: 'add',
+      name: 'x',
+      family: 'inet6',
+      protocol: 'icmpv6',
+      protocolWord: 'ipv6-icmp',
+      pairs: [{ state: 'TIMEOUT', typed: 'TimeOut', value: '5' }],
     });
     expect(command('add timeout x inet UDPLite replied -1')).toMatchObject({ pairs: [{ state: 'REPLIED', typed: 'replied', value: '-1' }] });
     expect(command('add timeout x inet tcp')).toMatchObject({ pairs: [] });
-    expect(command('default-get timeout inet generic a b')).toEqual({ command: 'default-get', family: 'inet', protocol: 'generic', protocolWord: 'generic', ignored: ['a', 'b'] });
+    expect(command('default-get timeout inet generic a b')).toEqual({
+      command: 'default-get',
+      family: 'inet',
+      protocol: 'generic',
+      protocolWord: 'generic',
+      ignored: ['a', 'b'],
+    });
     // strcasecmp folds ASCII only: a dotless ı is not an i.
     expect(code('add timeout x inet tcp establıshed 1')).toBe('WRONG_STATE');
   });
@@ -87,7 +119,11 @@ describe('nfct prefix matching', () => {
 describe('the operations table drives the grammar and the help', () => {
   // Words for a row's `args`: the sample each placeholder stands for, optional parts left out.
   const sample: Record<string, string[]> = { NAME: ['x'], FAMILY: ['inet'], PROTO: ['tcp'], STATE: ['close'], SECONDS: ['1'] };
-  const argsOf = (args: string) => args.replace(/\[[^\]]*\](\.\.\.)?/g, '').split(' ').flatMap((w) => sample[w] ?? []);
+  const argsOf = (args: string) =>
+    args
+      .replace(/\[[^\]]*\](\.\.\.)?/g, '')
+      .split(' ')
+      .flatMap((w) => sample[w] ?? []);
 
   it('every verb parses from its args, with the fields they name', () => {
     expect(VERB_OPERATIONS.map((o) => o.verb).sort()).toEqual([...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS].sort());
@@ -112,7 +148,22 @@ describe('the operations table drives the grammar and the help', () => {
 
 describe('our options', () => {
   it('are taken from anywhere; nfct words pass through, "-1" included; "--" ends them', () => {
-    const { options, words } = extractOptions(['--json', 'add', 'timeout', 'x', '--netns=blue', 'inet', 'tcp', 'close', '-1', '--capture', 'f.pcap', '--', '--json', '-h']);
+    const { options, words } = extractOptions([
+      '--json',
+      'add',
+      'timeout',
+      'x',
+      '--netns=blue',
+      'inet',
+      'tcp',
+      'close',
+      '-1',
+      '--capture',
+      'f.pcap',
+      '--',
+      '--json',
+      '-h',
+    ]);
     expect(words).toEqual(['add', 'timeout', 'x', 'inet', 'tcp', 'close', '-1', '--json', '-h']);
     expect(options).toMatchObject({ json: true, netns: 'blue', capture: 'f.pcap', help: false });
     expect(extractOptions(['-f', '-', 'apply']).options.file).toBe('-');
@@ -146,6 +197,15 @@ describe('strict names and numbers', () => {
     expect(() => parseSeconds('-1', 'v', 100, 250)).toThrow(/negative.*4294967295/);
     expect(() => parseSeconds('10s', 'v', 100, 250)).toThrow(/atoi would read it as 10/);
     for (const bad of ['', ' 5', '5 ', '+5', '1e3', '0x10', '5.0']) expect(() => parseSeconds(bad, 'v', 1e6, 250), bad).toThrow();
-    expect(pairsToTimeouts([{ state: 'CLOSE', typed: 'close', value: '1' }, { state: 'CLOSE', typed: 'CLOSE', value: '2' }], 100, 250)).toEqual({ CLOSE: 2 });
+    expect(
+      pairsToTimeouts(
+        [
+          { state: 'CLOSE', typed: 'close', value: '1' },
+          { state: 'CLOSE', typed: 'CLOSE', value: '2' },
+        ],
+        100,
+        250,
+      ),
+    ).toEqual({ CLOSE: 2 });
   });
 });

@@ -42,7 +42,9 @@ describe('seconds are plain decimal digits, as on the command line', () => {
     expect(read(tcp('established: 17179869'))[0]!.timeouts).toEqual({ ESTABLISHED: 17179869 });
     const e = error(tcp('established: 17179870'));
     expect([e.code, e.field, e.position?.line]).toEqual(['ERR_VALUE_RANGE', 'timeouts.ESTABLISHED', 5]);
-    expect(read('[{"name": "j", "family": "inet6", "protocol": "udp", "timeouts": {"replied": 9}}]')).toEqual([{ name: 'j', family: 'inet6', protocol: 'udp', timeouts: { REPLIED: 9 } }]);
+    expect(read('[{"name": "j", "family": "inet6", "protocol": "udp", "timeouts": {"replied": 9}}]')).toEqual([
+      { name: 'j', family: 'inet6', protocol: 'udp', timeouts: { REPLIED: 9 } },
+    ]);
     expect(error('[{"name": "j", "family": "inet6", "protocol": "udp", "timeouts": {"replied": 9.0}}]').message).toMatch(/^p\.yaml:1:78: .*not 9\.0$/);
   });
 });
@@ -61,7 +63,16 @@ describe('text encoding', () => {
   });
   it('firstInvalidUtf8 refuses overlongs, surrogates, values above U+10FFFF and cut sequences', () => {
     expect(firstInvalidUtf8(Buffer.from('héllo €😀'))).toBe(-1);
-    for (const bad of [[0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xe2, 0x82], [0x80], [0xfe]]) {
+    for (const bad of [
+      [0xc0, 0x80],
+      [0xe0, 0x80, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0x80],
+      [0xfe],
+    ]) {
       expect(firstInvalidUtf8(Uint8Array.of(0x61, ...bad)), bad.join(',')).toBe(1);
     }
   });
@@ -90,7 +101,9 @@ describe('names', () => {
     expect(read('- {name: {hex: ff}, family: inet, protocol: tcp}\n- {name: "\uFFFD", family: inet, protocol: tcp}\n')).toHaveLength(2);
   });
   it('a name must be a string: numbers and booleans are refused with a hint', () => {
-    expect(error('- {name: 123, family: inet, protocol: tcp}\n').message).toBe('p.yaml:1:10: policy #1: name: must be a string or {hex: "..."} (quote it: "123")');
+    expect(error('- {name: 123, family: inet, protocol: tcp}\n').message).toBe(
+      'p.yaml:1:10: policy #1: name: must be a string or {hex: "..."} (quote it: "123")',
+    );
   });
 });
 

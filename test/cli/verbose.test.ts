@@ -40,7 +40,10 @@ describe('progress of long work', () => {
     const file = `/tmp/cttimeout-progress-${process.pid}.yaml`;
     writeFileSync(file, Array.from({ length: 3000 }, (_, i) => `- {name: q${i}, family: inet, protocol: udp}`).join('\n') + '\n');
     try {
-      const tty = spawnSync('script', ['-qec', `nsenter --net=${ns.path} ${process.execPath} ${CLI} apply -f ${file} > /dev/null`, '/dev/null'], { encoding: 'latin1', timeout: 120_000 });
+      const tty = spawnSync('script', ['-qec', `nsenter --net=${ns.path} ${process.execPath} ${CLI} apply -f ${file} > /dev/null`, '/dev/null'], {
+        encoding: 'latin1',
+        timeout: 120_000,
+      });
       expect(tty.status, tty.stdout).toBe(0);
       expect(tty.stdout).toMatch(/\rcttimeout: \d+ replies from the kernel so far/);
       expect(tty.stdout).toContain('\r\x1b[K');

@@ -21,9 +21,12 @@ describe('tape path equals JSON path', () => {
   });
 
   it('for random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
         same(b);
-      }), { numRuns: 3000 });
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('for mutated policies, including non-UTF-8 names and unknown attributes', () => {

@@ -37,7 +37,16 @@ describe('error registry', () => {
   });
 
   it('has the codes other parts need, each with a source and a meaning', () => {
-    for (const c of ['ERR_INVALID_ARGUMENT', 'ERR_INPUT_TOO_LARGE', 'ERR_NOT_SENT', 'ERR_INTERRUPTED', 'ERR_OUTPUT', 'ERR_INVALID_UTF8', 'ERR_UNSUPPORTED_PROTOCOL', 'ERR_INVALID_NAME']) {
+    for (const c of [
+      'ERR_INVALID_ARGUMENT',
+      'ERR_INPUT_TOO_LARGE',
+      'ERR_NOT_SENT',
+      'ERR_INTERRUPTED',
+      'ERR_OUTPUT',
+      'ERR_INVALID_UTF8',
+      'ERR_UNSUPPORTED_PROTOCOL',
+      'ERR_INVALID_NAME',
+    ]) {
       expect(isErrorCode(c), c).toBe(true);
     }
     for (const [code, info] of Object.entries(ERROR_CODES)) {

@@ -19,18 +19,21 @@ describe('golden captures through WebAssembly', () => {
     expect(toHex(encodeRequest(c.request))).toBe(toHex(bytes(c.fixture)));
   });
 
-  it.each(golden.encodeErrors.map((c: { why: string }) => [c.why, c]))('rejects: %s', (_why, c: { request: { maxSeconds?: number }; code: string; field: string }) => {
-    const { maxSeconds, ...request } = c.request;
-    let err: unknown;
-    try {
-      encodeRequest(request as never, maxSeconds === undefined ? {} : { maxSeconds });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CtTimeoutError);
-    expect((err as CtTimeoutError).code).toBe(c.code);
-    expect((err as CtTimeoutError).field).toBe(c.field);
-  });
+  it.each(golden.encodeErrors.map((c: { why: string }) => [c.why, c]))(
+    'rejects: %s',
+    (_why, c: { request: { maxSeconds?: number }; code: string; field: string }) => {
+      const { maxSeconds, ...request } = c.request;
+      let err: unknown;
+      try {
+        encodeRequest(request as never, maxSeconds === undefined ? {} : { maxSeconds });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CtTimeoutError);
+      expect((err as CtTimeoutError).code).toBe(c.code);
+      expect((err as CtTimeoutError).field).toBe(c.field);
+    },
+  );
 
   it.each(golden.nfct.map((c: { fixture: string }) => [c.fixture, c]))('prints %s as nfct does', (_id, c: { fixture: string; text: string }) => {
     expect(formatNfct(bytes(c.fixture)).blocks[0]).toBe(c.text);

@@ -133,14 +133,17 @@ describe('names are bytes', () => {
 
   it('round-trips every byte name of 0..31 bytes without NUL, on both decode paths', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 31 }).map((a) => a.map((x) => x || 1)), (bytes) => {
-        const b = policy(bytes);
-        const m = decoded(b);
-        expect(toHex(policyNameBytes(m.name!))).toBe(toHex(bytes));
-        expect(JSON.parse(decodeJson(b)).messages[0].name).toStrictEqual(policyNameToJson(m.name!));
-        expect(toHex(policyNameBytes(policyNameFromJson(policyNameToJson(m.name!))))).toBe(toHex(bytes));
-        expect(startsWith(formatNfctBytes(b).text, nfctLine(bytes))).toBe(true);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 31 }).map((a) => a.map((x) => x || 1)),
+        (bytes) => {
+          const b = policy(bytes);
+          const m = decoded(b);
+          expect(toHex(policyNameBytes(m.name!))).toBe(toHex(bytes));
+          expect(JSON.parse(decodeJson(b)).messages[0].name).toStrictEqual(policyNameToJson(m.name!));
+          expect(toHex(policyNameBytes(policyNameFromJson(policyNameToJson(m.name!))))).toBe(toHex(bytes));
+          expect(startsWith(formatNfctBytes(b).text, nfctLine(bytes))).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -39,7 +39,14 @@ describe('no netlink number written by hand in TypeScript', () => {
   });
 
   it('catches what it is meant to catch', () => {
-    expect(found("const NLA_F_NESTED = 0x8000;\nconst t = 0x0801; x.flags |= 0x300; const ERRNO = { EINVAL: 22 }; f({ errno: 16 });")).toEqual(['0x8000', '0x0801', '0x300', 'NLA_F_NESTED = 0x8000', 'EINVAL: 22', 'errno: 16']);
+    expect(found('const NLA_F_NESTED = 0x8000;\nconst t = 0x0801; x.flags |= 0x300; const ERRNO = { EINVAL: 22 }; f({ errno: 16 });')).toEqual([
+      '0x8000',
+      '0x0801',
+      '0x300',
+      'NLA_F_NESTED = 0x8000',
+      'EINVAL: 22',
+      'errno: 16',
+    ]);
     expect(found('const width = 0x1f; const n = 800; ok({ errno: 0 }); const Established = 5;')).toEqual([]);
   });
 

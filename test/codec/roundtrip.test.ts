@@ -9,12 +9,15 @@ const requestArb = fc.tuple(protocolArb, fc.constantFrom(...OPERATIONS)).chain((
   fc.record({
     op: fc.constant(o.op),
     seq: fc.nat({ max: 0xffffffff }),
-    name: o.name === 'no' ? fc.constant(undefined) : fc.string({ minLength: 0, maxLength: 10, unit: 'grapheme' }).filter((s) => !s.includes('\0') && Buffer.byteLength(s) <= 31),
+    name:
+      o.name === 'no'
+        ? fc.constant(undefined)
+        : fc.string({ minLength: 0, maxLength: 10, unit: 'grapheme' }).filter((s) => !s.includes('\0') && Buffer.byteLength(s) <= 31),
     l3proto: fc.constantFrom('inet', 'inet6') as fc.Arbitrary<'inet' | 'inet6'>,
     l4proto: fc.constant(p.name),
-    timeouts: fc.subarray(p.states.map((s) => s.name)).chain((names) =>
-      fc.tuple(...names.map(() => fc.nat({ max: 0xffffffff }))).map((vals) => Object.fromEntries(names.map((n, i) => [n, vals[i]!]))),
-    ),
+    timeouts: fc
+      .subarray(p.states.map((s) => s.name))
+      .chain((names) => fc.tuple(...names.map(() => fc.nat({ max: 0xffffffff }))).map((vals) => Object.fromEntries(names.map((n, i) => [n, vals[i]!])))),
   }),
 );
 

@@ -56,7 +56,10 @@ describe('wire rules', () => {
   });
 
   it('refuses what is not exactly one message, saying why', () => {
-    const two = encodeBatch([{ op: 'GET', name: 'a' }, { op: 'GET', name: 'b' }]);
+    const two = encodeBatch([
+      { op: 'GET', name: 'a' },
+      { op: 'GET', name: 'b' },
+    ]);
     expect(checkOneMessage(two)).toMatchObject({ code: 'ERR_LENGTH', offset: 0 });
     expect(checkOneMessage(two)!.message).toMatch(/exactly one netlink message/);
     expect(checkOneMessage(new Uint8Array(8))).toMatchObject({ code: 'ERR_TRUNCATED' });
@@ -66,7 +69,10 @@ describe('wire rules', () => {
   });
 
   it('splits back-to-back messages and reports a bad tail', () => {
-    const two = encodeBatch([{ op: 'GET', name: 'a' }, { op: 'NEW', name: 'b', l3proto: 'inet', l4proto: 'tcp', timeouts: { CLOSE: 1 } }]);
+    const two = encodeBatch([
+      { op: 'GET', name: 'a' },
+      { op: 'NEW', name: 'b', l3proto: 'inet', l4proto: 'tcp', timeouts: { CLOSE: 1 } },
+    ]);
     const s = splitMessages(two);
     expect(s.error).toBeUndefined();
     expect(s.messages.map((m) => m.length)).toEqual([28, two.length - 28]);

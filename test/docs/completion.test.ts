@@ -24,15 +24,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** What bash offers for the line (the last word is being completed; '' after a space). */
 function bash(line: string): string[] {
   const words = line.split(' ');
-  const r = spawnSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cttimeout; printf '%s\\n' "\${COMPREPLY[@]}"`, script['bash']!, ...words], { encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _cttimeout; printf '%s\\n' "\${COMPREPLY[@]}"`, script['bash']!, ...words],
+    { encoding: 'utf8' },
+  );
   expect(r.stderr).toBe('');
-  return r.stdout.split('\n').filter((w) => w !== '').sort();
+  return r.stdout
+    .split('\n')
+    .filter((w) => w !== '')
+    .sort();
 }
 
 function fish(line: string): string[] {
   const r = spawnSync('fish', ['-c', `source $argv[1]; complete -C $argv[2] | string split -f1 \\t`, script['fish']!, line], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
-  return r.stdout.split('\n').filter((w) => w !== '').sort();
+  return r.stdout
+    .split('\n')
+    .filter((w) => w !== '')
+    .sort();
 }
 
 const CASES: Array<[string, string[]]> = [
@@ -71,12 +81,23 @@ describe('completion fish', () => {
 
 describe('completion zsh', () => {
   it('loads through bashcompinit, registers the completer and completes as bashcompinit calls it', () => {
-    const r = spawnSync('zsh', ['-c', 'autoload -U compinit && compinit -u -D; source "$1"; whence -w _cttimeout; complete -p', 'zsh', script['zsh']!], { encoding: 'utf8' });
+    const r = spawnSync('zsh', ['-c', 'autoload -U compinit && compinit -u -D; source "$1"; whence -w _cttimeout; complete -p', 'zsh', script['zsh']!], {
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^_cttimeout: function\n/);
     expect(r.stdout).toMatch(/^complete -F _cttimeout cttimeout$/m);
     // bashcompinit's _bash_complete runs completers under these options.
-    const c = spawnSync('zsh', ['-c', 'autoload -U compinit && compinit -u -D; source "$1"; emulate -L sh; setopt kshglob noshglob braceexpand ksharrays; COMP_WORDS=(cttimeout add timeout web inet udp ""); COMP_CWORD=6; _cttimeout; print -l "${COMPREPLY[@]}"', 'zsh', script['zsh']!], { encoding: 'utf8' });
+    const c = spawnSync(
+      'zsh',
+      [
+        '-c',
+        'autoload -U compinit && compinit -u -D; source "$1"; emulate -L sh; setopt kshglob noshglob braceexpand ksharrays; COMP_WORDS=(cttimeout add timeout web inet udp ""); COMP_CWORD=6; _cttimeout; print -l "${COMPREPLY[@]}"',
+        'zsh',
+        script['zsh']!,
+      ],
+      { encoding: 'utf8' },
+    );
     expect([c.stderr, c.stdout]).toEqual(['', 'unreplied\nreplied\n']);
   });
 });

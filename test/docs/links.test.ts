@@ -30,8 +30,16 @@ function anchors(markdown: string): Set<string> {
   return new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!.trim())));
 }
 
-const packageReadmes = readdirSync(join(ROOT, 'packages')).map((p) => join(ROOT, 'packages', p, 'README.md')).filter(existsSync);
-const repoDocs = [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs', f)), join(ROOT, 'examples/kubernetes/README.md')].filter(existsSync);
+const packageReadmes = readdirSync(join(ROOT, 'packages'))
+  .map((p) => join(ROOT, 'packages', p, 'README.md'))
+  .filter(existsSync);
+const repoDocs = [
+  join(ROOT, 'README.md'),
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(ROOT, 'docs', f)),
+  join(ROOT, 'examples/kubernetes/README.md'),
+].filter(existsSync);
 
 function check(file: string, boundary: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -47,7 +55,8 @@ function check(file: string, boundary: string): string[] {
     const abs = path === '' ? file : resolve(dirname(file), decodeURIComponent(path));
     if (relative(boundary, abs).startsWith('..')) problems.push(`${at}: outside ${relative(ROOT, boundary) || 'the repository'}`);
     else if (!existsSync(abs)) problems.push(`${at}: does not exist`);
-    else if (anchor !== undefined && statSync(abs).isFile() && abs.endsWith('.md') && !anchors(readFileSync(abs, 'utf8')).has(anchor)) problems.push(`${at}: no heading #${anchor}`);
+    else if (anchor !== undefined && statSync(abs).isFile() && abs.endsWith('.md') && !anchors(readFileSync(abs, 'utf8')).has(anchor))
+      problems.push(`${at}: no heading #${anchor}`);
   }
   for (const m of text.matchAll(/\.\.\/shared\/|\/work\//g)) problems.push(`${relative(ROOT, file)}: mentions ${m[0]} (not in the repository)`);
   return problems;

@@ -14,7 +14,10 @@ const PAGE = join(ROOT, 'packages/cttimeout/man/cttimeout.8');
 
 function render(page: string) {
   const groff = spawnSync('groff', ['-ww', '-man', '-z', page], { encoding: 'utf8' });
-  const man = spawnSync('man', ['--warnings', '-l', page], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MAN_KEEP_FORMATTING: '', PAGER: 'cat' } });
+  const man = spawnSync('man', ['--warnings', '-l', page], {
+    encoding: 'utf8',
+    env: { ...process.env, MANWIDTH: '80', MAN_KEEP_FORMATTING: '', PAGER: 'cat' },
+  });
   return { groff, man };
 }
 
@@ -48,7 +51,8 @@ describe('man/cttimeout.8', () => {
   it('documents every option and command of the CLI', () => {
     const text = man.stdout.replace(/.\x08/g, '');
     for (const spec of OPTION_SPECS) for (const n of spec.names) expect(text, n).toContain(n);
-    for (const c of [...NFCT_COMMANDS.filter((c) => c !== 'disable'), 'update', 'apply', 'validate', 'decode', 'completion']) expect(text, c).toMatch(new RegExp(`^ {7}${c}\\b`, 'm'));
+    for (const c of [...NFCT_COMMANDS.filter((c) => c !== 'disable'), 'update', 'apply', 'validate', 'decode', 'completion'])
+      expect(text, c).toMatch(new RegExp(`^ {7}${c}\\b`, 'm'));
   });
 
   it("embeds the error registry's man/errors.inc as generated (UPDATE_GENERATED=1 rewrites it)", () => {
@@ -71,14 +75,24 @@ describe('man/cttimeout.8', () => {
     expect(exit).toMatch(/64 bad arguments or bad policy file content/);
     // Every ops error code is documented with its exit status.
     const errors = sectionText(man.stdout, 'ERRORS');
-    for (const code of ['ERR_NO_POLICY_FILES', 'ERR_DUPLICATE_NAME', 'ERR_POLICY_FILE', 'ERR_READ', 'ERR_NETNS']) expect(errors, code).toMatch(new RegExp(`${code}\\s+\\(\\w+, exit \\d+\\)`));
+    for (const code of ['ERR_NO_POLICY_FILES', 'ERR_DUPLICATE_NAME', 'ERR_POLICY_FILE', 'ERR_READ', 'ERR_NETNS'])
+      expect(errors, code).toMatch(new RegExp(`${code}\\s+\\(\\w+, exit \\d+\\)`));
   });
 
   it('names the files and the environment', () => {
     const files = sectionText(man.stdout, 'FILES');
-    for (const f of ['/etc/cttimeout/policies.yaml', '/etc/cttimeout/policies.d/*.yaml', 'systemd/cttimeout.service', '/etc/systemd/system/cttimeout.service', 'cttimeout apply --config-dir /etc/cttimeout', '/run/netns']) expect(files).toContain(f);
+    for (const f of [
+      '/etc/cttimeout/policies.yaml',
+      '/etc/cttimeout/policies.d/*.yaml',
+      'systemd/cttimeout.service',
+      '/etc/systemd/system/cttimeout.service',
+      'cttimeout apply --config-dir /etc/cttimeout',
+      '/run/netns',
+    ])
+      expect(files).toContain(f);
     const env = sectionText(man.stdout, 'ENVIRONMENT');
-    for (const v of ['CTTIMEOUT_NETNS_DIR', 'CTTIMEOUT_HZ', 'CTTIMEOUT_JOURNAL', 'CTTIMEOUT_CAPTURE', 'CTTIMEOUT_DEBUG', 'CTTIMEOUT_NATIVE_PATH']) expect(env).toContain(v);
+    for (const v of ['CTTIMEOUT_NETNS_DIR', 'CTTIMEOUT_HZ', 'CTTIMEOUT_JOURNAL', 'CTTIMEOUT_CAPTURE', 'CTTIMEOUT_DEBUG', 'CTTIMEOUT_NATIVE_PATH'])
+      expect(env).toContain(v);
   });
 });
 

@@ -38,7 +38,12 @@ export function blocks(file: string): Block[] {
   return out;
 }
 
-const READMES = [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'packages')).map((p) => join(ROOT, 'packages', p, 'README.md')).filter(existsSync)];
+const READMES = [
+  join(ROOT, 'README.md'),
+  ...readdirSync(join(ROOT, 'packages'))
+    .map((p) => join(ROOT, 'packages', p, 'README.md'))
+    .filter(existsSync),
+];
 const ALL = READMES.flatMap(blocks);
 const RUNNABLE = ALL.filter((b) => b.notRun === undefined);
 const label = (b: Block) => `${b.file}:${b.line} (${b.lang})`;
@@ -72,10 +77,23 @@ describe('README code blocks', () => {
     const ts = RUNNABLE.filter((b) => b.lang === 'ts');
     const src = join(dir, 'ts');
     mkdirSync(src, { recursive: true });
-    ts.forEach((b, i) => writeFileSync(join(src, `block${i}.ts`), `// ${label(b)}\n${b.code}\nexport {};\n`));
+    ts.forEach((b, i) => {
+      writeFileSync(join(src, `block${i}.ts`), `// ${label(b)}\n${b.code}\nexport {};\n`);
+    });
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['ts/*.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        include: ['ts/*.ts'],
+      }),
     );
     if (ts.length === 0) return;
     const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', dir], { encoding: 'utf8' });

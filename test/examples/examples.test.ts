@@ -45,7 +45,9 @@ describe('the C library examples, ported', () => {
   });
 
   it('report kernel errors as the C examples do, and exit 1', () => {
-    const r = inNetns('node examples/nfct-timeout-add.mjs test 2 6; node examples/nfct-timeout-add.mjs test 2 6; echo "add again: $?"; node examples/nfct-timeout-del.mjs nope; echo "del missing: $?"; node examples/nfct-timeout-add.mjs x 2 50; echo "esp: $?"');
+    const r = inNetns(
+      'node examples/nfct-timeout-add.mjs test 2 6; node examples/nfct-timeout-add.mjs test 2 6; echo "add again: $?"; node examples/nfct-timeout-del.mjs nope; echo "del missing: $?"; node examples/nfct-timeout-add.mjs x 2 50; echo "esp: $?"',
+    );
     expect(r.stdout).toBe('add again: 1\ndel missing: 1\nesp: 1\n');
     expect(r.stderr).toContain('error: Device or resource busy');
     expect(r.stderr).toContain('error: No such file or directory');
@@ -53,7 +55,9 @@ describe('the C library examples, ported', () => {
   });
 
   it('delete removes the policy; wrong argument counts print the usage', () => {
-    const r = inNetns('node examples/nfct-timeout-add.mjs test 2 6 && node examples/nfct-timeout-del.mjs test && node examples/nfct-timeout-get.mjs && nfct list timeout && echo empty');
+    const r = inNetns(
+      'node examples/nfct-timeout-add.mjs test 2 6 && node examples/nfct-timeout-del.mjs test && node examples/nfct-timeout-get.mjs && nfct list timeout && echo empty',
+    );
     expect([r.status, r.stdout]).toEqual([0, 'empty\n']);
     const usage = spawnSync(process.execPath, ['examples/nfct-timeout-add.mjs', 'only-one'], { cwd: root, encoding: 'utf8' });
     expect([usage.status, usage.stderr.split('\n')[0]]).toEqual([1, `Usage: ${root}examples/nfct-timeout-add.mjs [name] [l3proto] [l4proto]`]);

@@ -54,7 +54,9 @@ describe('cttimeoutKernel: the client over the model', () => {
 
 describe('fakeKernel: a scripted handler', () => {
   it('sees each request with the seq and flags the transport set; its reply is framed as the kernel does', async () => {
-    const k = fakeKernel({ handler: (r) => (r.seq % 2 ? { errno: 2, extAckMessage: 'no such thing' } : { messages: [{ type: 0x0800, payload: Uint8Array.of(0, 0, 0, 0) }] }) });
+    const k = fakeKernel({
+      handler: (r) => (r.seq % 2 ? { errno: 2, extAckMessage: 'no such thing' } : { messages: [{ type: 0x0800, payload: Uint8Array.of(0, 0, 0, 0) }] }),
+    });
     const t = await NetlinkTransport.open({ socket: k.socket, probe: false });
     const out = await Promise.allSettled([t.request(getPolicy('a')), t.request(getPolicy('b'))]);
     const [a, b] = k.requests;

@@ -7,7 +7,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ApplyError, CtTimeout } from '../../packages/cttimeout/src/client.js';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import type { Policy } from '../../packages/cttimeout/src/policy.js';
-import { REPLY_FAULTS, SEND_FAULTS, cttimeoutKernel, withFaults, type CttimeoutKernel, type Fault, type FaultKind } from '../../packages/cttimeout/src/testing/index.js';
+import {
+  REPLY_FAULTS,
+  SEND_FAULTS,
+  cttimeoutKernel,
+  withFaults,
+  type CttimeoutKernel,
+  type Fault,
+  type FaultKind,
+} from '../../packages/cttimeout/src/testing/index.js';
 
 /** Per-request timeout under faults: small, so a lost reply costs little. */
 const TIMEOUT_MS = 25;
@@ -65,7 +73,9 @@ async function expectNothingPending(ct: CtTimeout, what: string): Promise<void> 
 /** Settles `p` or throws "hang" after WATCHDOG_MS. */
 async function bounded<T>(p: Promise<T>, what: string): Promise<PromiseSettledResult<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still pending after ${WATCHDOG_MS} ms (hang)`)), WATCHDOG_MS)));
+  const hang = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still pending after ${WATCHDOG_MS} ms (hang)`)), WATCHDOG_MS)),
+  );
   try {
     return await Promise.race([Promise.allSettled([p]).then(([r]) => r!), hang]);
   } finally {
@@ -79,7 +89,8 @@ function expectTyped(reason: unknown, what: string): CtTimeoutError {
   const e = reason as CtTimeoutError;
   expect(e.code, what).toMatch(/^(E[A-Z0-9]+|ERR_[A-Z_]+)$/);
   expect(e.code, `${what}: ${e.message}`).not.toBe('ERR_INTERNAL');
-  if (['ERR_TIMEOUT', 'ERR_ABORTED', 'ENOBUFS', 'ERR_CLOSED'].includes(e.code)) expect(typeof e.sent, `${what}: ${e.code} says whether it was sent`).toBe('boolean');
+  if (['ERR_TIMEOUT', 'ERR_ABORTED', 'ENOBUFS', 'ERR_CLOSED'].includes(e.code))
+    expect(typeof e.sent, `${what}: ${e.code} says whether it was sent`).toBe('boolean');
   return e;
 }
 
@@ -147,12 +158,15 @@ describe.each(FAULTS)('fault %s', (kind) => {
           expect(state(k), `${what}: the kernel did what was reported`).toEqual(refState);
         } else typed(got.op!.reason, what);
         // The request beside it gets its own reply or a typed error, never the other's.
-        if (got.companion!.status === 'fulfilled') expect((got.companion as PromiseFulfilledResult<unknown>).value, what).toEqual((ref.companion as PromiseFulfilledResult<unknown>).value);
+        if (got.companion!.status === 'fulfilled')
+          expect((got.companion as PromiseFulfilledResult<unknown>).value, what).toEqual((ref.companion as PromiseFulfilledResult<unknown>).value);
         else expectTyped(got.companion!.reason, `${what}: get('b')`);
       }
     }
     expect(fired, 'the fault fired').toBeGreaterThan(0);
-    console.log(`${kind}: ${fired} faults injected over ${OPS.length} operations; ${failed} typed failures (${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}), the rest correct`);
+    console.log(
+      `${kind}: ${fired} faults injected over ${OPS.length} operations; ${failed} typed failures (${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}), the rest correct`,
+    );
   });
 });
 

@@ -11,7 +11,10 @@ async function lose(run: (ct: CtTimeout) => Promise<unknown>): Promise<unknown> 
   const f = withFaults(k.socket, { kind: 'enobufs', at: 1 });
   const ct = await CtTimeout.open({ socket: f.socket, hz: 250, timeoutMs: 200 });
   try {
-    const err = await run(ct).then(() => undefined, (e: unknown) => e);
+    const err = await run(ct).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(f.log.fired).toEqual(['enobufs']);
     return err;
   } finally {

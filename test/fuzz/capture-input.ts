@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import '../../packages/cttimeout/src/codec/node.js';
-import { readCapture, readPcap, writePcap, type Capture, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
+import { readCapture, writePcap, type Capture, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
 import { MAX_DATAGRAM_BYTES } from '../../packages/cttimeout/src/capture/util.js';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { bytes, captures } from '../helpers/fixtures.js';
@@ -32,7 +32,24 @@ export const seeds: Uint8Array[] = [
   new Uint8Array(readFileSync(new URL('../fixtures/capture/transport-session.pcapng', import.meta.url))),
   new Uint8Array(readFileSync(new URL('../fixtures/strace/session-f-tt.strace', import.meta.url))),
   new Uint8Array(readFileSync(new URL('../fixtures/strace/sendmsg-iovec.strace', import.meta.url))),
-  new TextEncoder().encode(captures.slice(0, 6).map((c) => `request\n${c.hex.replace(/(..)/g, '$1 ')}\n`).join('\n')),
+  new TextEncoder().encode(
+    captures
+      .slice(0, 6)
+      .map((c) => `request\n${c.hex.replace(/(..)/g, '$1 ')}\n`)
+      .join('\n'),
+  ),
 ];
-export const textUnit = fc.constantFrom(...'0123456789abcdefABCDEF  \n\n\t|*:x()<>.-#'.split(''), '0000  ', '00000000  ', ' | 00000  ', 'sendmsg(', 'recvmsg(', '<unfinished ...>', ' resumed>', '[pid 1] ', 'request', 'reply', '\r\n');
-
+export const textUnit = fc.constantFrom(
+  ...'0123456789abcdefABCDEF  \n\n\t|*:x()<>.-#'.split(''),
+  '0000  ',
+  '00000000  ',
+  ' | 00000  ',
+  'sendmsg(',
+  'recvmsg(',
+  '<unfinished ...>',
+  ' resumed>',
+  '[pid 1] ',
+  'request',
+  'reply',
+  '\r\n',
+);

@@ -6,14 +6,17 @@ import { budget, count, TIMEOUT } from './harness.js';
 import { readAny, textUnit } from './capture-input.js';
 
 describe('capture readers', () => {
-  it('random bytes and text: a capture or an ERR_CAPTURE_* error', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ unit: textUnit, maxLength: 200 }), fc.string()), (input) => {
-        count('capture random');
-        readAny(input);
-      }),
-      budget(2000),
-    );
-  }, TIMEOUT);
-
+  it(
+    'random bytes and text: a capture or an ERR_CAPTURE_* error',
+    () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ unit: textUnit, maxLength: 200 }), fc.string()), (input) => {
+          count('capture random');
+          readAny(input);
+        }),
+        budget(2000),
+      );
+    },
+    TIMEOUT,
+  );
 });

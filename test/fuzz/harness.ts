@@ -3,7 +3,7 @@
 // CTTIMEOUT_FUZZ_SECONDS each property runs for that long, or until CTTIMEOUT_FUZZ_CASES cases
 // when that is set (the time is then a ceiling). Each property has its own file so vitest
 // runs them side by side (scripts/fuzz.sh: FUZZ_TS_WORKERS at once).
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
 
 const seconds = Number(process.env.CTTIMEOUT_FUZZ_SECONDS ?? 0);

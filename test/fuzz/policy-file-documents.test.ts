@@ -13,21 +13,46 @@ const scalar = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('inet', 'inet6', 'tcp', 'udp', 'sctp', 'generic', 'dccp', 'ESTABLISHED', 'established', '0x10', '1e3', '.inf', '-1', '4294967296', '\uD800', '\uFEFF'),
+  fc.constantFrom(
+    'inet',
+    'inet6',
+    'tcp',
+    'udp',
+    'sctp',
+    'generic',
+    'dccp',
+    'ESTABLISHED',
+    'established',
+    '0x10',
+    '1e3',
+    '.inf',
+    '-1',
+    '4294967296',
+    '\uD800',
+    '\uFEFF',
+  ),
 );
 const jsonValue = fc.letrec<{ v: unknown }>((tie) => ({
-  v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('name', 'family', 'protocol', 'timeouts', 'policies')), tie('v'), { maxKeys: 5 })),
+  v: fc.oneof(
+    { depthSize: 'small' },
+    scalar,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('name', 'family', 'protocol', 'timeouts', 'policies')), tie('v'), { maxKeys: 5 }),
+  ),
 })).v;
 describe('policy files', () => {
-  it('any JSON or YAML-shaped document: policies or an error naming the file', () => {
-    fc.assert(
-      fc.property(jsonValue, fc.boolean(), (v, yamlish) => {
-        count('policy-file documents');
-        const json = JSON.stringify(v) ?? 'null';
-        parsePolicies(yamlish ? json.replace(/[{},]/g, (c) => (c === ',' ? '\n' : ' ')) : json);
-      }),
-      budget(1000),
-    );
-  }, TIMEOUT);
-
+  it(
+    'any JSON or YAML-shaped document: policies or an error naming the file',
+    () => {
+      fc.assert(
+        fc.property(jsonValue, fc.boolean(), (v, yamlish) => {
+          count('policy-file documents');
+          const json = JSON.stringify(v) ?? 'null';
+          parsePolicies(yamlish ? json.replace(/[{},]/g, (c) => (c === ',' ? '\n' : ' ')) : json);
+        }),
+        budget(1000),
+      );
+    },
+    TIMEOUT,
+  );
 });

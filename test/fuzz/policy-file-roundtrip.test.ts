@@ -18,15 +18,19 @@ const validPolicy = fc.constantFrom(...PROTOCOLS).chain((p) =>
 );
 
 describe('policy files', () => {
-  it('a valid list is read back exactly; the same list with one byte changed still never crashes', () => {
-    fc.assert(
-      fc.property(fc.uniqueArray(validPolicy, { maxLength: 6, selector: (p) => p.name }), fc.nat(), fc.integer({ min: 0, max: 127 }), (list, at, ch) => {
-        count('policy-file valid+mutated');
-        const text = JSON.stringify(list, null, 1);
-        expect(readText(text)).toEqual(list);
-        parsePolicies(text.slice(0, at % (text.length + 1)) + String.fromCharCode(ch) + text.slice((at % (text.length + 1)) + 1));
-      }),
-      budget(500),
-    );
-  }, TIMEOUT);
+  it(
+    'a valid list is read back exactly; the same list with one byte changed still never crashes',
+    () => {
+      fc.assert(
+        fc.property(fc.uniqueArray(validPolicy, { maxLength: 6, selector: (p) => p.name }), fc.nat(), fc.integer({ min: 0, max: 127 }), (list, at, ch) => {
+          count('policy-file valid+mutated');
+          const text = JSON.stringify(list, null, 1);
+          expect(readText(text)).toEqual(list);
+          parsePolicies(text.slice(0, at % (text.length + 1)) + String.fromCharCode(ch) + text.slice((at % (text.length + 1)) + 1));
+        }),
+        budget(500),
+      );
+    },
+    TIMEOUT,
+  );
 });

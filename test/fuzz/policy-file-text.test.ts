@@ -8,14 +8,17 @@ import { budget, count, TIMEOUT } from './harness.js';
 import { parsePolicies } from './policy-input.js';
 
 describe('policy files', () => {
-  it('any text: policies or an error naming the file', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom(...'-:{}[]"\' \n\t#&*!|>%@,?0123456789abcnil.') })), (text) => {
-        count('policy-file text');
-        parsePolicies(text);
-      }),
-      budget(1000),
-    );
-  }, TIMEOUT);
-
+  it(
+    'any text: policies or an error naming the file',
+    () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.string(), fc.string({ unit: fc.constantFrom(...'-:{}[]"\' \n\t#&*!|>%@,?0123456789abcnil.') })), (text) => {
+          count('policy-file text');
+          parsePolicies(text);
+        }),
+        budget(1000),
+      );
+    },
+    TIMEOUT,
+  );
 });

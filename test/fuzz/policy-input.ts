@@ -24,4 +24,3 @@ export function parsePolicies(text: string): void {
     expect(ownError(e, [CliError, CtTimeoutError]).message.startsWith(FILE)).toBe(true);
   }
 }
-

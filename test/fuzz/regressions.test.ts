@@ -10,7 +10,7 @@ function errorNodes(nodes: InspectNode[] = []): string[] {
 }
 
 describe('fuzz regressions', () => {
-  it('inspect: an error whose echoed request does not decode, then a cut message: both are marked, the stop is the decoder\'s', () => {
+  it("inspect: an error whose echoed request does not decode, then a cut message: both are marked, the stop is the decoder's", () => {
     // cargo-fuzz inspect, 2026-12-01: the target wrongly asserted at most one error node.
     const b = hex('380000000200000081e3056b652f0000a1ffffff240000000408050081e3056b01f9a83fa37b0000000000000000000006000200000200000500030021000000');
     const t = inspect(b);
@@ -22,7 +22,9 @@ describe('fuzz regressions', () => {
   it('wire: one message whose nlmsg_len (74) is not a multiple of 4 is refused by the decoder with its offset', () => {
     // cargo-fuzz wire, 2026-12-01: check_one_message (raw requests) accepts it, the message
     // walker does not; the target now states both rules.
-    const b = hex('4a0000000000000081e3056b0000000000000000060002ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000200000500030011000000');
+    const b = hex(
+      '4a0000000000000081e3056b0000000000000000060002ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000200000500030011000000',
+    );
     expect(decode(b)).toMatchObject({ messages: [], error: { code: 'ERR_ALIGNMENT', offset: 0 } });
   });
 });

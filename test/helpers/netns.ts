@@ -37,4 +37,3 @@ export async function privateNetns(): Promise<Netns> {
 }
 
 // ---- netlink bytes ----
-

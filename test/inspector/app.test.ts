@@ -83,7 +83,13 @@ describe('offline', () => {
 describe('keyboard', () => {
   it('j/k and arrows through messages, Tab to fields, arrows and Enter in the tree, / to the input, ? for help', async () => {
     const o = await open(app);
-    await paste(o.page, captures.filter((c) => c.id.startsWith('B.')).map((c) => `${c.direction}\n${c.hex}`).join('\n'));
+    await paste(
+      o.page,
+      captures
+        .filter((c) => c.id.startsWith('B.'))
+        .map((c) => `${c.direction}\n${c.hex}`)
+        .join('\n'),
+    );
     const p = o.page;
     const sel = () => p.evaluate(() => document.querySelector('#list .row.selected')?.getAttribute('data-row'));
     await p.focus('#list');
@@ -222,7 +228,12 @@ describe('drag and drop', () => {
   it('a pcap dropped anywhere on the page is opened', async () => {
     const o = await open(app);
     const { writePcap } = await import('../../packages/cttimeout/src/codec/node.js');
-    const pcap = Array.from(writePcap([{ bytes: bytes('G.request'), direction: 'sent' }, { bytes: bytes('G.enoent'), direction: 'received' }]));
+    const pcap = Array.from(
+      writePcap([
+        { bytes: bytes('G.request'), direction: 'sent' },
+        { bytes: bytes('G.enoent'), direction: 'received' },
+      ]),
+    );
     const before = await o.page.evaluate(() => document.body.dataset.loaded ?? '');
     await o.page.evaluate((data) => {
       const dt = new DataTransfer();

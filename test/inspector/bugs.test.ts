@@ -73,7 +73,9 @@ describe('the four bugs', () => {
       const o = await open(app, { width: 1440, height: 900, dark });
       await o.page.click('#tab-builder');
       await o.page.selectOption('#b-protocol', 'sctp');
-      const names = await o.page.$$eval('#b-states .sname', (els) => els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth, shown: (e as HTMLElement).innerText })));
+      const names = await o.page.$$eval('#b-states .sname', (els) =>
+        els.map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth, shown: (e as HTMLElement).innerText })),
+      );
       expect(names.map((n) => n.text)).toEqual(PROTOCOLS.find((p) => p.name === 'sctp')!.states.map((s) => s.name));
       expect(names.filter((n) => n.cut)).toEqual([]);
       await shot(o.page, `builder-sctp-1440-${dark ? 'dark' : 'light'}`);

@@ -38,17 +38,35 @@ async function build(spec: RequestSpec): Promise<{ hex: string; cmd: string; err
 }
 
 const SPECS: Array<[RequestSpec, string]> = [
-  [{ op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3600, CLOSE: 10 } }, 'cttimeout add timeout web inet tcp established 3600 close 10'],
-  [{ op: 'NEW_REPLACE', seq: 77, name: 'dns', l3proto: 'inet6', l4proto: 'udp', timeouts: { REPLIED: 45 } }, 'cttimeout update timeout dns inet6 udp replied 45'],
-  [{ op: 'NEW_EXCLUSIVE', seq: 3, name: '', l3proto: 'inet', l4proto: 'generic', timeouts: { TIMEOUT: 600 } }, '# no command line sets NLM_F_EXCL (nfct add sends CREATE without it): use the API'],
-  [{ op: 'NEW', seq: 4, name: "it's mine", l3proto: 'inet', l4proto: 'icmp', timeouts: { TIMEOUT: 15 } }, "cttimeout add timeout 'it'\\''s mine' inet icmp timeout 15"],
+  [
+    { op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3600, CLOSE: 10 } },
+    'cttimeout add timeout web inet tcp established 3600 close 10',
+  ],
+  [
+    { op: 'NEW_REPLACE', seq: 77, name: 'dns', l3proto: 'inet6', l4proto: 'udp', timeouts: { REPLIED: 45 } },
+    'cttimeout update timeout dns inet6 udp replied 45',
+  ],
+  [
+    { op: 'NEW_EXCLUSIVE', seq: 3, name: '', l3proto: 'inet', l4proto: 'generic', timeouts: { TIMEOUT: 600 } },
+    '# no command line sets NLM_F_EXCL (nfct add sends CREATE without it): use the API',
+  ],
+  [
+    { op: 'NEW', seq: 4, name: "it's mine", l3proto: 'inet', l4proto: 'icmp', timeouts: { TIMEOUT: 15 } },
+    "cttimeout add timeout 'it'\\''s mine' inet icmp timeout 15",
+  ],
   // no state: the CLI would refuse the command, so the builder says why instead
-  [{ op: 'NEW', seq: 4, name: 'web', l3proto: 'inet', l4proto: 'icmp', timeouts: {} }, '# the command line needs at least one STATE SECONDS pair: give a state a value above'],
+  [
+    { op: 'NEW', seq: 4, name: 'web', l3proto: 'inet', l4proto: 'icmp', timeouts: {} },
+    '# the command line needs at least one STATE SECONDS pair: give a state a value above',
+  ],
   [{ op: 'GET', seq: 5, name: 'web' }, 'cttimeout get timeout web'],
   [{ op: 'GET', seq: 6 }, 'cttimeout list timeout'],
   [{ op: 'DELETE', seq: 7 }, 'cttimeout flush timeout'],
   [{ op: 'DELETE', seq: 8, name: 'web' }, 'cttimeout delete timeout web'],
-  [{ op: 'DEFAULT_SET', seq: 9, l3proto: 'inet', l4proto: 'sctp', timeouts: { ESTABLISHED: 300, HEARTBEAT_SENT: 20 } }, 'cttimeout default-set timeout inet sctp established 300 heartbeat_sent 20'],
+  [
+    { op: 'DEFAULT_SET', seq: 9, l3proto: 'inet', l4proto: 'sctp', timeouts: { ESTABLISHED: 300, HEARTBEAT_SENT: 20 } },
+    'cttimeout default-set timeout inet sctp established 300 heartbeat_sent 20',
+  ],
   [{ op: 'DEFAULT_GET', seq: 10, l3proto: 'inet6', l4proto: 'icmpv6' }, 'cttimeout default-get timeout inet6 icmpv6'],
 ];
 
@@ -66,7 +84,9 @@ describe('builder', () => {
     await build({ op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3600 } });
     for (const proto of PROTOCOLS) {
       await o.page.selectOption('#b-protocol', proto.name);
-      const shown = await o.page.$$eval('#b-states input', (els) => els.map((e) => [(e as HTMLInputElement).dataset.state, (e as HTMLInputElement).placeholder]));
+      const shown = await o.page.$$eval('#b-states input', (els) =>
+        els.map((e) => [(e as HTMLInputElement).dataset.state, (e as HTMLInputElement).placeholder]),
+      );
       expect(shown).toEqual(proto.states.map((s) => [s.name, String(s.default)]));
     }
     await o.page.selectOption('#b-protocol', 'tcp');

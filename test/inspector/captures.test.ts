@@ -6,10 +6,10 @@ import { decode, inspect } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes, captures } from '../helpers/fixtures.js';
 import { deepestAt, expectClean, flatten, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
 
-let app: App;
+let _app: App;
 let o: Opened;
 useApp((a, opened) => {
-  app = a;
+  _app = a;
   o = opened;
 });
 
@@ -32,7 +32,9 @@ describe('PROTOCOL.md §7 captures in the inspector', () => {
       d.messages.forEach((m, k) => {
         expect(shown[k]!.seq).toBe(String(m.header.seq));
         expect(shown[k]!.len).toBe(String(m.header.len));
-        expect(shown[k]!.type).toBe(m.kind === 'timeout' ? m.command : m.kind === 'error' ? 'ERROR' : m.kind === 'ack' ? 'ACK' : m.kind === 'done' ? 'DONE' : shown[k]!.type);
+        expect(shown[k]!.type).toBe(
+          m.kind === 'timeout' ? m.command : m.kind === 'error' ? 'ERROR' : m.kind === 'ack' ? 'ACK' : m.kind === 'done' ? 'DONE' : shown[k]!.type,
+        );
         if (m.kind === 'error') expect(shown[k]!.info).toContain(m.code!);
       });
       if (d.error) expect(shown.at(-1)!.type).toBe('MALFORMED');
@@ -69,7 +71,12 @@ describe('PROTOCOL.md §7 captures in the inspector', () => {
           [...document.querySelectorAll<HTMLElement>('#hex .hx .b[data-i]')].map((cell) => {
             cell.click();
             const sel = document.querySelector<HTMLElement>('#tree .tn.selected');
-            return { i: Number(cell.dataset.i), label: sel?.querySelector('.label')?.textContent, offset: Number(sel?.dataset.offset), length: Number(sel?.dataset.length) };
+            return {
+              i: Number(cell.dataset.i),
+              label: sel?.querySelector('.label')?.textContent,
+              offset: Number(sel?.dataset.offset),
+              length: Number(sel?.dataset.length),
+            };
           }),
         );
         const nodes = rowNodes(b, k);

@@ -119,7 +119,8 @@ describe('time', () => {
     await p.selectOption('#time-mode', mode);
     return (await rows(p)).map((r) => r.time);
   };
-  const utc = (s: number) => `${new Date(Math.floor(s) * 1000).toISOString().slice(0, 19).replace('T', ' ')}.${String(Math.round((s % 1) * 1e6)).padStart(6, '0')}Z`;
+  const utc = (s: number) =>
+    `${new Date(Math.floor(s) * 1000).toISOString().slice(0, 19).replace('T', ' ')}.${String(Math.round((s % 1) * 1e6)).padStart(6, '0')}Z`;
 
   it('pcap timestamps: relative, delta, UTC and local (another time zone)', async () => {
     const k = await open(app, { timezoneId: 'Asia/Kolkata' });

@@ -8,7 +8,8 @@ import { captures } from '../helpers/fixtures.js';
 describe('inspector examples', () => {
   it('hold every PROTOCOL.md capture, the same bytes, directions and notes', () => {
     const flat = EXAMPLES.flatMap((e) => e.captures.map((c) => ({ ...c, group: e.key })));
-    const key = (l: Array<{ id: string; direction: string; note: string; hex: string }>) => l.map(({ id, direction, note, hex }) => ({ id, direction, note, hex })).sort((a, b) => a.id.localeCompare(b.id));
+    const key = (l: Array<{ id: string; direction: string; note: string; hex: string }>) =>
+      l.map(({ id, direction, note, hex }) => ({ id, direction, note, hex })).sort((a, b) => a.id.localeCompare(b.id));
     expect(key(flat)).toEqual(key(captures));
     for (const c of flat) expect(c.id.split('.')[0]).toBe(c.group);
   });

@@ -48,11 +48,15 @@ describe('export', () => {
     // pcap: one record per message, times and directions kept
     const cap = readCapture(new Uint8Array(pcap.data));
     const srcMsgs = readCapture(session).datagrams.filter((d) => d.direction === 'received');
-    expect(cap.datagrams.map((d) => [d.direction, d.time])).toEqual(srcMsgs.flatMap((d) => decode(d.bytes).messages.map(() => ['received', Math.round(d.time! * 1e6) / 1e6])));
+    expect(cap.datagrams.map((d) => [d.direction, d.time])).toEqual(
+      srcMsgs.flatMap((d) => decode(d.bytes).messages.map(() => ['received', Math.round(d.time! * 1e6) / 1e6])),
+    );
     expect(cap.datagrams.map((d) => decode(d.bytes).messages.length)).toEqual(cap.datagrams.map(() => 1));
     // JSON: the decode of each message, with its bytes
     expect(json).toHaveLength(10);
-    expect(json.map((x: { decoded: { messages: Array<{ kind: string }> } }) => x.decoded.messages[0]!.kind)).toEqual(cap.datagrams.map((d) => decode(d.bytes).messages[0]!.kind));
+    expect(json.map((x: { decoded: { messages: Array<{ kind: string }> } }) => x.decoded.messages[0]!.kind)).toEqual(
+      cap.datagrams.map((d) => decode(d.bytes).messages[0]!.kind),
+    );
     expect(json.map((x: { hex: string }) => x.hex)).toEqual(cap.datagrams.map((d) => hexOf(d.bytes)));
     // hex: back through the input box
     await p.fill('#filter', '');
@@ -108,7 +112,10 @@ describe('diff and history', () => {
     await p.waitForSelector('#history-count');
     expect(await p.textContent('#history-count')).toBe('2 messages carry "web"; a changed value is marked');
     const hist = await p.$$eval('#diff-body tr.hist', (trs) => trs.map((tr) => [tr.getAttribute('data-row'), tr.querySelectorAll('td.changed').length]));
-    expect(hist).toEqual([['1', 0], ['3', 1]]);
+    expect(hist).toEqual([
+      ['1', 0],
+      ['3', 1],
+    ]);
     // a history row selects its message
     await p.click('#diff-body tr.hist[data-row="1"]');
     await p.waitForFunction(() => document.body.dataset.detail?.endsWith(':1'));
@@ -120,7 +127,10 @@ describe('diff and history', () => {
     await paste(k.page, dump);
     await selectRow(k.page, 2);
     await k.page.keyboard.press('p');
-    await paste(k.page, `request\n${hexOf(encodeRequest({ op: 'NEW', seq: 1, name: 'dns', l3proto: 'inet6', l4proto: 'udp', timeouts: { UNREPLIED: 20, REPLIED: 90 } }))}`);
+    await paste(
+      k.page,
+      `request\n${hexOf(encodeRequest({ op: 'NEW', seq: 1, name: 'dns', l3proto: 'inet6', l4proto: 'udp', timeouts: { UNREPLIED: 20, REPLIED: 90 } }))}`,
+    );
     await selectRow(k.page, 0);
     await k.page.waitForFunction(() => !(document.getElementById('compare') as HTMLButtonElement).disabled);
     await k.page.click('#compare');
@@ -137,11 +147,54 @@ describe('other netlink traffic', () => {
   it('another nfnetlink subsystem: nlmsghdr, nfgenmsg and attribute TLVs (nested ones opened)', async () => {
     // ctnetlink (subsystem 1) IPCTNL_MSG_CT_GET with a nested CTA_TUPLE_ORIG and a u32 CTA_MARK
     const msg = new Uint8Array([
-      48, 0, 0, 0, 1, 1, 5, 0, 3, 0, 0, 0, 0, 0, 0, 0, // nlmsghdr
-      2, 0, 0, 0, // nfgenmsg
-      12, 0, 1, 0x80, 8, 0, 1, 0, 1, 2, 3, 4, // nested 1 { attribute 1: 4 bytes }
-      8, 0, 8, 0x40, 0, 0, 0, 42, // attribute 8, network order: 42
-      8, 0, 3, 0, 0x77, 0x65, 0x62, 0, // attribute 3: "web"
+      48,
+      0,
+      0,
+      0,
+      1,
+      1,
+      5,
+      0,
+      3,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0, // nlmsghdr
+      2,
+      0,
+      0,
+      0, // nfgenmsg
+      12,
+      0,
+      1,
+      0x80,
+      8,
+      0,
+      1,
+      0,
+      1,
+      2,
+      3,
+      4, // nested 1 { attribute 1: 4 bytes }
+      8,
+      0,
+      8,
+      0x40,
+      0,
+      0,
+      0,
+      42, // attribute 8, network order: 42
+      8,
+      0,
+      3,
+      0,
+      0x77,
+      0x65,
+      0x62,
+      0, // attribute 3: "web"
     ]);
     await paste(o.page, `request\n${hexOf(msg)}`);
     const r = await rows(o.page);

@@ -3,7 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { FilterSyntaxError, isExpression, matches, parseFilter, type Facts } from '../../packages/inspector/src/filter-lang.js';
 
-const base: Facts = { type: 'NEW', dir: 'out', seq: 42, pid: 0, flags: 0x405, len: 96, error: false, ack: false, malformed: false, probe: false, unanswered: false, orphan: false };
+const base: Facts = {
+  type: 'NEW',
+  dir: 'out',
+  seq: 42,
+  pid: 0,
+  flags: 0x405,
+  len: 96,
+  error: false,
+  ack: false,
+  malformed: false,
+  probe: false,
+  unanswered: false,
+  orphan: false,
+};
 const web: Facts = { ...base, name: 'web', family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 3600, CLOSE: 10 } };
 const ebusy: Facts = { ...base, type: 'ERROR', dir: 'in', seq: 7, pid: 4242, flags: 0x100, len: 36, error: true, errno: 16, code: 'EBUSY', latency: 0.4 };
 const ack: Facts = { ...base, type: 'ACK', dir: 'in', error: false, ack: true, errno: 0, latency: 12 };

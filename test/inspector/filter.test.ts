@@ -57,7 +57,9 @@ describe('field filter', () => {
     const before = await o.page.textContent('#count');
     await o.page.fill('#filter', 'protocol == tcp && ESTABLISHED >');
     await o.page.waitForSelector('#filter-error:not([hidden])');
-    expect(await o.page.textContent('#filter-error')).toBe(`protocol == tcp && ESTABLISHED >\n${' '.repeat(32)}^ column 33: expected a value after > at the end`);
+    expect(await o.page.textContent('#filter-error')).toBe(
+      `protocol == tcp && ESTABLISHED >\n${' '.repeat(32)}^ column 33: expected a value after > at the end`,
+    );
     expect(await o.page.getAttribute('#filter', 'aria-invalid')).toBe('true');
     expect(await o.page.textContent('#count')).toBe(before);
     await shot(o.page, 'filter-error');

@@ -84,9 +84,13 @@ async function loadedMarker(page: Page): Promise<string> {
 
 /** Waits until the load that started after `before` has finished (decoded or failed). */
 export async function waitLoaded(page: Page, before: string, timeout = 30_000): Promise<void> {
-  await page.waitForFunction((b) => document.body.dataset.loaded !== undefined && document.body.dataset.loaded !== b && document.body.dataset.state !== 'loading', before, {
-    timeout,
-  });
+  await page.waitForFunction(
+    (b) => document.body.dataset.loaded !== undefined && document.body.dataset.loaded !== b && document.body.dataset.state !== 'loading',
+    before,
+    {
+      timeout,
+    },
+  );
 }
 
 /** Pastes text into the input and waits for it to be decoded. */
@@ -121,21 +125,23 @@ export async function rows(page: Page): Promise<RowText[]> {
   // The list is redrawn at most once a frame after a load: let a pending redraw land first.
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   return page.$$eval('#list .row:not([hidden])', (els) =>
-    els.map((el) => {
-      const t = (c: string) => el.querySelector(`.${c}`)?.textContent ?? '';
-      return {
-        row: Number((el as HTMLElement).dataset.row),
-        time: t('time'),
-        dir: t('dir'),
-        type: t('type'),
-        flags: t('flags'),
-        seq: t('seq'),
-        len: t('len'),
-        conv: t('conv'),
-        info: t('info'),
-        cls: el.className,
-      };
-    }).sort((a, b) => a.row - b.row),
+    els
+      .map((el) => {
+        const t = (c: string) => el.querySelector(`.${c}`)?.textContent ?? '';
+        return {
+          row: Number((el as HTMLElement).dataset.row),
+          time: t('time'),
+          dir: t('dir'),
+          type: t('type'),
+          flags: t('flags'),
+          seq: t('seq'),
+          len: t('len'),
+          conv: t('conv'),
+          info: t('info'),
+          cls: el.className,
+        };
+      })
+      .sort((a, b) => a.row - b.row),
   );
 }
 
@@ -229,7 +235,11 @@ export async function filterBy(page: Page, text: string): Promise<string> {
 }
 
 /** Clicks an export button and returns the downloaded file's name and bytes. */
-export async function exportAs(page: Page, format: 'hex' | 'pcap' | 'json' | 'yaml', scope: 'shown' | 'selected' = 'shown'): Promise<{ name: string; data: Buffer }> {
+export async function exportAs(
+  page: Page,
+  format: 'hex' | 'pcap' | 'json' | 'yaml',
+  scope: 'shown' | 'selected' = 'shown',
+): Promise<{ name: string; data: Buffer }> {
   if (!(await page.isVisible('#export-dialog'))) await page.click('#export');
   await page.check(`input[name="export-scope"][value="${scope}"]`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#export-${format}`)]);

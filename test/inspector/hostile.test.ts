@@ -10,10 +10,10 @@ import { DIST, expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeN
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS2 = '<script>__pwned=1</script>';
 
-let app: App;
+let _app: App;
 let o: Opened;
 useApp((a, opened) => {
-  app = a;
+  _app = a;
   o = opened;
 });
 
@@ -66,7 +66,12 @@ describe('hostile input', () => {
   });
 
   it('a file named with markup shows its name as text', async () => {
-    const pcap = Buffer.from(writePcap([{ bytes: bytes('B.request'), direction: 'sent' }, { bytes: bytes('B.policy'), direction: 'received' }]));
+    const pcap = Buffer.from(
+      writePcap([
+        { bytes: bytes('B.request'), direction: 'sent' },
+        { bytes: bytes('B.policy'), direction: 'received' },
+      ]),
+    );
     const name = `${XSS}.pcap`;
     await openFile(o.page, { name, mimeType: 'application/vnd.tcpdump.pcap', buffer: pcap });
     expect(await o.page.textContent('#file-name')).toBe(`${name} · ${pcap.length} B`);
@@ -82,7 +87,12 @@ describe('Content-Security-Policy', () => {
     const html = readFileSync(`${DIST}index.html`, 'utf8');
     const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(csp).toBeDefined();
-    const directives = new Map(csp!.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+    const directives = new Map(
+      csp!
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k!, v]),
+    );
     expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);

@@ -5,10 +5,10 @@ import { decode, inspect, readCapture, writePcap } from '../../packages/cttimeou
 import { bytes } from '../helpers/fixtures.js';
 import { expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
 
-let app: App;
+let _app: App;
 let o: Opened;
 useApp((a, opened) => {
-  app = a;
+  _app = a;
   o = opened;
 });
 
@@ -91,7 +91,10 @@ describe('malformed bytes', () => {
   });
 
   it('a pcap cut short and a pcap of the wrong link type: named, with the byte', async () => {
-    const good = writePcap([{ bytes: bytes('A.request'), direction: 'sent' }, { bytes: bytes('A.ack'), direction: 'received' }]);
+    const good = writePcap([
+      { bytes: bytes('A.request'), direction: 'sent' },
+      { bytes: bytes('A.ack'), direction: 'received' },
+    ]);
     const cut = Buffer.from(good.subarray(0, good.length - 10));
     await openFile(o.page, { name: 'cut.pcap', mimeType: 'application/vnd.tcpdump.pcap', buffer: cut });
     const text = await o.page.textContent('#input-error');
@@ -99,7 +102,9 @@ describe('malformed bytes', () => {
     const eth = Buffer.from(good);
     eth.writeUInt32LE(1, 20);
     await openFile(o.page, { name: 'eth.pcap', mimeType: 'application/vnd.tcpdump.pcap', buffer: eth });
-    expect(await o.page.textContent('#input-error')).toBe('ERR_CAPTURE_LINKTYPE: pcap link type is 1 (ETHERNET), not LINKTYPE_NETLINK (253): this is not a netlink capture');
+    expect(await o.page.textContent('#input-error')).toBe(
+      'ERR_CAPTURE_LINKTYPE: pcap link type is 1 (ETHERNET), not LINKTYPE_NETLINK (253): this is not a netlink capture',
+    );
     await o.page.click('#file-clear');
     await expectClean(o);
   });

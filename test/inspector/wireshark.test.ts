@@ -31,12 +31,29 @@ const STATES: Array<[string, string]> = [
   ['sctp', 'HEARTBEAT_SENT'],
   ['sctp', 'HEARTBEAT_ACKED'],
 ];
-const FIELDS = ['frame.number', 'cttimeout.op', 'cttimeout.seq', 'cttimeout.name', 'cttimeout.l3proto', 'cttimeout.l4proto', 'cttimeout.use', 'cttimeout.errno', ...STATES.map(([p, st]) => `cttimeout.${p}.${st.toLowerCase()}`)];
+const FIELDS = [
+  'frame.number',
+  'cttimeout.op',
+  'cttimeout.seq',
+  'cttimeout.name',
+  'cttimeout.l3proto',
+  'cttimeout.l4proto',
+  'cttimeout.use',
+  'cttimeout.errno',
+  ...STATES.map(([p, st]) => `cttimeout.${p}.${st.toLowerCase()}`),
+];
 
 /** tshark's fields, one array per frame (occurrences joined with ','). */
 function tshark(file: string): string[][] {
-  const out = execFileSync(TSHARK, ['-n', '-r', file, '-X', `lua_script:${LUA}`, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...FIELDS.flatMap((f) => ['-e', f])], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  return out.replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
+  const out = execFileSync(
+    TSHARK,
+    ['-n', '-r', file, '-X', `lua_script:${LUA}`, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', ...FIELDS.flatMap((f) => ['-e', f])],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  ).toString();
+  return out
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => l.split('\t'));
 }
 
 /** The same fields from the codec: cttimeout messages (and errors/ACKs echoing them) of each frame. */
@@ -44,7 +61,11 @@ function fromCodec(file: string): string[][] {
   const cap = readCapture(new Uint8Array(readFileSync(file)));
   return cap.datagrams.map((d, i) => {
     const ms = decode(d.bytes).messages.filter((m) => m.kind === 'timeout' || ((m.kind === 'ack' || m.kind === 'error') && m.request.type >> 8 === 8));
-    const col = (f: (m: DecodedMessage) => string | number | undefined) => ms.map(f).filter((v) => v !== undefined).join(',');
+    const col = (f: (m: DecodedMessage) => string | number | undefined) =>
+      ms
+        .map(f)
+        .filter((v) => v !== undefined)
+        .join(',');
     const t = (m: DecodedMessage, p: string, s: string) => (m.kind === 'timeout' && m.protocol === p ? m.timeouts?.[s] : undefined);
     return [
       String(i + 1),
@@ -91,11 +112,17 @@ describe('Wireshark dissector', () => {
     expect(tshark(all)).toEqual(want);
     // the transport's own files, unchanged, too
     // The tree: states in seconds, with their kernel names; display filters work.
-    const tree = execFileSync(TSHARK, ['-n', '-r', files[0]!, '-X', `lua_script:${LUA}`, '-V', '-Y', 'cttimeout.tcp.established == 3600'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const tree = execFileSync(TSHARK, ['-n', '-r', files[0]!, '-X', `lua_script:${LUA}`, '-V', '-Y', 'cttimeout.tcp.established == 3600'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
     expect(tree).toContain('Netlink cttimeout (nfnetlink subsystem 8): NEW web tcp');
     expect(tree).toContain('ESTABLISHED (CTA_TIMEOUT_TCP_ESTABLISHED): 3600 s (1 h)');
     expect(tree).toContain('Name (CTA_TIMEOUT_NAME): web');
-    const errors = execFileSync(TSHARK, ['-n', '-r', join(dir, 'add-busy.pcap'), '-X', `lua_script:${LUA}`, '-Y', 'cttimeout.errno == 16', '-T', 'fields', '-e', '_ws.col.Info'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const errors = execFileSync(
+      TSHARK,
+      ['-n', '-r', join(dir, 'add-busy.pcap'), '-X', `lua_script:${LUA}`, '-Y', 'cttimeout.errno == 16', '-T', 'fields', '-e', '_ws.col.Info'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ).toString();
     expect(errors.trim()).toBe('EBUSY for NEW');
   });
 

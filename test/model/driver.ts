@@ -7,7 +7,15 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { ApplyError, CtTimeout, CtTimeoutError, FAMILIES, PROTOCOLS, errnoName, type KernelPolicy, type Policy } from '../../packages/cttimeout/src/index.js';
-import { KernelModel, nameBytes, NLM_F, NAME_MAX_BYTES, type ModelPolicy, type ModelRequest, type RuleHandle } from '../../packages/cttimeout/src/testing/model.js';
+import {
+  KernelModel,
+  nameBytes,
+  NLM_F,
+  NAME_MAX_BYTES,
+  type ModelPolicy,
+  type ModelRequest,
+  type RuleHandle,
+} from '../../packages/cttimeout/src/testing/model.js';
 import { privateNetns, type Netns } from '../helpers/netns.js';
 
 type Name = string | Uint8Array;
@@ -30,7 +38,21 @@ export interface Stats {
 export const newStats = (): Stats => ({ runs: 0, ops: 0, byCommand: {}, edges: {} });
 
 /** Every edge case the generator must reach: name lengths and kinds, values, states, protocols. */
-export const EDGE_KINDS = ['name 0 bytes', 'name 1 byte', 'name 31 bytes', 'name 32 bytes', 'name as bytes', 'name not UTF-8', 'name lone surrogate', 'value 0', 'value 1', 'value HZ limit', 'value over the limit', 'state lower case', ...PROTOCOLS.map((p) => `protocol ${p.name}`)];
+export const EDGE_KINDS = [
+  'name 0 bytes',
+  'name 1 byte',
+  'name 31 bytes',
+  'name 32 bytes',
+  'name as bytes',
+  'name not UTF-8',
+  'name lone surrogate',
+  'value 0',
+  'value 1',
+  'value HZ limit',
+  'value over the limit',
+  'state lower case',
+  ...PROTOCOLS.map((p) => `protocol ${p.name}`),
+];
 
 /** The edge cases one command touches (its names, policies and timeouts). */
 function edgeKinds(c: object, maxSeconds: number): string[] {
@@ -132,7 +154,8 @@ export interface Features {
 /** Names that collide, edge lengths (0, 1, 31, 32 bytes), U+FFFD next to the byte ff. */
 export function namePool(f: Features): Name[] {
   const pool: Name[] = ['', 'a', 'web', 'x'.repeat(31), 'é'.repeat(15) + 'z', '\uFFFD', 'y'.repeat(32), 'é'.repeat(16)];
-  if (f.byteNames) pool.push(Uint8Array.of(0xff), Uint8Array.of(0xef, 0xbf, 0xbd), Uint8Array.of(0x66, 0x80, 0x66), utf8.encode('a'), new Uint8Array(31).fill(0xfe));
+  if (f.byteNames)
+    pool.push(Uint8Array.of(0xff), Uint8Array.of(0xef, 0xbf, 0xbd), Uint8Array.of(0x66, 0x80, 0x66), utf8.encode('a'), new Uint8Array(31).fill(0xfe));
   if (f.loneSurrogates) pool.push('web\uD800', '\uDC00');
   return pool;
 }
@@ -161,7 +184,11 @@ function timeoutsArb(g: Gen, proto: string): fc.Arbitrary<Record<string, number>
 
 function policyArb(g: Gen, names = fc.constantFrom(...g.names)): fc.Arbitrary<Policy> {
   return fc
-    .record({ name: names, family: fc.constantFrom<FamilyName>('inet', 'inet6'), protocol: fc.constantFrom<ProtoName>(...(PROTOCOLS.map((p) => p.name) as ProtoName[])) })
+    .record({
+      name: names,
+      family: fc.constantFrom<FamilyName>('inet', 'inet6'),
+      protocol: fc.constantFrom<ProtoName>(...(PROTOCOLS.map((p) => p.name) as ProtoName[])),
+    })
     .chain((p) => timeoutsArb(g, p.protocol).map((timeouts) => ({ ...p, timeouts }) as unknown as Policy));
 }
 
@@ -188,7 +215,8 @@ async function outcome<T>(what: string, p: Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await p };
   } catch (e) {
-    if (!(e instanceof CtTimeoutError)) throw new Mismatch(`${what}: threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}, not a CtTimeoutError`);
+    if (!(e instanceof CtTimeoutError))
+      throw new Mismatch(`${what}: threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}, not a CtTimeoutError`);
     return { ok: false, error: e };
   }
 }
@@ -234,7 +262,14 @@ async function checkState(m: M, r: R, what: string): Promise<void> {
 const ACK = NLM_F.REQUEST | NLM_F.ACK;
 
 function newRequest(p: Policy, flags: number, timeouts = p.timeouts as Record<string, number>): ModelRequest {
-  return { command: 'NEW', flags, name: bytesOf(p.name as Name), l3proto: FAMILY_NUM.get(p.family)!, l4proto: PROTO_NUM.get(p.protocol)!, timeouts: upper(timeouts) };
+  return {
+    command: 'NEW',
+    flags,
+    name: bytesOf(p.name as Name),
+    l3proto: FAMILY_NUM.get(p.family)!,
+    l4proto: PROTO_NUM.get(p.protocol)!,
+    timeouts: upper(timeouts),
+  };
 }
 
 // ---- commands ----
@@ -256,7 +291,11 @@ abstract class Cmd implements fc.AsyncCommand<M, R> {
 
 class Add extends Cmd {
   readonly kind: string;
-  constructor(readonly g: Gen, readonly p: Policy, readonly exclusive: boolean) {
+  constructor(
+    readonly g: Gen,
+    readonly p: Policy,
+    readonly exclusive: boolean,
+  ) {
     super();
     this.kind = exclusive ? 'add-exclusive' : 'add';
   }
@@ -274,7 +313,11 @@ class Add extends Cmd {
 
 class Replace extends Cmd {
   readonly kind: string;
-  constructor(readonly g: Gen, readonly p: Policy, readonly merge: boolean) {
+  constructor(
+    readonly g: Gen,
+    readonly p: Policy,
+    readonly merge: boolean,
+  ) {
     super();
     this.kind = merge ? 'replace-merge' : 'replace';
   }
@@ -310,7 +353,8 @@ class Get extends Cmd {
     expectErrno(what, rep.errno, o);
     if (o.ok) {
       const want = rep.messages[0]!;
-      if (want.kind !== 'policy' || realView(o.value) !== modelView(want.policy)) throw new Mismatch(`${what}: got ${realView(o.value)}, model has ${want.kind === 'policy' ? modelView(want.policy) : '?'}`);
+      if (want.kind !== 'policy' || realView(o.value) !== modelView(want.policy))
+        throw new Mismatch(`${what}: got ${realView(o.value)}, model has ${want.kind === 'policy' ? modelView(want.policy) : '?'}`);
     }
   }
   toString() {
@@ -375,7 +419,12 @@ interface Planned {
 
 class Apply extends Cmd {
   readonly kind: string;
-  constructor(readonly g: Gen, readonly policies: Policy[], readonly prune: boolean, readonly dryRun: boolean) {
+  constructor(
+    readonly g: Gen,
+    readonly policies: Policy[],
+    readonly prune: boolean,
+    readonly dryRun: boolean,
+  ) {
     super();
     this.kind = dryRun ? 'apply-dry-run' : prune ? 'apply-prune' : 'apply';
   }
@@ -422,11 +471,13 @@ class Apply extends Cmd {
     if (plan === 'unsupported') {
       // A dry run returns the plan with the kernel's refusal predicted; a real run refuses the list.
       if (this.dryRun) {
-        if (!o.ok || !o.value.steps.some((s) => s.predicted?.code === 'EOPNOTSUPP')) throw new Mismatch(`${what}: a dry run did not predict EOPNOTSUPP (${describeOutcome(o)})`);
+        if (!o.ok || !o.value.steps.some((s) => s.predicted?.code === 'EOPNOTSUPP'))
+          throw new Mismatch(`${what}: a dry run did not predict EOPNOTSUPP (${describeOutcome(o)})`);
         return checkState(m, r, what);
       }
       if (o.ok) throw new Mismatch(`${what}: a protocol without a tracker, yet apply succeeded`);
-      if (o.error instanceof ApplyError && o.error.steps.some((s) => s.status === 'done')) throw new Mismatch(`${what}: a protocol without a tracker, yet steps ran`);
+      if (o.error instanceof ApplyError && o.error.steps.some((s) => s.status === 'done'))
+        throw new Mismatch(`${what}: a protocol without a tracker, yet steps ran`);
       return checkState(m, r, what);
     }
     const key = (a: string, n: Uint8Array) => `${a} ${hex(n)}`;
@@ -434,11 +485,13 @@ class Apply extends Cmd {
     const steps = o.ok ? o.value.steps : o.error instanceof ApplyError ? o.error.steps : undefined;
     if (steps === undefined) {
       // Refused as a whole before sending (a dry run predicting a failure): nothing ran.
-      if (plan.every((s) => !(s.action === 'recreate' && (m.k.policy(s.name)?.use ?? 1) > 1))) throw new Mismatch(`${what}: failed with ${describeOutcome(o)} though the model sees no reason`);
+      if (plan.every((s) => !(s.action === 'recreate' && (m.k.policy(s.name)?.use ?? 1) > 1)))
+        throw new Mismatch(`${what}: failed with ${describeOutcome(o)} though the model sees no reason`);
       return checkState(m, r, what);
     }
     const got = steps.map((s) => key(s.action, bytesOf(s.name as Name)));
-    if (got.length !== predicted.size || got.some((k) => !predicted.has(k))) throw new Mismatch(`${what}: planned [${got.join(', ')}], model plans [${[...predicted.keys()].join(', ')}]`);
+    if (got.length !== predicted.size || got.some((k) => !predicted.has(k)))
+      throw new Mismatch(`${what}: planned [${got.join(', ')}], model plans [${[...predicted.keys()].join(', ')}]`);
     if (this.dryRun) {
       if (steps.some((s) => s.status !== 'planned')) throw new Mismatch(`${what}: a dry run reported statuses ${steps.map((s) => s.status)}`);
       return checkState(m, r, what);
@@ -508,7 +561,12 @@ const RULE_PROTO_FOR = new Map<number, readonly [string, number]>(RULE_PROTOS.ma
 class Attach extends Cmd {
   readonly kind = 'attach';
   /** With `existing`, the rule targets the policy of that index (its family and protocol) when there is one. */
-  constructor(readonly name: Name, readonly family: 2 | 10, readonly proto: readonly [string, number], readonly existing?: number) {
+  constructor(
+    readonly name: Name,
+    readonly family: 2 | 10,
+    readonly proto: readonly [string, number],
+    readonly existing?: number,
+  ) {
     super();
   }
   async exec(m: M, r: R) {
@@ -525,12 +583,15 @@ class Attach extends Cmd {
     const what = `attach ${family === 2 ? 'iptables' : 'ip6tables'} -p ${proto[0]} --timeout bytes(${hex(name)})`;
     const ok = iptablesAppend(r.ns, family, proto[0], name);
     const want = m.k.attach(name, family, proto[1]);
-    if (ok !== (want.errno === 0)) throw new Mismatch(`${what}: iptables ${ok ? 'succeeded' : 'failed'}, model says ${want.errno === 0 ? 'success' : errnoName(want.errno)}`);
+    if (ok !== (want.errno === 0))
+      throw new Mismatch(`${what}: iptables ${ok ? 'succeeded' : 'failed'}, model says ${want.errno === 0 ? 'success' : errnoName(want.errno)}`);
     if (want.rule) m.rules.push({ family, proto: proto[0], name, handle: want.rule });
     await checkState(m, r, what);
   }
   toString() {
-    return this.existing !== undefined ? `attach to policy #${this.existing}` : `attach ${this.family === 2 ? 'iptables' : 'ip6tables'} -p ${this.proto[0]} --timeout ${show(this.name)}`;
+    return this.existing !== undefined
+      ? `attach to policy #${this.existing}`
+      : `attach ${this.family === 2 ? 'iptables' : 'ip6tables'} -p ${this.proto[0]} --timeout ${show(this.name)}`;
   }
 }
 
@@ -557,14 +618,29 @@ class Detach extends Cmd {
 
 class DefaultSet extends Cmd {
   readonly kind = 'default-set';
-  constructor(readonly g: Gen, readonly family: FamilyName, readonly proto: ProtoName, readonly timeouts: Record<string, number>) {
+  constructor(
+    readonly g: Gen,
+    readonly family: FamilyName,
+    readonly proto: ProtoName,
+    readonly timeouts: Record<string, number>,
+  ) {
     super();
   }
   async exec(m: M, r: R) {
     const what = this.toString();
     const o = await outcome(what, r.ct.setDefaults(this.family, this.proto, this.timeouts as never));
     if (valuesRefused(this.g, this.timeouts)) return expectRefused(what, o);
-    expectErrno(what, m.k.handle({ command: 'DEFAULT_SET', flags: ACK, l3proto: FAMILY_NUM.get(this.family)!, l4proto: PROTO_NUM.get(this.proto)!, timeouts: upper(this.timeouts) }).errno, o);
+    expectErrno(
+      what,
+      m.k.handle({
+        command: 'DEFAULT_SET',
+        flags: ACK,
+        l3proto: FAMILY_NUM.get(this.family)!,
+        l4proto: PROTO_NUM.get(this.proto)!,
+        timeouts: upper(this.timeouts),
+      }).errno,
+      o,
+    );
   }
   toString() {
     return `default-set ${this.family}/${this.proto} ${JSON.stringify(this.timeouts)}`;
@@ -573,7 +649,10 @@ class DefaultSet extends Cmd {
 
 class DefaultGet extends Cmd {
   readonly kind = 'default-get';
-  constructor(readonly family: FamilyName, readonly proto: ProtoName) {
+  constructor(
+    readonly family: FamilyName,
+    readonly proto: ProtoName,
+  ) {
     super();
   }
   async exec(m: M, r: R) {
@@ -582,7 +661,8 @@ class DefaultGet extends Cmd {
     const rep = m.k.handle({ command: 'DEFAULT_GET', flags: ACK, l3proto: FAMILY_NUM.get(this.family)!, l4proto: PROTO_NUM.get(this.proto)! });
     expectErrno(what, rep.errno, o);
     const want = rep.messages[0];
-    if (o.ok && want?.kind === 'defaults' && JSON.stringify(o.value) !== JSON.stringify(want.timeouts)) throw new Mismatch(`${what}: got ${JSON.stringify(o.value)}, model has ${JSON.stringify(want.timeouts)}`);
+    if (o.ok && want?.kind === 'defaults' && JSON.stringify(o.value) !== JSON.stringify(want.timeouts))
+      throw new Mismatch(`${what}: got ${JSON.stringify(o.value)}, model has ${JSON.stringify(want.timeouts)}`);
   }
   toString() {
     return `default-get ${this.family}/${this.proto}`;

@@ -46,7 +46,12 @@ describe('kernel model: the captured conversations of PROTOCOL.md §7', () => {
     expect(got.errno).toBe(0);
     expect(got.end).toBe('ack');
     const [want] = replied('B.policy');
-    expect(got.messages).toEqual([{ kind: 'policy', policy: { name: new TextEncoder().encode('test-tcp'), l3proto: want!.l3proto, l4proto: want!.l4proto, use: want!.use, timeouts: want!.timeouts } }]);
+    expect(got.messages).toEqual([
+      {
+        kind: 'policy',
+        policy: { name: new TextEncoder().encode('test-tcp'), l3proto: want!.l3proto, l4proto: want!.l4proto, use: want!.use, timeouts: want!.timeouts },
+      },
+    ]);
 
     expect(k.handle({ command: 'NEW', flags: CREATE, name: 'test-udp', l3proto: 2, l4proto: 17, timeouts: { UNREPLIED: 10, REPLIED: 20 } }).errno).toBe(0);
     const dump = k.handle(request('C.request'));
@@ -99,8 +104,15 @@ describe('kernel model: the captured conversations of PROTOCOL.md §7', () => {
   it('L: default-set UDP also changes UDP-Lite and both families; dccp has no tracker', () => {
     const k = new KernelModel();
     expect(k.handle(request('L.request')).errno).toBe(repliedErrno('L.ack'));
-    for (const [l3, l4] of [[2, 17], [10, 17], [2, 136], [10, 136]] as const) {
-      expect(k.handle({ command: 'DEFAULT_GET', flags: ACK, l3proto: l3, l4proto: l4 }).messages[0]).toMatchObject({ timeouts: { UNREPLIED: 40, REPLIED: 200 } });
+    for (const [l3, l4] of [
+      [2, 17],
+      [10, 17],
+      [2, 136],
+      [10, 136],
+    ] as const) {
+      expect(k.handle({ command: 'DEFAULT_GET', flags: ACK, l3proto: l3, l4proto: l4 }).messages[0]).toMatchObject({
+        timeouts: { UNREPLIED: 40, REPLIED: 200 },
+      });
     }
     expect(k.handle(request('L.dccp.request')).errno).toBe(repliedErrno('L.dccp.eopnotsupp'));
     expect(k.handle({ command: 'NEW', flags: CREATE, name: 'd', l3proto: 2, l4proto: 33, timeouts: {} }).errno).toBe(ERRNO.EOPNOTSUPP);
@@ -171,7 +183,11 @@ describe('kernel model: semantics of PROTOCOL.md §2', () => {
     expect(k.handle({ command: 'DEFAULT_SET', flags: ACK, l4proto: 6 }).errno).toBe(ERRNO.EINVAL);
     expect(k.handle({ command: 'DEFAULT_SET', flags: ACK, l3proto: 2, timeouts: {} }).errno).toBe(ERRNO.EINVAL);
     expect(k.handle({ command: 'DEFAULT_GET', flags: ACK, l4proto: 6 }).errno).toBe(ERRNO.EINVAL);
-    expect(k.handle({ command: 'DEFAULT_GET', flags: NLM_F.REQUEST | NLM_F.DUMP, l3proto: 0, l4proto: 6 })).toMatchObject({ errno: 0, end: 'none', messages: [{ l3proto: 0 }] });
+    expect(k.handle({ command: 'DEFAULT_GET', flags: NLM_F.REQUEST | NLM_F.DUMP, l3proto: 0, l4proto: 6 })).toMatchObject({
+      errno: 0,
+      end: 'none',
+      messages: [{ l3proto: 0 }],
+    });
   });
 
   it('names are bytes up to the first NUL, compared exactly; the empty name is a name', () => {

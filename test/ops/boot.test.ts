@@ -67,7 +67,9 @@ describe('systemd/cttimeout.service', () => {
   it('is a oneshot ordered before the firewall loaders and network-pre.target', () => {
     const unit = section(text, 'Unit');
     const service = section(text, 'Service');
-    expect(values_(unit, 'Before')).toEqual(expect.arrayContaining(['network-pre.target', 'netfilter-persistent.service', 'iptables.service', 'ip6tables.service', 'nftables.service']));
+    expect(values_(unit, 'Before')).toEqual(
+      expect.arrayContaining(['network-pre.target', 'netfilter-persistent.service', 'iptables.service', 'ip6tables.service', 'nftables.service']),
+    );
     expect(values_(unit, 'Wants')).toContain('network-pre.target');
     expect(values_(unit, 'DefaultDependencies')).toEqual(['no']);
     expect(values_(service, 'Type')).toEqual(['oneshot']);
@@ -79,7 +81,9 @@ describe('systemd/cttimeout.service', () => {
 
   it('is in the package (files) with the man page it documents itself with', () => {
     const pkg = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PKG, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PKG, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
     const files = packed[0].files.map((f: { path: string }) => f.path);
     expect(files).toEqual(expect.arrayContaining(['systemd/cttimeout.service', 'man/cttimeout.8']));
     expect(pkg.man).toEqual(['./man/cttimeout.8']);
@@ -113,7 +117,10 @@ describe('systemd/cttimeout.service', () => {
     const r = spawnSync('nsenter', [`--net=${ns.path}`, exe!, ...args], { encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('created web (inet tcp)\ncreated dns (inet udp)\ncreated web6 (inet6 tcp)\n');
-    for (const [cmd, file] of [['iptables-restore', rules], ['ip6tables-restore', rules6]] as const) {
+    for (const [cmd, file] of [
+      ['iptables-restore', rules],
+      ['ip6tables-restore', rules6],
+    ] as const) {
       const loaded = runIn(ns, cmd, [file]);
       expect(loaded.status, loaded.stderr).toBe(0);
     }

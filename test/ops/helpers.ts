@@ -17,12 +17,19 @@ export function write(dir: string, rel: string, text: string): string {
 
 /** A YAML policy list from [name, family, protocol, {STATE: seconds}] rows. */
 export function yaml(...rows: Array<[string, string, string, Record<string, number>?]>): string {
-  return rows
-    .map(([name, family, protocol, t]) => {
-      const timeouts = t && Object.keys(t).length > 0 ? `\n  timeouts:\n${Object.entries(t).map(([k, v]) => `    ${k}: ${v}`).join('\n')}` : '';
-      return `- name: ${name}\n  family: ${family}\n  protocol: ${protocol}${timeouts}`;
-    })
-    .join('\n') + '\n';
+  return (
+    rows
+      .map(([name, family, protocol, t]) => {
+        const timeouts =
+          t && Object.keys(t).length > 0
+            ? `\n  timeouts:\n${Object.entries(t)
+                .map(([k, v]) => `    ${k}: ${v}`)
+                .join('\n')}`
+            : '';
+        return `- name: ${name}\n  family: ${family}\n  protocol: ${protocol}${timeouts}`;
+      })
+      .join('\n') + '\n'
+  );
 }
 
 /** Names of the namespace's policies, from Debian's nfct (not from our own output). */

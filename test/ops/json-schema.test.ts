@@ -37,7 +37,10 @@ describe('ops --json output against the schema', () => {
     symlinkSync(ns.path, join(d, 'one'));
     symlinkSync('/dev/null', join(d, 'not-a-namespace'));
     const f = write(dir, 'n.yaml', yaml(['n1', 'inet', 'udp']));
-    for (const args of [['apply', '-f', f, '--check', '--json', '--netns-all'], ['list', 'timeout', '--json', '--netns-all']]) {
+    for (const args of [
+      ['apply', '-f', f, '--check', '--json', '--netns-all'],
+      ['list', 'timeout', '--json', '--netns-all'],
+    ]) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CTTIMEOUT_NETNS_DIR: d } });
       const out = JSON.parse(r.stdout);
       expect(out.namespaces.map((n: { name: string }) => n.name)).toEqual(['not-a-namespace', 'one']);
@@ -52,7 +55,9 @@ describe('ops --json output against the schema', () => {
 
   it('apply --watch lines', async () => {
     const f = write(dir, 'w.yaml', yaml(['w', 'inet', 'tcp', { close: 3 }]));
-    const child = spawn('nsenter', [`--net=${ns.path}`, process.execPath, CLI, 'apply', '-f', f, '--watch', '--interval', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nsenter', [`--net=${ns.path}`, process.execPath, CLI, 'apply', '-f', f, '--watch', '--interval', '0.2'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
     const until = async (re: RegExp) => {
@@ -66,7 +71,10 @@ describe('ops --json output against the schema', () => {
     await until(/"event":"error"/);
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.event)).toEqual(['start', 'loaded', 'applied', 'applied', 'error', 'stop']);
     for (const l of lines) holds('watchEvent', l);
   });

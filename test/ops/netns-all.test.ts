@@ -100,8 +100,13 @@ describe('--netns-all (named namespaces)', () => {
   it('a path that is not UTF-8 is refused as without --netns-all, before any namespace, never replaced', () => {
     const path = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xff]), Buffer.from('.yaml')]);
     writeFileSync(path, yaml(['web', 'inet', 'tcp', { established: 600 }], ['dns', 'inet', 'udp', { unreplied: 5 }]));
-    const r = spawnSync('bash', ['-c', `exec "$0" "$1" apply -f $'${dir}/\\xff.yaml' --check --netns-all`, process.execPath, CLI], { encoding: 'utf8', env: { ...process.env, CTTIMEOUT_NETNS_DIR: netnsDir } });
-    const single = spawnSync('bash', ['-c', `exec "$0" "$1" apply -f $'${dir}/\\xff.yaml' --check --netns "$2"`, process.execPath, CLI, blue.path], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `exec "$0" "$1" apply -f $'${dir}/\\xff.yaml' --check --netns-all`, process.execPath, CLI], {
+      encoding: 'utf8',
+      env: { ...process.env, CTTIMEOUT_NETNS_DIR: netnsDir },
+    });
+    const single = spawnSync('bash', ['-c', `exec "$0" "$1" apply -f $'${dir}/\\xff.yaml' --check --netns "$2"`, process.execPath, CLI, blue.path], {
+      encoding: 'utf8',
+    });
     expect(single.stderr).toMatch(/the path is not UTF-8/);
     expect([r.status, r.stdout]).toEqual([single.status, '']);
     expect(r.status).not.toBe(0);
@@ -134,7 +139,10 @@ describe('--netns-all=processes', () => {
       "${process.execPath}" "${CLI}" apply -f "${f}" --netns-all=processes --json > "${dir}/apply.json"; echo "apply $?"
       "${process.execPath}" "${CLI}" apply -f "${f}" --netns-all=processes --check; echo "check $?"
       kill $(jobs -p) 2>/dev/null; true`;
-    const r = spawnSync('unshare', ['--net', '--pid', '--fork', '--mount-proc', 'sh', '-c', script], { encoding: 'utf8', env: { ...process.env, CTTIMEOUT_NETNS_DIR: empty } });
+    const r = spawnSync('unshare', ['--net', '--pid', '--fork', '--mount-proc', 'sh', '-c', script], {
+      encoding: 'utf8',
+      env: { ...process.env, CTTIMEOUT_NETNS_DIR: empty },
+    });
     expect(r.stdout).toMatch(/^apply 0$/m);
     expect(r.stdout).toMatch(/^check 0$/m);
     const out = JSON.parse(execFileSync('cat', [join(dir, 'apply.json')]).toString());

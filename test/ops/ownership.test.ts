@@ -39,7 +39,11 @@ describe('apply --prune with an owner', () => {
     const f = write(dir, 'owned.yaml', `owner:\n  prefix: web-\npolicies:\n${yaml(['web-a', 'inet', 'tcp']).replace(/^/gm, '  ')}`);
     const out = JSON.parse(expectRun(ns, ['apply', '-f', f, '--prune', '--dry-run', '--json'], 0).stdout);
     expect(out.steps.map((s: { action: string; name: string }) => `${s.action} ${s.name}`)).toEqual(['create web-a', 'delete web-old']);
-    expect(out.kept.map((k: { name: string; reason: string }) => `${k.name} ${k.reason}`).sort()).toEqual(['other not-owned', 'ovs_tp_1_tcp4 not-owned', 'web-busy in-use']);
+    expect(out.kept.map((k: { name: string; reason: string }) => `${k.name} ${k.reason}`).sort()).toEqual([
+      'other not-owned',
+      'ovs_tp_1_tcp4 not-owned',
+      'web-busy in-use',
+    ]);
   });
 
   it('without a declared owner, --prune is refused (dry run and --check too) with how to declare one, and nothing changes', () => {

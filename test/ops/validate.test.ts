@@ -20,10 +20,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  */
 function unprivileged(args: string[], input?: string) {
   const trace = join(dir, `strace-${Math.random().toString(36).slice(2)}`);
-  const r = spawnSync('unshare', ['-n', 'setpriv', '--bounding-set', '-net_admin', '--inh-caps', '-net_admin', 'strace', '-f', '-qq', '-e', 'trace=socket', '-o', trace, process.execPath, CLI, ...args], {
-    input,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'unshare',
+    [
+      '-n',
+      'setpriv',
+      '--bounding-set',
+      '-net_admin',
+      '--inh-caps',
+      '-net_admin',
+      'strace',
+      '-f',
+      '-qq',
+      '-e',
+      'trace=socket',
+      '-o',
+      trace,
+      process.execPath,
+      CLI,
+      ...args,
+    ],
+    {
+      input,
+      encoding: 'utf8',
+    },
+  );
   const sockets = spawnSync('cat', [trace], { encoding: 'utf8' }).stdout;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, sockets };
 }
@@ -154,7 +175,11 @@ describe('owner (what apply --prune may delete)', () => {
     const f = write(dir, 'o.yaml', owned('web-'));
     expect(unprivileged(['validate', '-f', f, '--owner-prefix', 'x-']).stderr).toMatch(/owner prefix "web-" differs from "x-" at --owner-prefix/);
     expect(unprivileged(['validate', '-f', write(dir, 'o2.yaml', 'owner: web-\npolicies: []\n')]).stderr).toMatch(/o2\.yaml:1:8: owner: must be a map/);
-    expect(unprivileged(['validate', '-f', write(dir, 'o3.yaml', 'owner: {prefix: ""}\npolicies: []\n')]).stderr).toMatch(/o3\.yaml:1:17: owner: prefix: empty/);
-    expect(unprivileged(['validate', '-f', write(dir, 'o4.yaml', 'owner: {prefx: a}\npolicies: []\n')]).stderr).toMatch(/o4\.yaml:1:9: owner: unknown field "prefx"/);
+    expect(unprivileged(['validate', '-f', write(dir, 'o3.yaml', 'owner: {prefix: ""}\npolicies: []\n')]).stderr).toMatch(
+      /o3\.yaml:1:17: owner: prefix: empty/,
+    );
+    expect(unprivileged(['validate', '-f', write(dir, 'o4.yaml', 'owner: {prefx: a}\npolicies: []\n')]).stderr).toMatch(
+      /o4\.yaml:1:9: owner: unknown field "prefx"/,
+    );
   });
 });

@@ -25,11 +25,23 @@ interface Container {
   volumeMounts: Array<{ name: string; mountPath: string }>;
 }
 
-function daemonSet(): { container: Container; configMap: string; volumes: Array<{ name: string; configMap?: { name: string } }>; hostNetwork: boolean; securityContext: Record<string, unknown> } {
+function daemonSet(): {
+  container: Container;
+  configMap: string;
+  volumes: Array<{ name: string; configMap?: { name: string } }>;
+  hostNetwork: boolean;
+  securityContext: Record<string, unknown>;
+} {
   const ds = parse(readFileSync(join(K8S, 'daemonset.yaml'), 'utf8'));
   const spec = ds.spec.template.spec;
   const container = spec.containers[0];
-  return { container, configMap: spec.volumes.find((v: { configMap?: unknown }) => v.configMap).configMap.name, volumes: spec.volumes, hostNetwork: spec.hostNetwork, securityContext: container.securityContext };
+  return {
+    container,
+    configMap: spec.volumes.find((v: { configMap?: unknown }) => v.configMap).configMap.name,
+    volumes: spec.volumes,
+    hostNetwork: spec.hostNetwork,
+    securityContext: container.securityContext,
+  };
 }
 
 /** Writes a ConfigMap volume the way the kubelet does: a new timestamped dir, then an atomic ..data swap. */
@@ -76,7 +88,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env): Agent {
   const waiters: Array<() => void> = [];
   child.stdout!.on('data', (d: Buffer) => {
     buf += d.toString();
-    let i;
+    let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
       lines.push(JSON.parse(buf.slice(0, i)));
       buf = buf.slice(i + 1);
@@ -109,7 +121,8 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env): Agent {
   };
 }
 
-const changes = (l: Record<string, unknown>) => (l['changes'] as Array<{ action: string; name: string; status: string }>).map((c) => `${c.action} ${c.name} ${c.status}`);
+const changes = (l: Record<string, unknown>) =>
+  (l['changes'] as Array<{ action: string; name: string; status: string }>).map((c) => `${c.action} ${c.name} ${c.status}`);
 
 let agent: Agent | undefined;
 afterEach(() => {
@@ -121,7 +134,11 @@ describe('examples/kubernetes', () => {
   it('the DaemonSet runs the image command in the host network namespace with CAP_NET_ADMIN only', () => {
     const ds = daemonSet();
     expect(ds.hostNetwork).toBe(true);
-    expect(ds.securityContext).toMatchObject({ capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] }, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    expect(ds.securityContext).toMatchObject({
+      capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] },
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+    });
     const docker = readFileSync(join(K8S, 'Dockerfile'), 'utf8');
     const entry = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(docker)![1]!);
     const cmd = JSON.parse(/^CMD (.*)$/m.exec(docker)![1]!);
@@ -182,7 +199,10 @@ describe('examples/kubernetes', () => {
   it('--verbose and CTTIMEOUT_DEBUG=1 log each request and reply in one line on stderr; stdout stays JSON lines', async () => {
     const f = join(dir, 'verbose.yaml');
     writeFileSync(f, '- {name: v-web, family: inet, protocol: tcp, timeouts: {established: 60}}\n');
-    for (const [args, env] of [[['--verbose'], process.env], [[], { ...process.env, CTTIMEOUT_DEBUG: '1' }]] as const) {
+    for (const [args, env] of [
+      [['--verbose'], process.env],
+      [[], { ...process.env, CTTIMEOUT_DEBUG: '1' }],
+    ] as const) {
       nfct(ns, ['flush', 'timeout']);
       agent = start(['apply', '-f', f, '--watch', '--interval', '0.3', ...args], env);
       expect(changes(await agent.next((l) => l['event'] === 'applied', 'applied'))).toEqual(['create v-web done']);

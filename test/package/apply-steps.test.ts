@@ -13,7 +13,19 @@ import type { RequestSpec } from '../../packages/cttimeout/src/codec/types.js';
 import type { KernelPolicy, Policy } from '../../packages/cttimeout/src/policy.js';
 
 const UDP = { UNREPLIED: 30, REPLIED: 120 };
-const TCP = { SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30, TIME_WAIT: 120, CLOSE: 10, SYN_SENT2: 120, RETRANS: 300, UNACKNOWLEDGED: 300 };
+const TCP = {
+  SYN_SENT: 120,
+  SYN_RECV: 60,
+  ESTABLISHED: 432000,
+  FIN_WAIT: 120,
+  CLOSE_WAIT: 60,
+  LAST_ACK: 30,
+  TIME_WAIT: 120,
+  CLOSE: 10,
+  SYN_SENT2: 120,
+  RETRANS: 300,
+  UNACKNOWLEDGED: 300,
+};
 
 type Answer = 'ok' | Error;
 
@@ -61,7 +73,8 @@ function fakeKernel(initial: KernelPolicy[], script: (spec: RequestSpec, n: numb
   return { ctx, policies, batches };
 }
 
-const tcp = (name: string, extra: Partial<KernelPolicy> = {}): KernelPolicy => ({ name, family: 'inet', protocol: 'tcp', timeouts: TCP, use: 1, ...extra }) as KernelPolicy;
+const tcp = (name: string, extra: Partial<KernelPolicy> = {}): KernelPolicy =>
+  ({ name, family: 'inet', protocol: 'tcp', timeouts: TCP, use: 1, ...extra }) as KernelPolicy;
 
 async function applyError(p: Promise<unknown>): Promise<ApplyError> {
   try {
@@ -135,10 +148,14 @@ describe('apply steps', () => {
 
   it('validates the whole list before the first request', async () => {
     const k = fakeKernel([]);
-    const list = [...Array.from({ length: 500 }, (_, i) => ({ name: `p${i}`, family: 'inet', protocol: 'udp', timeouts: {} })), { name: 'bad', family: 'inet', protocol: 'udp', timeouts: { nope: 1 } }];
+    const list = [
+      ...Array.from({ length: 500 }, (_, i) => ({ name: `p${i}`, family: 'inet', protocol: 'udp', timeouts: {} })),
+      { name: 'bad', family: 'inet', protocol: 'udp', timeouts: { nope: 1 } },
+    ];
     await expect(runApply(k.ctx, list, {})).rejects.toMatchObject({ code: 'ERR_UNKNOWN_STATE', field: 'timeouts.nope', index: 500, policyName: 'bad' });
     expect(k.batches).toEqual([]);
-    for (const bad of [null, undefined, 'x', {}]) await expect(runApply(k.ctx, bad, {})).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'policies' });
+    for (const bad of [null, undefined, 'x', {}])
+      await expect(runApply(k.ctx, bad, {})).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'policies' });
     await expect(runApply(k.ctx, [], { prune: 'yes' } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.prune' });
     await expect(runApply(k.ctx, [], { owner: { prefix: '' } })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'options.owner.prefix' });
   });
@@ -172,7 +189,14 @@ describe('apply steps', () => {
     const k = fakeKernel([tcp('a'), tcp('b')]);
     const seen: unknown[] = [];
     k.ctx.onBatch = () => seen.push(JSON.parse(readFileSync(journal, 'utf8')));
-    await runApply(k.ctx, [{ name: 'a', family: 'inet', protocol: 'udp', timeouts: {} }, { name: 'b', family: 'inet6', protocol: 'tcp', timeouts: {} }], { journal });
+    await runApply(
+      k.ctx,
+      [
+        { name: 'a', family: 'inet', protocol: 'udp', timeouts: {} },
+        { name: 'b', family: 'inet6', protocol: 'tcp', timeouts: {} },
+      ],
+      { journal },
+    );
     expect(seen).toEqual([
       {
         version: 1,

@@ -73,14 +73,32 @@ describe('apply never loses a policy', () => {
 
   it('validates everything first: a bad entry late in a long list sends nothing', async () => {
     const list = [...Array.from({ length: 600 }, (_, i) => udp(`p${i}`)), { name: 'late', family: 'inet', protocol: 'udp', timeouts: { ESTABLISHED: 5 } }];
-    await expect(ct.apply(list as Policy[])).rejects.toMatchObject({ code: 'ERR_UNKNOWN_STATE', index: 600, policyName: 'late', field: 'timeouts.ESTABLISHED', operation: 'apply' });
+    await expect(ct.apply(list as Policy[])).rejects.toMatchObject({
+      code: 'ERR_UNKNOWN_STATE',
+      index: 600,
+      policyName: 'late',
+      field: 'timeouts.ESTABLISHED',
+      operation: 'apply',
+    });
     expect(await ct.list().toArray()).toEqual([]);
   });
 
   it('takes state names in any case; the plan holds canonical names only; a second run is in sync', async () => {
     const list = [{ name: 'web', family: 'inet', protocol: 'tcp', timeouts: { established: 600, Close_Wait: 10 } }] as unknown as Policy[];
     const plan = await ct.apply(list, { dryRun: true });
-    expect(Object.keys(plan.steps[0]!.after!.timeouts)).toEqual(['SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'SYN_SENT2', 'RETRANS', 'UNACKNOWLEDGED']);
+    expect(Object.keys(plan.steps[0]!.after!.timeouts)).toEqual([
+      'SYN_SENT',
+      'SYN_RECV',
+      'ESTABLISHED',
+      'FIN_WAIT',
+      'CLOSE_WAIT',
+      'LAST_ACK',
+      'TIME_WAIT',
+      'CLOSE',
+      'SYN_SENT2',
+      'RETRANS',
+      'UNACKNOWLEDGED',
+    ]);
     await ct.apply(list);
     expect((await ct.get('web')).timeouts).toMatchObject({ ESTABLISHED: 600, CLOSE_WAIT: 10 });
     expect((await ct.apply(list)).unchanged).toBe(true);
@@ -148,9 +166,13 @@ describe('apply never loses a policy', () => {
     const journal = join(dir, 'journal.json');
     const child = fileURLToPath(new URL('./apply-child.mjs', import.meta.url));
     const dist = fileURLToPath(new URL('../../packages/cttimeout/dist/index.js', import.meta.url));
-    const wanted = (family: 'inet' | 'inet6'): Policy[] => Array.from({ length: N }, (_, i) => ({ name: `k${i}`, family, protocol: 'tcp', timeouts: { CLOSE: 5 } }));
+    const wanted = (family: 'inet' | 'inet6'): Policy[] =>
+      Array.from({ length: N }, (_, i) => ({ name: `k${i}`, family, protocol: 'tcp', timeouts: { CLOSE: 5 } }));
     await ct.apply(wanted('inet'));
-    for (const [round, killAfter] of [[0, 256], [1, 1024]] as const) {
+    for (const [round, killAfter] of [
+      [0, 256],
+      [1, 1024],
+    ] as const) {
       const to = round === 0 ? 'inet6' : 'inet';
       const p = spawn(process.execPath, [child, dist, ns.path, journal, to, String(N)], { stdio: ['ignore', 'pipe', 'inherit'] });
       // Once it reports `killAfter` steps done, SIGKILL it while the journal shows a batch of

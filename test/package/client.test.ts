@@ -29,7 +29,19 @@ async function rejects(p: Promise<unknown>): Promise<CtTimeoutError> {
   throw new Error('expected a rejection');
 }
 
-const TCP_DEFAULTS = { SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30, TIME_WAIT: 120, CLOSE: 10, SYN_SENT2: 120, RETRANS: 300, UNACKNOWLEDGED: 300 };
+const TCP_DEFAULTS = {
+  SYN_SENT: 120,
+  SYN_RECV: 60,
+  ESTABLISHED: 432000,
+  FIN_WAIT: 120,
+  CLOSE_WAIT: 60,
+  LAST_ACK: 30,
+  TIME_WAIT: 120,
+  CLOSE: 10,
+  SYN_SENT2: 120,
+  RETRANS: 300,
+  UNACKNOWLEDGED: 300,
+};
 
 describe('CtTimeout', () => {
   it('adds and gets a policy with every state filled in', async () => {

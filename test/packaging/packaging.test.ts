@@ -45,7 +45,9 @@ const installed = (p: string) => (existsSync(join(p, 'node_modules/@cttimeout'))
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cttimeout-packaging-'));
-  const [main, ...rest] = execFileSync('bash', [join(root, 'scripts/cross-pack.sh'), dir], { encoding: 'utf8' }).trim().split('\n');
+  const [main, ...rest] = execFileSync('bash', [join(root, 'scripts/cross-pack.sh'), dir], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   tarball = main!;
   platforms = Object.fromEntries(rest.map((t) => [`@cttimeout/${/cttimeout-(linux-.+)-\d+\.\d+\.\d+\.tgz$/.exec(t)![1]}`, t]));
 }, 120_000);
@@ -56,15 +58,28 @@ afterAll(() => {
 describe('the packed tarballs', () => {
   it('cttimeout holds the build output, the WebAssembly and the bin, no addon, and nothing else', () => {
     const files = execFileSync('tar', ['tzf', tarball]).toString().trim().split('\n');
-    for (const f of ['package/dist/index.js', 'package/dist/codec/index.js', 'package/dist/codec/node.d.ts', 'package/wasm/cttimeout_codec_bg.wasm', 'package/bin/cttimeout.js', 'package/LICENSE', 'package/README.md']) {
+    for (const f of [
+      'package/dist/index.js',
+      'package/dist/codec/index.js',
+      'package/dist/codec/node.d.ts',
+      'package/wasm/cttimeout_codec_bg.wasm',
+      'package/bin/cttimeout.js',
+      'package/LICENSE',
+      'package/README.md',
+    ]) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/native/') || f.endsWith('.node') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => f.startsWith('package/src/') || f.startsWith('package/native/') || f.endsWith('.node') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'),
+      ),
+    ).toEqual([]);
   });
 
   it('cttimeout ships its documentation and points at nothing that does not exist (no made-up repository or tracker)', () => {
     const files = execFileSync('tar', ['tzf', tarball]).toString().trim().split('\n');
-    for (const f of ['package/man/cttimeout.8', 'package/docs/OPERATIONS.md', 'package/docs/KERNEL.md', 'package/docs/errors.md', 'package/README.md']) expect(files).toContain(f);
+    for (const f of ['package/man/cttimeout.8', 'package/docs/OPERATIONS.md', 'package/docs/KERNEL.md', 'package/docs/errors.md', 'package/README.md'])
+      expect(files).toContain(f);
     expect(execFileSync('tar', ['xzOf', tarball, 'package/docs/errors.md']).toString()).toBe(readFileSync(join(root, 'docs/errors.md'), 'utf8'));
     const pkg = JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json']).toString());
     expect(pkg.homepage).toBe('https://www.npmjs.com/package/cttimeout');
@@ -75,8 +90,19 @@ describe('the packed tarballs', () => {
 
   it('cttimeout lists the four platform packages as optionalDependencies at its own version', () => {
     const pkg = JSON.parse(execFileSync('tar', ['xzOf', tarball, 'package/package.json']).toString());
-    expect(Object.keys(platforms).sort()).toEqual(['@cttimeout/linux-arm64-gnu', '@cttimeout/linux-arm64-musl', '@cttimeout/linux-x64-gnu', '@cttimeout/linux-x64-musl']);
-    expect(pkg.optionalDependencies).toEqual(Object.fromEntries(Object.keys(platforms).sort().map((n) => [n, pkg.version])));
+    expect(Object.keys(platforms).sort()).toEqual([
+      '@cttimeout/linux-arm64-gnu',
+      '@cttimeout/linux-arm64-musl',
+      '@cttimeout/linux-x64-gnu',
+      '@cttimeout/linux-x64-musl',
+    ]);
+    expect(pkg.optionalDependencies).toEqual(
+      Object.fromEntries(
+        Object.keys(platforms)
+          .sort()
+          .map((n) => [n, pkg.version]),
+      ),
+    );
     // the repo's own package.json stays without them (npm ci of this monorepo would look for them on the registry)
     expect(JSON.parse(readFileSync(join(root, 'packages/cttimeout/package.json'), 'utf8')).optionalDependencies).toBeUndefined();
   });
@@ -84,7 +110,12 @@ describe('the packed tarballs', () => {
   it('each platform package holds its addon, its package.json, README and licence', () => {
     for (const [name, t] of Object.entries(platforms)) {
       const p = name.slice('@cttimeout/'.length);
-      expect(execFileSync('tar', ['tzf', t]).toString().trim().split('\n').sort()).toEqual(['package/LICENSE', 'package/README.md', `package/cttimeout-socket.${p}.node`, 'package/package.json']);
+      expect(execFileSync('tar', ['tzf', t]).toString().trim().split('\n').sort()).toEqual([
+        'package/LICENSE',
+        'package/README.md',
+        `package/cttimeout-socket.${p}.node`,
+        'package/package.json',
+      ]);
     }
   });
 
@@ -122,7 +153,10 @@ describe('installed into a fresh Node ESM project', () => {
     const r = spawnSync('unshare', ['-n', process.execPath, 'app.mjs'], { cwd: p, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ established: 3000, use: 1, after: 0, same: true, seq: 7 });
-    const cli = spawnSync('unshare', ['-n', 'sh', '-c', 'npx cttimeout add timeout t inet udp replied 9 && npx cttimeout get timeout t'], { cwd: p, encoding: 'utf8' });
+    const cli = spawnSync('unshare', ['-n', 'sh', '-c', 'npx cttimeout add timeout t inet udp replied 9 && npx cttimeout get timeout t'], {
+      cwd: p,
+      encoding: 'utf8',
+    });
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stdout).toBe('.t = {\n\t.l3proto = 2,\n\t.l4proto = 17,\n\t.policy = {\n\t\t.UNREPLIED = 30,\n\t\t.REPLIED = 9,\n\t},\n};\n');
   });
@@ -188,7 +222,10 @@ describe('installed into a workspace of a fresh npm monorepo', () => {
     const p = project('mono', {
       'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
       'packages/edge/package.json': JSON.stringify({ name: '@mono/edge', private: true, type: 'module', dependencies: { cttimeout: `file:${tarball}` } }),
-      'packages/edge/tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, outDir: 'dist', skipLibCheck: false, types: [] }, include: ['src'] }),
+      'packages/edge/tsconfig.json': JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, outDir: 'dist', skipLibCheck: false, types: [] },
+        include: ['src'],
+      }),
       'packages/edge/src/index.ts': `
         import { CtTimeout, type Policy } from 'cttimeout';
         import { decode, type DecodedMessage } from 'cttimeout/codec';
@@ -213,13 +250,30 @@ describe('installed into a workspace of a fresh npm monorepo', () => {
     expect(installed(p)).toEqual(['linux-x64-gnu']);
     expect(installed(join(p, 'packages/edge'))).toEqual([]);
     // hoisted to the monorepo root, not nested in the workspace
-    expect(execFileSync('node', ['-p', "require.resolve('cttimeout/package.json')"], { cwd: join(p, 'packages/edge') }).toString().trim()).toBe(join(p, 'node_modules/cttimeout/package.json'));
+    expect(
+      execFileSync('node', ['-p', "require.resolve('cttimeout/package.json')"], { cwd: join(p, 'packages/edge') })
+        .toString()
+        .trim(),
+    ).toBe(join(p, 'node_modules/cttimeout/package.json'));
     execFileSync(bin('tsc'), ['-p', 'packages/edge/tsconfig.json'], { cwd: p });
     // the literal types reach the consumer: a TCP state on a UDP policy does not compile
-    const bad = spawnSync(bin('tsc'), ['--noEmit', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--strict', 'packages/edge/bad.ts'], { cwd: p, encoding: 'utf8' });
+    const bad = spawnSync(bin('tsc'), ['--noEmit', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--strict', 'packages/edge/bad.ts'], {
+      cwd: p,
+      encoding: 'utf8',
+    });
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toContain('ESTABLISHED');
-    const r = spawnSync('unshare', ['-n', process.execPath, '--input-type=module', '-e', `import('@mono/edge/dist/index.js').catch(() => import('./packages/edge/dist/index.js')).then(async (m) => console.log(await m.sync(), JSON.stringify(m.kinds(Uint8Array.from(Buffer.from('${toHex(bytes('C.done'))}', 'hex'))))))`], { cwd: p, encoding: 'utf8' });
+    const r = spawnSync(
+      'unshare',
+      [
+        '-n',
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        `import('@mono/edge/dist/index.js').catch(() => import('./packages/edge/dist/index.js')).then(async (m) => console.log(await m.sync(), JSON.stringify(m.kinds(Uint8Array.from(Buffer.from('${toHex(bytes('C.done'))}', 'hex'))))))`,
+      ],
+      { cwd: p, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('1 ["done"]');
   }, 240_000);
@@ -249,7 +303,10 @@ describe('installed into a Vite browser app (codec only)', () => {
     // no native code reaches the bundle, though npm installed the addon next to it
     expect(installed(p)).toEqual(['linux-x64-gnu']);
     expect(assets).not.toMatch(/\.node\b/);
-    const js = readdirSync(join(p, 'dist/assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(p, 'dist/assets', f), 'utf8')).join('');
+    const js = readdirSync(join(p, 'dist/assets'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(p, 'dist/assets', f), 'utf8'))
+      .join('');
     expect(js).not.toMatch(/@cttimeout\/linux|cttimeout-socket|createRequire/);
     const server = await serveStatic(join(p, 'dist'));
     const browser = await launchChromium();
@@ -264,7 +321,9 @@ describe('installed into a Vite browser app (codec only)', () => {
       expect(got.decoded).toStrictEqual(decode(bytes('B.policy')));
       expect(got.decoded.messages[0].timeouts.ESTABLISHED).toBe(100);
       expect(got.text[0]).toMatch(/^\.test-tcp = \{\n/);
-      expect(got.encoded).toEqual(Array.from(encodeRequest({ op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3000 } })));
+      expect(got.encoded).toEqual(
+        Array.from(encodeRequest({ op: 'NEW', seq: 1, name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3000 } })),
+      );
     } finally {
       await browser.close();
       await server.close();

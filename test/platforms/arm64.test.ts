@@ -50,7 +50,9 @@ describe('arm64 (qemu-user, Node 24, @cttimeout/linux-arm64-gnu)', () => {
 
   it('encodes every golden request byte for byte, rejects the golden errors, prints as nfct', () => {
     for (const c of golden.encode) expect(arm.encoded[c.fixture], c.fixture).toBe(toHex(bytes(c.fixture)));
-    expect(arm.encodeErrors.map((e: Report) => e && [e.code, e.field])).toEqual(golden.encodeErrors.map((c: { code: string; field: string }) => [c.code, c.field]));
+    expect(arm.encodeErrors.map((e: Report) => e && [e.code, e.field])).toEqual(
+      golden.encodeErrors.map((c: { code: string; field: string }) => [c.code, c.field]),
+    );
     for (const c of golden.nfct) expect(arm.nfct[c.fixture]).toBe(c.text);
   });
 
@@ -64,7 +66,9 @@ describe('arm64 (qemu-user, Node 24, @cttimeout/linux-arm64-gnu)', () => {
     expect(arm.cli.dryRun.status).toBe(0);
     expect(arm.cli.dryRun.stdout).toMatch(/^[0-9a-f]+\n$/);
     expect(arm.cli.decode.stdout).toContain('.arm-web = {');
-    expect(JSON.parse(arm.cli.decodeJson.stdout)).toMatchObject({ datagrams: [{ messages: [{ name: 'arm-web', timeouts: { ESTABLISHED: 100, CLOSE: 10 } }] }] });
+    expect(JSON.parse(arm.cli.decodeJson.stdout)).toMatchObject({
+      datagrams: [{ messages: [{ name: 'arm-web', timeouts: { ESTABLISHED: 100, CLOSE: 10 } }] }],
+    });
   });
 
   it('loads the arm64 addon: a NETLINK_ROUTE socket opens and closes; NETLINK_NETFILTER fails cleanly (qemu-user)', () => {

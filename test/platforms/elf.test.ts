@@ -48,7 +48,8 @@ describe('the platform packages', () => {
     const newest = maxGlibc(needs);
     expect(newest).toBeDefined();
     expect(compareVersions(newest!, MAX_GLIBC), `needs GLIBC_${newest}: ${JSON.stringify(needs.versions)}`).toBeLessThanOrEqual(0);
-    for (const lib of needs.needed) expect(lib).toMatch(/^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libgcc_s\.so\.1|ld-linux-(x86-64|aarch64)\.so\.[12])$/);
+    for (const lib of needs.needed)
+      expect(lib).toMatch(/^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libgcc_s\.so\.1|ld-linux-(x86-64|aarch64)\.so\.[12])$/);
   });
 
   it.each(musl.map((p) => [p]))('%s: needs musl libc only, no glibc versions', (p) => {
@@ -64,7 +65,14 @@ describe('the platform packages', () => {
     // check above can fail. Built with the host's gcc against Debian 12's glibc 2.36.
     const dir = join(root, 'test/.artifacts');
     const so = join(dir, 'glibc-probe.so');
-    const r = spawnSync('sh', ['-c', `mkdir -p ${dir} && printf '#include <pthread.h>\\nvoid *f(void *x){return x;}\\nint g(void){pthread_t t; return pthread_create(&t,0,f,0);}\\n' | gcc -shared -fPIC -x c - -o ${so}`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `mkdir -p ${dir} && printf '#include <pthread.h>\\nvoid *f(void *x){return x;}\\nint g(void){pthread_t t; return pthread_create(&t,0,f,0);}\\n' | gcc -shared -fPIC -x c - -o ${so}`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const needs = readElfNeeds(so);
     expect(needs.needed).toContain('libc.so.6');

@@ -62,7 +62,10 @@ describe('opening never blocks', () => {
     execFileSync('mkfifo', [fifo]);
     const script = join(dir, 'exit.mjs');
     const url = new URL('../../packages/cttimeout/dist/transport/index.js', import.meta.url).href;
-    writeFileSync(script, `const { NetlinkTransport } = await import(${JSON.stringify(url)});\nawait NetlinkTransport.open({ netns: ${JSON.stringify(fifo)} }).catch((e) => console.log(e.code));\nprocess.exit(0);\n`);
+    writeFileSync(
+      script,
+      `const { NetlinkTransport } = await import(${JSON.stringify(url)});\nawait NetlinkTransport.open({ netns: ${JSON.stringify(fifo)} }).catch((e) => console.log(e.code));\nprocess.exit(0);\n`,
+    );
     const out = execFileSync(process.execPath, [script], { timeout: 10_000 }).toString();
     expect(out.trim()).toBe('ERR_NETNS');
   });
@@ -102,7 +105,10 @@ describe('option checks', () => {
     const t = await NetlinkTransport.open({ socket: k.socket, probe: false });
     await expect(t.request(getPolicy('x'), { timeoutMs: -5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'timeoutMs' });
     await expect(t.request(getPolicy('x'), { signal: 'x' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'signal' });
-    await expect(t.stream(dumpPolicies(), { highWaterMark: 0 })[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'highWaterMark' });
+    await expect(t.stream(dumpPolicies(), { highWaterMark: 0 })[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      field: 'highWaterMark',
+    });
     await expect(t.requestBatch(null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', field: 'messages' });
     expect(k.requests).toHaveLength(0);
     expect(t.stats().pending).toBe(0);
@@ -114,7 +120,8 @@ describe('option checks', () => {
 function dumpingKernel(n: number) {
   return fakeKernel({
     dumpBatch: 1,
-    handler: (r): FakeReply => (r.flags & 0x300 ? { messages: Array.from({ length: n }, (_, i) => ({ type: 0x0800, payload: Uint8Array.of(0, 0, 0, i) })) } : {}),
+    handler: (r): FakeReply =>
+      r.flags & 0x300 ? { messages: Array.from({ length: n }, (_, i) => ({ type: 0x0800, payload: Uint8Array.of(0, 0, 0, i) })) } : {},
   });
 }
 
@@ -237,7 +244,10 @@ describe('trace hook', () => {
 
 describe('a socket implementation that throws', () => {
   it('an opener that throws a plain Error: open rejects ERR_SOCKET; a send that throws: the requests fail ERR_SOCKET, sent: false', async () => {
-    await expect(NetlinkTransport.open({ socket: async () => Promise.reject(new Error('boom')) })).rejects.toMatchObject({ code: 'ERR_SOCKET', message: expect.stringContaining('boom') });
+    await expect(NetlinkTransport.open({ socket: async () => Promise.reject(new Error('boom')) })).rejects.toMatchObject({
+      code: 'ERR_SOCKET',
+      message: expect.stringContaining('boom'),
+    });
     const k = fakeKernel({ handler: () => ({}) });
     const throwing: typeof k.socket = async (o, on) => {
       const s = await k.socket(o, on);

@@ -76,10 +76,32 @@ describe('pcap capture', () => {
     const recs = readPcap(file);
     const out = execFileSync(
       'tshark',
-      ['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.protocols', '-e', 'netlink.hdr_len', '-e', 'netlink.hdr_type', '-e', 'netlink.hdr_seq', '-e', 'netlink.hdr_pid', '-e', 'netlink.error'],
+      [
+        '-r',
+        file,
+        '-T',
+        'fields',
+        '-E',
+        'separator=|',
+        '-e',
+        'frame.protocols',
+        '-e',
+        'netlink.hdr_len',
+        '-e',
+        'netlink.hdr_type',
+        '-e',
+        'netlink.hdr_seq',
+        '-e',
+        'netlink.hdr_pid',
+        '-e',
+        'netlink.error',
+      ],
       { stdio: ['ignore', 'pipe', 'ignore'] },
     ).toString();
-    const frames = out.trimEnd().split('\n').map((l) => l.split('|'));
+    const frames = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('|'));
     expect(frames).toHaveLength(recs.length);
     frames.forEach(([protocols, len, type, seq, pid, error], i) => {
       const d = decode(recs[i]!.bytes);
@@ -116,7 +138,11 @@ describe('pcap capture', () => {
       await a?.close();
       await b?.close();
     }
-    const ports = new Set(readPcap(file).filter((r) => r.direction === 0).flatMap((r) => decode(r.bytes).messages.map((m) => m.header.pid)));
+    const ports = new Set(
+      readPcap(file)
+        .filter((r) => r.direction === 0)
+        .flatMap((r) => decode(r.bytes).messages.map((m) => m.header.pid)),
+    );
     expect(ports).toEqual(new Set([a!.portId, b!.portId]));
   });
 

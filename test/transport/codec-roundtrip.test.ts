@@ -3,13 +3,13 @@
 // kernel in a private network namespace.
 import { describe, expect, it } from 'vitest';
 import { PROTOCOLS, decode, encodeBatch, encodeRequest, type DecodedMessage, type RequestSpec } from '../../packages/cttimeout/src/codec/node.js';
-import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
+import type { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { type Netns, useTransport } from './helpers.js';
 
-let ns: Netns;
+let _ns: Netns;
 let t: NetlinkTransport;
 useTransport((n, tr) => {
-  ns = n;
+  _ns = n;
   t = tr;
 });
 
@@ -34,7 +34,10 @@ describe('codec bytes through the transport', () => {
   });
 
   it('NEW_EXCLUSIVE on an existing name → EEXIST; NEW → EBUSY; NEW_REPLACE updates', async () => {
-    await expect(roundTrip({ op: 'NEW_EXCLUSIVE', name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: {} }, 'create')).rejects.toMatchObject({ code: 'EEXIST', operation: 'create' });
+    await expect(roundTrip({ op: 'NEW_EXCLUSIVE', name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: {} }, 'create')).rejects.toMatchObject({
+      code: 'EEXIST',
+      operation: 'create',
+    });
     await expect(roundTrip({ op: 'NEW', name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: {} })).rejects.toMatchObject({ code: 'EBUSY' });
     await roundTrip({ op: 'NEW_REPLACE', name: 'web', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 60 } });
     const [p] = await roundTrip({ op: 'GET', name: 'web' });

@@ -89,7 +89,7 @@ describe('direct path', () => {
     }
   });
 
-  it('the unprivileged test mode never sends from the JS thread (its capabilities are the I/O thread\'s)', async () => {
+  it("the unprivileged test mode never sends from the JS thread (its capabilities are the I/O thread's)", async () => {
     const { n, socket } = counted(nativeSocket({ unprivileged: { uid: 65534, gid: 65534 } }));
     await expect(NetlinkTransport.open({ netns: ns.path, socket })).rejects.toMatchObject({ code: 'EPERM' });
     expect(n).toMatchObject({ direct: 0, queued: 1 });

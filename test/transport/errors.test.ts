@@ -6,8 +6,21 @@ import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.j
 import { loadNative } from '../../packages/cttimeout/src/transport/native.js';
 import { nativeSocket } from '../../packages/cttimeout/src/transport/socket.js';
 import {
-  type Netns, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, TCP,
-  captured, defaultGet, deletePolicy, dumpPolicies, getPolicy, messages, nameOf, newPolicy, useTransport,
+  type Netns,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_EXCL,
+  NLM_F_REQUEST,
+  TCP,
+  captured,
+  defaultGet,
+  deletePolicy,
+  dumpPolicies,
+  getPolicy,
+  messages,
+  nameOf,
+  newPolicy,
+  useTransport,
 } from './helpers.js';
 
 let ns: Netns;
@@ -49,11 +62,18 @@ describe('kernel errors arrive as typed errors', () => {
 
   it('EEXIST: NEW with NLM_F_EXCL on an existing name', async () => {
     await t.request(newPolicy('ex', TCP));
-    await expect(t.request(newPolicy('ex', TCP, [], NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL))).rejects.toMatchObject({ code: 'EEXIST', errno: 17 });
+    await expect(t.request(newPolicy('ex', TCP, [], NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL))).rejects.toMatchObject({
+      code: 'EEXIST',
+      errno: 17,
+    });
   });
 
   it('EINVAL with the extended ACK; ERANGE; EOPNOTSUPP', async () => {
-    await expect(t.request(captured('M.einval.request'))).rejects.toMatchObject({ code: 'EINVAL', extAckMessage: 'Attribute failed policy validation', extAckOffset: 20 });
+    await expect(t.request(captured('M.einval.request'))).rejects.toMatchObject({
+      code: 'EINVAL',
+      extAckMessage: 'Attribute failed policy validation',
+      extAckOffset: 20,
+    });
     const short = newPolicy('r', TCP, [[3, 1]]);
     short[short.length - 8] = 6; // a 2-byte u32
     await expect(t.request(short)).rejects.toMatchObject({ code: 'ERANGE', errno: 34 });
@@ -130,7 +150,10 @@ describe('transport errors', () => {
     const tiny = await open({ receiveBufferBytes: 16384, _noFlowControl: true });
     try {
       const n = 600;
-      const res = await tiny.requestBatch(Array.from({ length: n }, (_, i) => newPolicy(`nb${i}`, TCP)), { operation: 'add' });
+      const res = await tiny.requestBatch(
+        Array.from({ length: n }, (_, i) => newPolicy(`nb${i}`, TCP)),
+        { operation: 'add' },
+      );
       const ok = res.filter((r) => r.status === 'fulfilled').length;
       const lost = res.filter((r) => r.status === 'rejected' && (r.reason as CtTimeoutError).code === 'ENOBUFS');
       expect(ok + lost.length).toBe(n);
@@ -142,7 +165,9 @@ describe('transport errors', () => {
     } finally {
       await tiny.close();
     }
-    const names = messages(await t.request(dumpPolicies())).map(nameOf).filter((x) => x?.startsWith('nb'));
+    const names = messages(await t.request(dumpPolicies()))
+      .map(nameOf)
+      .filter((x) => x?.startsWith('nb'));
     expect(names).toHaveLength(600);
   });
 

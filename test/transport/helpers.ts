@@ -1,7 +1,3 @@
-// Test helpers for the kernel transport: a private network namespace per test, and a small
-// netlink builder/reader for requests the fixtures do not have. Every kernel test opens its
-// sockets inside a namespace made here, never in the machine's own.
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { captures } from '../helpers/fixtures.js';
 
@@ -98,7 +94,11 @@ export const deletePolicy = (name: string) => message(DELETE, NLM_F_REQUEST | NL
 export const flushPolicies = () => message(DELETE, NLM_F_REQUEST | NLM_F_ACK);
 export const defaultGet = (l4: number, l3 = 2) => message(DEFAULT_GET, NLM_F_REQUEST | NLM_F_ACK, [attr(2, be16(l3)), attr(3, u8(l4))]);
 export function defaultSet(l4: number, timeouts: [number, number][], l3 = 2): Uint8Array {
-  return message(DEFAULT_SET, NLM_F_REQUEST | NLM_F_ACK, [attr(2, be16(l3)), attr(3, u8(l4)), attr(0x8004, concat(timeouts.map(([a, s]) => attr(a, be32(s)))))]);
+  return message(DEFAULT_SET, NLM_F_REQUEST | NLM_F_ACK, [
+    attr(2, be16(l3)),
+    attr(3, u8(l4)),
+    attr(0x8004, concat(timeouts.map(([a, s]) => attr(a, be32(s))))),
+  ]);
 }
 
 /** A captured request from PROTOCOL.md §7 (test/fixtures/protocol-md-captures.json). */
@@ -126,7 +126,14 @@ export function messages(chunks: Uint8Array[]): Msg[] {
     while (at < c.length) {
       const len = v.getUint32(at, true);
       if (len < 16 || at + len > c.length) throw new Error(`bad nlmsg_len ${len} at ${at}`);
-      out.push({ len, type: v.getUint16(at + 4, true), flags: v.getUint16(at + 6, true), seq: v.getUint32(at + 8, true), pid: v.getUint32(at + 12, true), payload: c.subarray(at + 16, at + len) });
+      out.push({
+        len,
+        type: v.getUint16(at + 4, true),
+        flags: v.getUint16(at + 6, true),
+        seq: v.getUint32(at + 8, true),
+        pid: v.getUint32(at + 12, true),
+        payload: c.subarray(at + 16, at + len),
+      });
       at += (len + 3) & ~3;
     }
   }

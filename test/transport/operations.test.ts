@@ -5,8 +5,27 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import {
-  type Netns, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE, NLM_F_REQUEST, TCP, UDP,
-  captured, defaultGet, defaultSet, deletePolicy, dumpPolicies, flushPolicies, getPolicy, messages, nameOf, newPolicy, useTransport, timeouts, attrs,
+  type Netns,
+  NLM_F_ACK,
+  NLM_F_EXCL,
+  NLM_F_MULTI,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  TCP,
+  UDP,
+  captured,
+  defaultGet,
+  defaultSet,
+  deletePolicy,
+  dumpPolicies,
+  flushPolicies,
+  getPolicy,
+  messages,
+  nameOf,
+  newPolicy,
+  useTransport,
+  timeouts,
+  attrs,
 } from './helpers.js';
 
 let ns: Netns;
@@ -33,7 +52,10 @@ describe('PROTOCOL.md §2 operations round-trip', () => {
     get[6] = NLM_F_REQUEST; // even without NLM_F_ACK the request must end
     const chunks = await t.request(get);
     const ms = messages(chunks);
-    expect(ms.map((m) => [m.type, m.flags & NLM_F_MULTI])).toEqual([[0x0800, NLM_F_MULTI], [2, 0]]);
+    expect(ms.map((m) => [m.type, m.flags & NLM_F_MULTI])).toEqual([
+      [0x0800, NLM_F_MULTI],
+      [2, 0],
+    ]);
     expect(nameOf(ms[0]!)).toBe('test-tcp');
     expect(timeouts(ms[0]!).get(3)).toBe(100); // ESTABLISHED
     expect(timeouts(ms[0]!).get(8)).toBe(10); // CLOSE
@@ -49,7 +71,12 @@ describe('PROTOCOL.md §2 operations round-trip', () => {
   });
 
   it('NEW with EXCL → EEXIST (§7.E); REPLACE updates (§7.F), resetting omitted states', async () => {
-    await t.request(newPolicy('pol1', TCP, [[1, 5], [3, 100]]));
+    await t.request(
+      newPolicy('pol1', TCP, [
+        [1, 5],
+        [3, 100],
+      ]),
+    );
     await expect(t.request(captured('E.request'))).rejects.toMatchObject({ code: 'EEXIST', errno: 17 });
     await t.request(captured('F.request'));
     const [m] = messages(await t.request(getPolicy('pol1')));
@@ -62,7 +89,12 @@ describe('PROTOCOL.md §2 operations round-trip', () => {
   });
 
   it('dump (§7.C) ends at NLMSG_DONE and lists policies in creation order', async () => {
-    await t.request(newPolicy('test-udp', UDP, [[1, 10], [2, 20]]));
+    await t.request(
+      newPolicy('test-udp', UDP, [
+        [1, 10],
+        [2, 20],
+      ]),
+    );
     const chunks = await t.request(captured('C.request'));
     const ms = messages(chunks);
     expect(ms.at(-1)!.type).toBe(3);
@@ -87,7 +119,12 @@ describe('PROTOCOL.md §2 operations round-trip', () => {
     await t.request(captured('L.request'));
     const [m] = messages(await t.request(defaultGet(UDP)));
     expect([...timeouts(m!).values()]).toEqual([40, 200]);
-    await t.request(defaultSet(UDP, [[1, 30], [2, 120]]));
+    await t.request(
+      defaultSet(UDP, [
+        [1, 30],
+        [2, 120],
+      ]),
+    );
   });
 
   it('DEFAULT_GET dccp → EOPNOTSUPP (§7.L); missing attributes → EINVAL; short u32 → ERANGE', async () => {

@@ -46,7 +46,10 @@ describe('streaming a large dump', () => {
       if (policies > before) lastChunk = chunk;
     }
     const ms = performance.now() - start;
-    const last = messages([lastChunk]).filter((m) => m.type === 0x0800).map(nameOf).at(-1);
+    const last = messages([lastChunk])
+      .filter((m) => m.type === 0x0800)
+      .map(nameOf)
+      .at(-1);
     h.disable();
     clearInterval(timer);
     const maxMs = h.max / 1e6;

@@ -9,7 +9,19 @@ import { checkPolicy, policySpec, toKernelPolicy, usage, withOperation, type Ful
 import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
 import { u16, u32 } from './transport/bytes.js';
 import { E, NLMSG } from './generated/table.js';
-import { checkFamily, checkHz, checkName, checkProtocol, checkTimeouts, describeValue, invalidArgument, limitOf, nameKey, type Limits, type PolicyName } from './validate.js';
+import {
+  checkFamily,
+  checkHz,
+  checkName,
+  checkProtocol,
+  checkTimeouts,
+  describeValue,
+  invalidArgument,
+  limitOf,
+  nameKey,
+  type Limits,
+  type PolicyName,
+} from './validate.js';
 import { runApply, type ApplyContext, type ApplyOptions, type ApplyResult } from './apply/index.js';
 
 export { ApplyError } from './apply/index.js';
@@ -59,7 +71,8 @@ function optionsObject<T extends object>(v: unknown, field = 'options'): T {
 /** CallOptions checked: signal an AbortSignal, timeoutMs a positive number of milliseconds. */
 export function checkCallOptions<T extends CallOptions>(v: unknown): T {
   const o = optionsObject<T>(v);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw invalidArgument('options.signal', `must be an AbortSignal, got ${describeValue(o.signal)}`);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw invalidArgument('options.signal', `must be an AbortSignal, got ${describeValue(o.signal)}`);
   if (o.timeoutMs !== undefined && (typeof o.timeoutMs !== 'number' || !Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0)) {
     throw invalidArgument('options.timeoutMs', `must be a positive number of milliseconds, got ${describeValue(o.timeoutMs)}`);
   }
@@ -181,7 +194,8 @@ export class CtTimeout {
    * ACK came, the object did not), else a kernel that answered oddly.
    */
   #missing(operation: string, overrunsBefore: number, odd: string): CtTimeoutError {
-    if (this.#transport.overruns === overrunsBefore) return new CtTimeoutError('ERR_UNEXPECTED_REPLY', `${operation}: ${odd}`, { source: 'transport', operation });
+    if (this.#transport.overruns === overrunsBefore)
+      return new CtTimeoutError('ERR_UNEXPECTED_REPLY', `${operation}: ${odd}`, { source: 'transport', operation });
     return new CtTimeoutError(
       'ENOBUFS',
       `${operation}: No buffer space available (ENOBUFS): the kernel dropped the reply because the socket's receive buffer was full; ${operation} is read-only, so it is safe to retry`,
@@ -223,7 +237,11 @@ export class CtTimeout {
     if (o.merge) {
       const cur = await this.get(p.name, o);
       if (cur.family !== p.family || cur.protocol !== p.protocol) {
-        throw usage('EINVAL', 'replace', `${String(p.name)} is ${cur.family}/${cur.protocol}; replace cannot change it to ${p.family}/${p.protocol} (delete and add instead)`);
+        throw usage(
+          'EINVAL',
+          'replace',
+          `${String(p.name)} is ${cur.family}/${cur.protocol}; replace cannot change it to ${p.family}/${p.protocol} (delete and add instead)`,
+        );
       }
       p = { ...p, timeouts: { ...cur.timeouts, ...p.timeouts } } as Policy;
     }

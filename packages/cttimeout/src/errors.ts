@@ -71,10 +71,7 @@ export function errnoMessage(errno: number): string {
 }
 
 /** The error for a kernel NLMSG_ERROR. */
-export function kernelError(
-  errno: number,
-  details: { operation?: string; seq?: number; extAckMessage?: string; extAckOffset?: number } = {},
-): CtTimeoutError {
+export function kernelError(errno: number, details: { operation?: string; seq?: number; extAckMessage?: string; extAckOffset?: number } = {}): CtTimeoutError {
   const name = errnoName(errno);
   let message = `${details.operation ? details.operation + ': ' : ''}${errnoMessage(errno)} (${name})`;
   if (details.extAckMessage) message += `: ${details.extAckMessage}`;

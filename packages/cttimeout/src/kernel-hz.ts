@@ -59,9 +59,13 @@ export interface HzFiles {
 }
 
 /** CONFIG_HZ of the running kernel and where it was found; `hz` undefined when unknown. */
-export async function detectHz(env: Record<string, string | undefined> = process.env, files: HzFiles = {}): Promise<{ hz: number | undefined; source: string }> {
+export async function detectHz(
+  env: Record<string, string | undefined> = process.env,
+  files: HzFiles = {},
+): Promise<{ hz: number | undefined; source: string }> {
   const fromEnv = env.CTTIMEOUT_HZ;
-  if (fromEnv !== undefined && fromEnv !== '') return { hz: checkHz(/^[0-9]+$/.test(fromEnv) ? Number(fromEnv) : fromEnv, 'CTTIMEOUT_HZ'), source: 'CTTIMEOUT_HZ' };
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { hz: checkHz(/^[0-9]+$/.test(fromEnv) ? Number(fromEnv) : fromEnv, 'CTTIMEOUT_HZ'), source: 'CTTIMEOUT_HZ' };
   for (const source of files.configs ?? ['/proc/config.gz', `/boot/config-${release()}`]) {
     try {
       // Small files read synchronously: this runs once per open, and the promise machinery of

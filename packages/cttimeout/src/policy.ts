@@ -68,14 +68,21 @@ export function withOperation(e: unknown, operation: string): unknown {
 }
 
 /** The NEW request for a policy (checked, or read from the kernel). */
-export function policySpec(p: { name: PolicyName; family: Family | number; protocol: ProtocolName; timeouts: object }, op: 'NEW' | 'NEW_EXCLUSIVE' | 'NEW_REPLACE'): RequestSpec {
+export function policySpec(
+  p: { name: PolicyName; family: Family | number; protocol: ProtocolName; timeouts: object },
+  op: 'NEW' | 'NEW_EXCLUSIVE' | 'NEW_REPLACE',
+): RequestSpec {
   return { op, name: p.name, l3proto: p.family, l4proto: p.protocol, timeouts: p.timeouts as Record<string, number> };
 }
 
 /** A decoded kernel message as a KernelPolicy. */
 export function toKernelPolicy(m: TimeoutMessage): KernelPolicy {
   if (m.name === undefined || m.protocol === undefined || m.timeouts === undefined) {
-    throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', `the kernel sent a policy without ${m.name === undefined ? 'a name' : m.protocol === undefined ? 'a known protocol' : 'timeouts'}`, { source: 'codec' });
+    throw new CtTimeoutError(
+      'ERR_UNEXPECTED_REPLY',
+      `the kernel sent a policy without ${m.name === undefined ? 'a name' : m.protocol === undefined ? 'a known protocol' : 'timeouts'}`,
+      { source: 'codec' },
+    );
   }
   // A plain Uint8Array, as the API promises (the codec may hand out a Buffer, whose JSON differs).
   const name = typeof m.name === 'string' || m.name.constructor === Uint8Array ? m.name : new Uint8Array(m.name);

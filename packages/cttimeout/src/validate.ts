@@ -50,7 +50,8 @@ export function describeValue(v: unknown): string {
  * byte rules, codec/name.ts). Anything else is ERR_INVALID_ARGUMENT.
  */
 export function checkName(v: unknown, field = 'name'): CheckedName {
-  if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw invalidArgument(field, `a policy name must be a string or a Uint8Array, got ${describeValue(v)}`);
+  if (typeof v !== 'string' && !(v instanceof Uint8Array))
+    throw invalidArgument(field, `a policy name must be a string or a Uint8Array, got ${describeValue(v)}`);
   const bytes = policyNameBytes(v, field).slice();
   const name = policyNameFromBytes(bytes);
   return { name, bytes, key: policyNameKey(name) };
@@ -87,7 +88,11 @@ export function checkState(protocol: ProtocolName, v: unknown, field = 'timeouts
   const number = findProtocol(protocol)!.number;
   const canonical = typeof v === 'string' ? v.toUpperCase() : undefined;
   if (canonical === undefined || !STATE_ATTRS[number]!.has(canonical)) {
-    throw invalid('ERR_UNKNOWN_STATE', typeof v === 'string' ? `${field}.${v}` : field, `${describeValue(v)} is not a state of ${protocol} (valid: ${STATE_NAMES[number]!.join(', ')})`);
+    throw invalid(
+      'ERR_UNKNOWN_STATE',
+      typeof v === 'string' ? `${field}.${v}` : field,
+      `${describeValue(v)} is not a state of ${protocol} (valid: ${STATE_NAMES[number]!.join(', ')})`,
+    );
   }
   return canonical;
 }
@@ -127,8 +132,8 @@ export function checkSeconds(v: unknown, limits: Limits, field: string): number 
       limits.maxSeconds !== undefined
         ? 'the value is a u32'
         : limits.hz !== undefined
-        ? `the kernel stores seconds × HZ in 32 bits (HZ ${limits.hz})`
-        : `this kernel's CONFIG_HZ is unknown, so only values safe at every HZ are accepted; set the hz option or CTTIMEOUT_HZ (or the CLI's --hz) to allow up to ⌊(2³²−1)/HZ⌋`;
+          ? `the kernel stores seconds × HZ in 32 bits (HZ ${limits.hz})`
+          : `this kernel's CONFIG_HZ is unknown, so only values safe at every HZ are accepted; set the hz option or CTTIMEOUT_HZ (or the CLI's --hz) to allow up to ⌊(2³²−1)/HZ⌋`;
     throw invalid('ERR_VALUE_RANGE', field, `${v} is not an integer in 0..${max}: ${why}`);
   }
   return v;
@@ -172,7 +177,8 @@ export interface CheckedPolicy {
 
 /** Checks one policy object; errors name the field ('name', 'timeouts.ESTABLISHED', ...). */
 export function checkPolicy(p: unknown, limits: Limits): CheckedPolicy {
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw invalidArgument('policy', `a policy must be an object { name, family, protocol, timeouts }, got ${describeValue(p)}`);
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    throw invalidArgument('policy', `a policy must be an object { name, family, protocol, timeouts }, got ${describeValue(p)}`);
   const x = p as Record<string, unknown>;
   const { name, key } = checkName(x.name);
   const family = checkFamily(x.family);
@@ -204,11 +210,15 @@ export class PolicyListError extends CtTimeoutError {
     const first = problems[0]!;
     const shown = problems.slice(0, 10).map(where).join('; ');
     const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
-    super(first.code, `${operation ? operation + ': ' : ''}${problems.length === 1 ? 'a policy is' : `${problems.length} policies are`} invalid: ${shown}${more}`, {
-      source: 'usage',
-      field: first.field,
-      ...(operation !== undefined ? { operation } : {}),
-    });
+    super(
+      first.code,
+      `${operation ? operation + ': ' : ''}${problems.length === 1 ? 'a policy is' : `${problems.length} policies are`} invalid: ${shown}${more}`,
+      {
+        source: 'usage',
+        field: first.field,
+        ...(operation !== undefined ? { operation } : {}),
+      },
+    );
     this.problems = problems;
     this.index = first.index;
     if (first.name !== undefined) this.policyName = first.name;

@@ -39,7 +39,10 @@ let askId = 0;
 const waiting = new Map<number, (m: FromWorker) => void>();
 
 /** Sends a question whose answer carries `req` back (share, export, policy, history). */
-export function ask<T extends 'share' | 'export' | 'policy' | 'history'>(t: T, args: Omit<Extract<ToWorker, { t: T }>, 't' | 'id' | 'req'>): Promise<Extract<FromWorker, { t: T }> | undefined> {
+export function ask<T extends 'share' | 'export' | 'policy' | 'history'>(
+  t: T,
+  args: Omit<Extract<ToWorker, { t: T }>, 't' | 'id' | 'req'>,
+): Promise<Extract<FromWorker, { t: T }> | undefined> {
   const req = ++askId;
   return new Promise((resolve) => {
     waiting.set(req, resolve as (m: FromWorker) => void);

@@ -121,7 +121,11 @@ function tokens(src: string): Tok[] {
       if (!m) throw new FilterSyntaxError(`unexpected ${JSON.stringify(c)}`, at);
       const word = m[0];
       const lower = word.toLowerCase();
-      out.push({ t: /^(0x[0-9a-f]+|\d+(\.\d+)?)$/i.test(word) ? 'num' : lower === 'and' ? '&&' : lower === 'or' ? '||' : lower === 'not' ? '!' : 'id', v: word, at });
+      out.push({
+        t: /^(0x[0-9a-f]+|\d+(\.\d+)?)$/i.test(word) ? 'num' : lower === 'and' ? '&&' : lower === 'or' ? '||' : lower === 'not' ? '!' : 'id',
+        v: word,
+        at,
+      });
       i += word.length;
     }
   }

@@ -24,7 +24,12 @@ export class HexView {
     private readonly onPick: (offset: number) => void,
     private readonly labelAt: (offset: number) => string | undefined,
   ) {
-    this.list = new VirtualList(el, LINE_HEIGHT, () => this.createLine(), (i, line) => this.fillLine(i, line));
+    this.list = new VirtualList(
+      el,
+      LINE_HEIGHT,
+      () => this.createLine(),
+      (i, line) => this.fillLine(i, line),
+    );
     new ResizeObserver(() => {
       const bpl = el.clientWidth > 0 && el.clientWidth < 470 ? 8 : 16;
       if (bpl !== this.bpl) {

@@ -37,7 +37,12 @@ self.addEventListener('fetch', (event) => {
           }
           return res;
         })
-        .catch(() => caches.open(VERSION).then((c) => c.match('./')).then((r) => r || Response.error())),
+        .catch(() =>
+          caches
+            .open(VERSION)
+            .then((c) => c.match('./'))
+            .then((r) => r || Response.error()),
+        ),
     );
     return;
   }

@@ -13,9 +13,7 @@ const ready = init();
 
 function sortNodes(nodes: InspectNode[]): InspectNode[] {
   // Byte order, as the hex pane reads (the codec lists unknown attributes after known ones).
-  return nodes
-    .map((n) => (n.children ? { ...n, children: sortNodes(n.children) } : n))
-    .sort((a, b) => a.offset - b.offset || b.length - a.length);
+  return nodes.map((n) => (n.children ? { ...n, children: sortNodes(n.children) } : n)).sort((a, b) => a.offset - b.offset || b.length - a.length);
 }
 
 function detail(row: number): Detail | undefined {
@@ -24,7 +22,15 @@ function detail(row: number): Detail | undefined {
   const d = session.datagrams[r.dgram]!;
   if (r.family !== undefined) {
     const m = splitOther(d.bytes).messages[r.node]!;
-    return { row, bytes: d.bytes.slice(r.off, r.off + r.len), base: r.off, datagramLength: d.bytes.length, dgram: r.dgram, nodes: [otherTree(d.bytes, m, r.family)], ...(d.source !== undefined ? { source: d.source } : {}) };
+    return {
+      row,
+      bytes: d.bytes.slice(r.off, r.off + r.len),
+      base: r.off,
+      datagramLength: d.bytes.length,
+      dgram: r.dgram,
+      nodes: [otherTree(d.bytes, m, r.family)],
+      ...(d.source !== undefined ? { source: d.source } : {}),
+    };
   }
   const tree = inspect(d.bytes);
   const nodes = (r.malformed ? tree.messages.slice(r.node) : tree.messages.slice(r.node, r.node + 1)).map((n) => generic(n, d.bytes, 0));

@@ -11,7 +11,17 @@ import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import type { Family, ProtocolName, RequestSpec } from '../codec/types.js';
 import { E } from '../generated/table.js';
 import { policySpec, withOperation, type KernelPolicy, type Policy } from '../policy.js';
-import { checkName, checkPolicyList, displayName, invalidArgument, describeValue, nameKey, type CheckedPolicy, type Limits, type PolicyName } from '../validate.js';
+import {
+  checkName,
+  checkPolicyList,
+  displayName,
+  invalidArgument,
+  describeValue,
+  nameKey,
+  type CheckedPolicy,
+  type Limits,
+  type PolicyName,
+} from '../validate.js';
 import { clearJournal, readJournal, writeJournal, type JournalEntry, type JournalPolicy } from './journal.js';
 
 export type ApplyAction = 'create' | 'update' | 'recreate' | 'delete';
@@ -93,7 +103,12 @@ export class ApplyError extends CtTimeoutError {
   readonly result: ApplyResult;
 
   constructor(result: ApplyResult, code: ErrorCode, message: string, cause?: CtTimeoutError) {
-    super(code, `apply: ${message}`, { source: cause?.source ?? 'usage', operation: 'apply', ...(cause?.errno !== undefined ? { errno: cause.errno } : {}), cause });
+    super(code, `apply: ${message}`, {
+      source: cause?.source ?? 'usage',
+      operation: 'apply',
+      ...(cause?.errno !== undefined ? { errno: cause.errno } : {}),
+      cause,
+    });
     this.result = result;
   }
 
@@ -142,8 +157,10 @@ function checkApplyOptions(o: ApplyOptions): { ownerKey?: string } {
   for (const k of ['prune', 'dryRun'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') throw invalidArgument(`options.${k}`, `must be true or false, got ${describeValue(o[k])}`);
   }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalidArgument('options.onProgress', `must be a function, got ${describeValue(o.onProgress)}`);
-  if (o.journal !== undefined && (typeof o.journal !== 'string' || o.journal === '')) throw invalidArgument('options.journal', `must be a file path, got ${describeValue(o.journal)}`);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+    throw invalidArgument('options.onProgress', `must be a function, got ${describeValue(o.onProgress)}`);
+  if (o.journal !== undefined && (typeof o.journal !== 'string' || o.journal === ''))
+    throw invalidArgument('options.journal', `must be a file path, got ${describeValue(o.journal)}`);
   if (o.owner === undefined) return {};
   if (o.owner === null || typeof o.owner !== 'object') throw invalidArgument('options.owner', `must be { prefix }, got ${describeValue(o.owner)}`);
   // A prefix follows the name rules (it is the start of names), and "" would own everything.
@@ -201,17 +218,34 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
   for (const p of wanted) {
     wantedKeys.add(p.key);
     const d = defaults.get(p.protocol)!;
-    const unsupported = d instanceof CtTimeoutError ? new CtTimeoutError('EOPNOTSUPP', `apply: ${displayName(p.name)}: this kernel has no conntrack tracker for ${p.protocol} (DEFAULT_GET answered EOPNOTSUPP)`, { source: 'kernel', operation: 'apply', errno: d.errno ?? 95, field: 'protocol', cause: d }) : undefined;
-    const after = { name: p.name, family: p.family, protocol: p.protocol, timeouts: unsupported ? p.timeouts : { ...(d as Record<string, number>), ...p.timeouts } } as Policy;
+    const unsupported =
+      d instanceof CtTimeoutError
+        ? new CtTimeoutError(
+            'EOPNOTSUPP',
+            `apply: ${displayName(p.name)}: this kernel has no conntrack tracker for ${p.protocol} (DEFAULT_GET answered EOPNOTSUPP)`,
+            { source: 'kernel', operation: 'apply', errno: d.errno ?? 95, field: 'protocol', cause: d },
+          )
+        : undefined;
+    const after = {
+      name: p.name,
+      family: p.family,
+      protocol: p.protocol,
+      timeouts: unsupported ? p.timeouts : { ...(d as Record<string, number>), ...p.timeouts },
+    } as Policy;
     const before = current.get(p.key);
     let step: ApplyStep;
     if (before === undefined) step = { action: 'create', name: p.name, after, status: 'planned' };
     else if (before.family !== p.family || before.protocol !== p.protocol) {
       step = { action: 'recreate', name: p.name, before, after, status: 'planned' };
       if (before.use > 1 && !unsupported) {
-        step.predicted = new CtTimeoutError('EBUSY', `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`, { source: 'kernel', operation: 'apply', errno: E.EBUSY });
+        step.predicted = new CtTimeoutError(
+          'EBUSY',
+          `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`,
+          { source: 'kernel', operation: 'apply', errno: E.EBUSY },
+        );
       }
-    } else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>)) step = { action: 'update', name: p.name, before, after, status: 'planned' };
+    } else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>))
+      step = { action: 'update', name: p.name, before, after, status: 'planned' };
     else {
       result.inSync.push(p.name);
       continue;
@@ -253,7 +287,10 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
   const summary = `${count('done')} of ${steps.length} steps done, ${count('failed')} failed, ${count('may-have-run')} may have run, ${count('not-run')} not run`;
   if (opts.signal?.aborted) throw new ApplyError(result, 'ERR_ABORTED', `aborted; ${summary}`);
   const first = failed.find((s) => s.error) ?? failed[0]!;
-  const names = failed.filter((s) => s.status === 'failed').slice(0, 5).map((s) => `${s.action} ${displayName(s.name)}: ${s.error?.message.replace(/^apply: /, '')}`);
+  const names = failed
+    .filter((s) => s.status === 'failed')
+    .slice(0, 5)
+    .map((s) => `${s.action} ${displayName(s.name)}: ${s.error?.message.replace(/^apply: /, '')}`);
   throw new ApplyError(result, 'ERR_APPLY_FAILED', `${names.length > 0 ? names.join('; ') + '; ' : ''}${summary}`, first.error);
 }
 
@@ -283,7 +320,10 @@ async function execute(ctx: ApplyContext, steps: ApplyStep[], opts: ApplyOptions
     }
     const recreates = batch.filter((u) => u.step.action === 'recreate');
     if (opts.journal !== undefined && recreates.length > 0) {
-      writeJournal(opts.journal, recreates.map((u) => ({ before: journalPolicy(u.step.before!), after: journalPolicy(u.step.after!) })));
+      writeJournal(
+        opts.journal,
+        recreates.map((u) => ({ before: journalPolicy(u.step.before!), after: journalPolicy(u.step.after!) })),
+      );
     }
     const messages = batch.flatMap((u) => u.specs.map((s) => ctx.encode(s)));
     const settled = await ctx.batch(messages, call);
@@ -336,7 +376,10 @@ async function recover(ctx: ApplyContext, entries: JournalEntry[], dryRun: boole
       r.status = 'planned';
       continue;
     }
-    for (const [action, p] of [['finished', after], ['restored', before]] as const) {
+    for (const [action, p] of [
+      ['finished', after],
+      ['restored', before],
+    ] as const) {
       r.action = action;
       const [s] = await ctx.batch([ctx.encode(policySpec(p as Policy, 'NEW_EXCLUSIVE'))], call);
       if (s!.status === 'fulfilled') {
@@ -351,7 +394,12 @@ async function recover(ctx: ApplyContext, entries: JournalEntry[], dryRun: boole
   const bad = out.find((r) => r.status !== 'done' && r.status !== 'planned');
   if (bad) {
     const result = { ...emptyResult(), unchanged: false, recovered: out };
-    throw new ApplyError(result, 'ERR_APPLY_FAILED', `could not finish the recreate of ${displayName(bad.name)} an earlier apply left in its journal: ${bad.error?.message}`, bad.error);
+    throw new ApplyError(
+      result,
+      'ERR_APPLY_FAILED',
+      `could not finish the recreate of ${displayName(bad.name)} an earlier apply left in its journal: ${bad.error?.message}`,
+      bad.error,
+    );
   }
   return out;
 }

@@ -54,7 +54,11 @@ export function readJournal(path: string): JournalEntry[] {
     return doc.recreates.map((r: { before?: unknown; after?: unknown }) => ({ before: policyFromJson(r.before), after: policyFromJson(r.after) }));
   } catch (e) {
     // Never guess: a journal we cannot read may hold the only copy of a policy.
-    throw journalError(path, `cannot parse it (${(e as Error).message}); it holds recreates an earlier apply did not finish: check the policies it names, then remove it`, e);
+    throw journalError(
+      path,
+      `cannot parse it (${(e as Error).message}); it holds recreates an earlier apply did not finish: check the policies it names, then remove it`,
+      e,
+    );
   }
 }
 

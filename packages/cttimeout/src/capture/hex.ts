@@ -154,7 +154,10 @@ export function readHex(text: string): Capture {
       if (offset === 0 && sink.length > 0) close(lineNo);
       if (repeatPending && lastLineBytes && lastLineBytes.length > 0) {
         if (offset > MAX_DATAGRAM_BYTES) {
-          throw captureError('ERR_CAPTURE_FORMAT', `line ${lineNo}: offset 0x${offset.toString(16)} after a "*" line would repeat bytes past ${MAX_DATAGRAM_BYTES} bytes, more than any netlink datagram`);
+          throw captureError(
+            'ERR_CAPTURE_FORMAT',
+            `line ${lineNo}: offset 0x${offset.toString(16)} after a "*" line would repeat bytes past ${MAX_DATAGRAM_BYTES} bytes, more than any netlink datagram`,
+          );
         }
         while (sink.length < offset) {
           for (let k = 0; k < lastLineBytes.length && sink.length < offset; k++) sink.push(lastLineBytes[k]!);

@@ -94,11 +94,7 @@ export function readPcap(b: Uint8Array, options: ReadOptions = {}): Capture {
   }
   const linkType = v.getUint32(20, le) & 0x0fffffff;
   if (linkType !== LINKTYPE_NETLINK) {
-    throw captureError(
-      'ERR_CAPTURE_LINKTYPE',
-      `pcap link type is ${linkTypeName(linkType)}, not LINKTYPE_NETLINK (253): this is not a netlink capture`,
-      20,
-    );
+    throw captureError('ERR_CAPTURE_LINKTYPE', `pcap link type is ${linkTypeName(linkType)}, not LINKTYPE_NETLINK (253): this is not a netlink capture`, 20);
   }
   const frac = nano ? 1e9 : 1e6;
   const skip = new SkipLog();
@@ -108,7 +104,11 @@ export function readPcap(b: Uint8Array, options: ReadOptions = {}): Capture {
     for (let n = 1; at < b.length; n++) {
       const where = `packet ${n}`;
       if (at + 16 > b.length) {
-        throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: record header needs 16 bytes, only ${b.length - at} left (the file is cut short)`, at);
+        throw captureError(
+          'ERR_CAPTURE_TRUNCATED',
+          `${where} at byte ${at}: record header needs 16 bytes, only ${b.length - at} left (the file is cut short)`,
+          at,
+        );
       }
       const sec = v.getUint32(at, le);
       const sub = v.getUint32(at + 4, le);
@@ -167,10 +167,18 @@ export function readPcapng(b: Uint8Array, options: ReadOptions = {}): Capture {
       const type = v.getUint32(at, le);
       const len = v.getUint32(at + 4, le);
       if (len < 12 || len % 4 !== 0) {
-        throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at} (type 0x${type.toString(16)}): block length ${len} is not a multiple of 4 of at least 12`, at);
+        throw captureError(
+          'ERR_CAPTURE_FORMAT',
+          `block at byte ${at} (type 0x${type.toString(16)}): block length ${len} is not a multiple of 4 of at least 12`,
+          at,
+        );
       }
       if (at + len > b.length) {
-        throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at} (type 0x${type.toString(16)}): says ${len} bytes but only ${b.length - at} are left (the file is cut short)`, at);
+        throw captureError(
+          'ERR_CAPTURE_TRUNCATED',
+          `block at byte ${at} (type 0x${type.toString(16)}): says ${len} bytes but only ${b.length - at} are left (the file is cut short)`,
+          at,
+        );
       }
       if (v.getUint32(at + len - 4, le) !== len) {
         throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at}: trailing block length does not match ${len}`, at + len - 4);

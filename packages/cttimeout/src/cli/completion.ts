@@ -12,7 +12,7 @@ const COMMANDS = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 function optionWords(): string[] {
-  return OPTION_SPECS.flatMap((s) => s.names.map((n) => (s.optionalValue !== undefined ? [n, `${n}=processes`] : [n])).flat());
+  return OPTION_SPECS.flatMap((s) => s.names.flatMap((n) => (s.optionalValue !== undefined ? [n, `${n}=processes`] : [n])));
 }
 
 /** The other lower-case spellings of a protocol (/etc/protocols aliases: ipv6-icmp). */
@@ -22,7 +22,9 @@ function spellings(name: string): string[] {
 
 /** `case` arms: PROTO -> its states, lower case (as typed). */
 function stateCases(indent: string): string {
-  return PROTOCOLS.map((p) => `${indent}${[p.name, ...spellings(p.name)].join('|')}) states="${p.states.map((s) => s.name.toLowerCase()).join(' ')}" ;;`).join('\n');
+  return PROTOCOLS.map((p) => `${indent}${[p.name, ...spellings(p.name)].join('|')}) states="${p.states.map((s) => s.name.toLowerCase()).join(' ')}" ;;`).join(
+    '\n',
+  );
 }
 
 function bash(): string {
@@ -145,7 +147,7 @@ function fish(): string {
     '        case add update',
     '            set first 3',
     '        case default-set default-get',
-    '        case \'*\'',
+    "        case '*'",
     '            return',
     '    end',
     '    set -l k (math $n - $first)',
@@ -155,7 +157,10 @@ function fish(): string {
     `        printf '%s\\n' ${PROTOCOLS.map((p) => p.name).join(' ')} ipv6-icmp`,
     '    else if test (math $k % 2) -eq 0; and test $pos[1] != default-get',
     '        switch $pos[(math $first + 2)]',
-    ...PROTOCOLS.map((p) => `            case ${[p.name, ...spellings(p.name)].join(' ')}\n                printf '%s\\n' ${p.states.map((st) => st.name.toLowerCase()).join(' ')}`),
+    ...PROTOCOLS.map(
+      (p) =>
+        `            case ${[p.name, ...spellings(p.name)].join(' ')}\n                printf '%s\\n' ${p.states.map((st) => st.name.toLowerCase()).join(' ')}`,
+    ),
     '        end',
     '    end',
     'end',
@@ -165,7 +170,8 @@ function fish(): string {
   for (const s of OPTION_SPECS) {
     for (const n of s.names) {
       const flag = n.startsWith('--') ? `-l ${n.slice(2)}` : `-s ${n.slice(1)}`;
-      const arg = s.value === undefined || s.optionalValue !== undefined ? '' : s.key === 'file' || s.key === 'capture' || s.key === 'configDir' ? ' -r -F' : ' -r';
+      const arg =
+        s.value === undefined || s.optionalValue !== undefined ? '' : s.key === 'file' || s.key === 'capture' || s.key === 'configDir' ? ' -r -F' : ' -r';
       lines.push(`complete -c cttimeout ${flag}${arg} -d ${JSON.stringify(s.help.replace(/[$"\\]/g, ''))}`);
     }
   }
@@ -175,7 +181,16 @@ function fish(): string {
 export function completionCommand(words: readonly string[], io: { out(text: string): void }): number {
   const shell = words[1];
   if (words.length !== 2 || !(SHELLS as readonly string[]).includes(shell!)) {
-    throw new CliError(`completion needs one shell: cttimeout completion ${SHELLS.join('|')} (got ${words.length < 2 ? 'none' : words.slice(1).map((w) => JSON.stringify(w)).join(' ')})`);
+    throw new CliError(
+      `completion needs one shell: cttimeout completion ${SHELLS.join('|')} (got ${
+        words.length < 2
+          ? 'none'
+          : words
+              .slice(1)
+              .map((w) => JSON.stringify(w))
+              .join(' ')
+      })`,
+    );
   }
   io.out(shell === 'bash' ? bash() : shell === 'zsh' ? zsh() : fish());
   return 0;

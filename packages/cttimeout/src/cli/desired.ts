@@ -84,7 +84,8 @@ export function hasDesired(options: Options): boolean {
  * only called for `-f -`.
  */
 export async function loadDesired(options: Options, readStdin: () => Promise<Uint8Array>, limits: Limits, command: string): Promise<Desired> {
-  if (!hasDesired(options)) throw new CliError(`${command} needs -f FILE (a JSON or YAML list of policies; "-" reads standard input) or --config-dir DIR (e.g. ${DEFAULT_CONFIG_DIR})`);
+  if (!hasDesired(options))
+    throw new CliError(`${command} needs -f FILE (a JSON or YAML list of policies; "-" reads standard input) or --config-dir DIR (e.g. ${DEFAULT_CONFIG_DIR})`);
   const files: string[] = [];
   if (options.file !== undefined) files.push(options.file === '-' ? '<stdin>' : options.file);
   if (options.configDir !== undefined) files.push(...configFiles(options.configDir));
@@ -105,7 +106,8 @@ export async function loadDesired(options: Options, readStdin: () => Promise<Uin
     for (const p of readPolicyFile(bytes, file, limits)) {
       const key = nameKey(p.name);
       const first = from.get(key);
-      if (first !== undefined) throw new CliError(`${file}: policy ${displayName(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');
+      if (first !== undefined)
+        throw new CliError(`${file}: policy ${displayName(p.name)} is also in ${first}; a name may be in one file only`, 'ERR_DUPLICATE_NAME');
       from.set(key, file);
       const pos = POSITIONS.get(p);
       if (pos) positions.set(key, pos);

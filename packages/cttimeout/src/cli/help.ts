@@ -8,7 +8,9 @@ const PROTO_LINE = `PROTO   ${KNOWN_PROTOCOLS}`;
 const FAMILY_LINE = 'FAMILY  inet | inet6';
 
 function options(keys: readonly string[]): string {
-  const rows = OPTION_SPECS.filter((s) => keys.includes(s.key)).map((s) => [`${s.names.join(', ')}${s.value ? (s.optionalValue ? '' : ' ') + s.value : ''}`, s.help] as const);
+  const rows = OPTION_SPECS.filter((s) => keys.includes(s.key)).map(
+    (s) => [`${s.names.join(', ')}${s.value ? (s.optionalValue ? '' : ' ') + s.value : ''}`, s.help] as const,
+  );
   const width = Math.max(...rows.map(([a]) => a.length));
   return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`).join('\n');
 }

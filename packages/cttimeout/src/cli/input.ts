@@ -10,16 +10,28 @@ export const INPUT_CAP = 64 * 1024 * 1024;
 const MiB = 1024 * 1024;
 
 function tooLarge(what: string, cap: number): CliError {
-  return new CliError(`${what}: input larger than ${cap >= MiB ? `${cap / MiB} MiB` : `${cap} bytes`}, the most cttimeout reads (is it the right file?)`, 'ERR_INPUT_TOO_LARGE', 'file', { position: { file: what } });
+  return new CliError(
+    `${what}: input larger than ${cap >= MiB ? `${cap / MiB} MiB` : `${cap} bytes`}, the most cttimeout reads (is it the right file?)`,
+    'ERR_INPUT_TOO_LARGE',
+    'file',
+    { position: { file: what } },
+  );
 }
 
 function readError(what: string, e: unknown): CliError {
   const err = e as NodeJS.ErrnoException;
-  return new CliError(`cannot read ${what}: ${err.code ? `${err.code}: ` : ''}${err.message.replace(/^\w+: /, '')}`, 'ERR_READ', 'file', { position: { file: what } });
+  return new CliError(`cannot read ${what}: ${err.code ? `${err.code}: ` : ''}${err.message.replace(/^\w+: /, '')}`, 'ERR_READ', 'file', {
+    position: { file: what },
+  });
 }
 
 /** Collects a stream's chunks, failing as soon as they pass the cap. */
-export async function readStreamBounded(stream: AsyncIterable<Uint8Array> & { destroy?(): void }, what: string, cap = INPUT_CAP, already = 0): Promise<Uint8Array> {
+export async function readStreamBounded(
+  stream: AsyncIterable<Uint8Array> & { destroy?(): void },
+  what: string,
+  cap = INPUT_CAP,
+  already = 0,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = already;
   try {
@@ -71,7 +83,8 @@ export async function readFileBounded(path: string | Buffer, what: string, cap =
       if (n === 0) {
         // A FIFO without a writer reads as empty at once: that is no policy list (with --prune
         // it would delete everything), so say so instead of waiting or guessing.
-        if (total === 0 && (st.isFIFO() || st.isSocket())) throw new CliError(`cannot read ${what}: the pipe has no writer (or the writer sent nothing)`, 'ERR_READ', 'file', { position: { file: what } });
+        if (total === 0 && (st.isFIFO() || st.isSocket()))
+          throw new CliError(`cannot read ${what}: the pipe has no writer (or the writer sent nothing)`, 'ERR_READ', 'file', { position: { file: what } });
         return Buffer.concat(chunks);
       }
       total += n;

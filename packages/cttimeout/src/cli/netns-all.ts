@@ -99,12 +99,14 @@ export function worstStatus(statuses: readonly number[]): number {
 
 export async function netnsAll(argv: readonly string[], options: Options, words: readonly string[], io: Io, run: Run): Promise<number> {
   const mode = options.netnsAll;
-  if (mode !== 'named' && mode !== 'processes') throw new CliError(`--netns-all=${mode}: the value is "processes" (or none, for the namespaces under /run/netns)`);
+  if (mode !== 'named' && mode !== 'processes')
+    throw new CliError(`--netns-all=${mode}: the value is "processes" (or none, for the namespaces under /run/netns)`);
   const command = words[0] === 'timeout' ? words[1] : words[0];
   const ok = command === 'apply' || (command !== undefined && 'list'.startsWith(command) && command !== '');
   if (!ok) throw new CliError(`--netns-all works with apply (also --check, --dry-run) and list; not with ${JSON.stringify(command ?? '')}`);
   for (const bad of ['--netns', '--watch', '--capture'] as const) {
-    if (options.given.includes(bad)) throw new CliError(`--netns-all cannot be combined with ${bad}${bad === '--watch' ? ' (run one watcher per namespace, e.g. a DaemonSet)' : ''}`);
+    if (options.given.includes(bad))
+      throw new CliError(`--netns-all cannot be combined with ${bad}${bad === '--watch' ? ' (run one watcher per namespace, e.g. a DaemonSet)' : ''}`);
   }
   const namespaces = listNamespaces(mode);
   // Standard input is read once and handed to every namespace (apply -f -).
@@ -146,7 +148,14 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
     io.out(
       JSON.stringify(
         {
-          namespaces: results.map((r) => ({ name: r.ns.label, path: r.ns.path, inode: r.ns.inode, status: r.status, output: parse(r.out), error: parse(r.err) })),
+          namespaces: results.map((r) => ({
+            name: r.ns.label,
+            path: r.ns.path,
+            inode: r.ns.inode,
+            status: r.status,
+            output: parse(r.out),
+            error: parse(r.err),
+          })),
           status,
         },
         null,
@@ -158,6 +167,9 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
   const where = process.env[NETNS_DIR_ENV] || '/run/netns';
   if (options.json) return status;
   if (namespaces.length === 0) io.err(`cttimeout: --netns-all: no network namespace under ${where}${mode === 'processes' ? ' or of any process' : ''}\n`);
-  else io.err(`cttimeout: --netns-all: ${namespaces.length} namespace${namespaces.length === 1 ? '' : 's'}, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((r) => `${r.ns.label}: exit ${r.status}`).join(', ')})` : ''}\n`);
+  else
+    io.err(
+      `cttimeout: --netns-all: ${namespaces.length} namespace${namespaces.length === 1 ? '' : 's'}, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((r) => `${r.ns.label}: exit ${r.status}`).join(', ')})` : ''}\n`,
+    );
   return status;
 }

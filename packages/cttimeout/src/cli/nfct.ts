@@ -159,7 +159,8 @@ export function parseTimeout(command: CommandWord, args: readonly string[]): Res
   if (!shape.policy) {
     if (shape.name && args.length === 0) return err('MISSING_NAME', `missing timeout policy name: cttimeout ${command} timeout NAME`);
     const takes = shape.name ? 1 : 0;
-    if (args.length > takes) return err('TOO_MANY_ARGUMENTS', `too many arguments: ${command} takes ${takes === 0 ? 'none' : 'one policy name'} (got ${quoteAll(args)})`);
+    if (args.length > takes)
+      return err('TOO_MANY_ARGUMENTS', `too many arguments: ${command} takes ${takes === 0 ? 'none' : 'one policy name'} (got ${quoteAll(args)})`);
     return shape.name ? { command, name: args[0]! } : { command };
   }
   // nfct wants three words after the subsystem for add and default-set alike (argc < 6).
@@ -203,7 +204,10 @@ export function parseProtocol(word: string): ProtocolName | { error: NfctError }
   const known = KNOWN_PROTOCOLS;
   if (word === 'mptcp' || word === 'MPTCP') {
     // /etc/protocols says 262; nfct stores it in a u8 (= 6) and silently uses TCP.
-    return err('UNKNOWN_PROTOCOL', `unknown layer 4 protocol "${word}": MPTCP (262) has no conntrack timeout table — its subflows are tracked as tcp, so use tcp (nfct would silently truncate 262 to 6 = tcp); known: ${known}`);
+    return err(
+      'UNKNOWN_PROTOCOL',
+      `unknown layer 4 protocol "${word}": MPTCP (262) has no conntrack timeout table — its subflows are tracked as tcp, so use tcp (nfct would silently truncate 262 to 6 = tcp); known: ${known}`,
+    );
   }
   const hint = /^\d+$/.test(word) ? ' (numbers are not accepted, as in nfct; use the name)' : '';
   return err('UNKNOWN_PROTOCOL', `unknown layer 4 protocol "${word}"${hint}: known: ${known}; anything else is tracked by "generic"`);

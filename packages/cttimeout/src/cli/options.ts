@@ -33,7 +33,24 @@ export interface Options {
 }
 
 interface Spec {
-  key: 'json' | 'dryRun' | 'help' | 'version' | 'merge' | 'verbose' | 'prune' | 'netns' | 'capture' | 'file' | 'check' | 'watch' | 'interval' | 'configDir' | 'ownerPrefix' | 'netnsAll' | 'hz';
+  key:
+    | 'json'
+    | 'dryRun'
+    | 'help'
+    | 'version'
+    | 'merge'
+    | 'verbose'
+    | 'prune'
+    | 'netns'
+    | 'capture'
+    | 'file'
+    | 'check'
+    | 'watch'
+    | 'interval'
+    | 'configDir'
+    | 'ownerPrefix'
+    | 'netnsAll'
+    | 'hz';
   names: string[];
   value?: string;
   /** The value is optional and only given as --name=VALUE (bare --name means `optionalValue`). */
@@ -43,19 +60,71 @@ interface Spec {
 
 export const OPTION_SPECS: readonly Spec[] = [
   { key: 'json', names: ['--json'], help: 'print JSON (typed objects) instead of nfct text' },
-  { key: 'netns', names: ['--netns'], value: 'NAME|PATH', help: 'work in that network namespace (a name under /run/netns, or a path such as /proc/PID/ns/net)' },
-  { key: 'capture', names: ['--capture'], value: 'FILE.pcap', help: 'write every netlink datagram sent and received to a pcap file (LINKTYPE_NETLINK; Wireshark, tshark and "cttimeout decode" read it)' },
-  { key: 'dryRun', names: ['--dry-run'], help: 'print the request bytes as hex (one line per message) instead of sending them; needs no socket and no privileges' },
+  {
+    key: 'netns',
+    names: ['--netns'],
+    value: 'NAME|PATH',
+    help: 'work in that network namespace (a name under /run/netns, or a path such as /proc/PID/ns/net)',
+  },
+  {
+    key: 'capture',
+    names: ['--capture'],
+    value: 'FILE.pcap',
+    help: 'write every netlink datagram sent and received to a pcap file (LINKTYPE_NETLINK; Wireshark, tshark and "cttimeout decode" read it)',
+  },
+  {
+    key: 'dryRun',
+    names: ['--dry-run'],
+    help: 'print the request bytes as hex (one line per message) instead of sending them; needs no socket and no privileges',
+  },
   { key: 'merge', names: ['--merge'], help: 'update: keep the current values of the states not given (default: they go back to the defaults)' },
   { key: 'file', names: ['-f', '--file'], value: 'FILE', help: 'apply: the JSON or YAML list of policies ("-" reads standard input)' },
-  { key: 'prune', names: ['--prune'], help: 'apply: also delete the owned policies the file does not list (needs --owner-prefix or the file\'s owner; policies in use are kept and reported)' },
-  { key: 'check', names: ['--check'], help: 'apply: change nothing; exit 0 when the kernel already matches, 2 when apply would change something (the plan on stdout)' },
-  { key: 'configDir', names: ['--config-dir'], value: 'DIR', help: 'apply, validate: the desired state of DIR/policies.yaml and DIR/policies.d/*.yaml, merged (a name in two files is an error); the boot unit uses /etc/cttimeout' },
-  { key: 'ownerPrefix', names: ['--owner-prefix'], value: 'PREFIX', help: 'apply --prune: only delete policies whose name starts with PREFIX (also "owner: {prefix: ...}" in the file); ovs_tp_* are never pruned' },
-  { key: 'watch', names: ['--watch'], help: 'apply: keep running; re-apply when the file changes or the kernel drifts, one JSON line per change on stdout; SIGTERM/SIGINT stop it' },
-  { key: 'interval', names: ['--interval'], value: 'SECONDS', help: 'apply --watch: how often to compare the file and the kernel (default 10; decimals allowed)' },
-  { key: 'netnsAll', names: ['--netns-all'], optionalValue: 'named', value: '[=processes]', help: 'apply (--check, --dry-run) and list: run in every namespace under /run/netns (CTTIMEOUT_NETNS_DIR); =processes adds every distinct namespace of running processes; worst exit status wins' },
-  { key: 'hz', names: ['--hz'], value: 'N', help: "the kernel's CONFIG_HZ (seconds × HZ must fit 32 bits; also CTTIMEOUT_HZ; default: /proc/config.gz or /boot/config-*); validate checks for another machine's HZ" },
+  {
+    key: 'prune',
+    names: ['--prune'],
+    help: "apply: also delete the owned policies the file does not list (needs --owner-prefix or the file's owner; policies in use are kept and reported)",
+  },
+  {
+    key: 'check',
+    names: ['--check'],
+    help: 'apply: change nothing; exit 0 when the kernel already matches, 2 when apply would change something (the plan on stdout)',
+  },
+  {
+    key: 'configDir',
+    names: ['--config-dir'],
+    value: 'DIR',
+    help: 'apply, validate: the desired state of DIR/policies.yaml and DIR/policies.d/*.yaml, merged (a name in two files is an error); the boot unit uses /etc/cttimeout',
+  },
+  {
+    key: 'ownerPrefix',
+    names: ['--owner-prefix'],
+    value: 'PREFIX',
+    help: 'apply --prune: only delete policies whose name starts with PREFIX (also "owner: {prefix: ...}" in the file); ovs_tp_* are never pruned',
+  },
+  {
+    key: 'watch',
+    names: ['--watch'],
+    help: 'apply: keep running; re-apply when the file changes or the kernel drifts, one JSON line per change on stdout; SIGTERM/SIGINT stop it',
+  },
+  {
+    key: 'interval',
+    names: ['--interval'],
+    value: 'SECONDS',
+    help: 'apply --watch: how often to compare the file and the kernel (default 10; decimals allowed)',
+  },
+  {
+    key: 'netnsAll',
+    names: ['--netns-all'],
+    optionalValue: 'named',
+    value: '[=processes]',
+    help: 'apply (--check, --dry-run) and list: run in every namespace under /run/netns (CTTIMEOUT_NETNS_DIR); =processes adds every distinct namespace of running processes; worst exit status wins',
+  },
+  {
+    key: 'hz',
+    names: ['--hz'],
+    value: 'N',
+    help: "the kernel's CONFIG_HZ (seconds × HZ must fit 32 bits; also CTTIMEOUT_HZ; default: /proc/config.gz or /boot/config-*); validate checks for another machine's HZ",
+  },
   { key: 'verbose', names: ['--verbose'], help: 'one line on standard error per netlink request and reply (also CTTIMEOUT_DEBUG=1)' },
   { key: 'help', names: ['-h', '--help'], help: 'show help for the command' },
   { key: 'version', names: ['--version'], help: 'print the version' },
@@ -68,7 +137,19 @@ const BY_NAME = new Map(OPTION_SPECS.flatMap((s) => s.names.map((n) => [n, s] as
  * index of `words[i]`.
  */
 export function extractOptions(argv: readonly string[]): { options: Options; words: string[]; wordAt: number[] } {
-  const options: Options = { json: false, dryRun: false, help: false, version: false, merge: false, verbose: false, prune: false, check: false, watch: false, given: [], at: {} };
+  const options: Options = {
+    json: false,
+    dryRun: false,
+    help: false,
+    version: false,
+    merge: false,
+    verbose: false,
+    prune: false,
+    check: false,
+    watch: false,
+    given: [],
+    at: {},
+  };
   const words: string[] = [];
   const wordAt: number[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -84,7 +165,10 @@ export function extractOptions(argv: readonly string[]): { options: Options; wor
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const spec = BY_NAME.get(name);
     if (spec === undefined) {
-      if (/^--[a-zA-Z]/.test(arg)) throw new CliError(`unknown option ${name} (options: ${OPTION_SPECS.map((s) => s.names.join('/')).join(', ')}; put "--" before a policy name that starts with "--")`);
+      if (/^--[a-zA-Z]/.test(arg))
+        throw new CliError(
+          `unknown option ${name} (options: ${OPTION_SPECS.map((s) => s.names.join('/')).join(', ')}; put "--" before a policy name that starts with "--")`,
+        );
       words.push(arg);
       wordAt.push(i);
       continue;

@@ -30,7 +30,8 @@ export function readOwner(text: string, fileName: string): Owner | undefined {
   };
   if (!isMap(value)) return fail(value, 'must be a map: owner: {prefix: "web-"}');
   for (const p of value.items) {
-    if (!isScalar(p.key) || p.key.value !== 'prefix') fail(p.key as YamlNode, `unknown field ${JSON.stringify(isScalar(p.key) ? p.key.value : '?')} (fields: prefix)`);
+    if (!isScalar(p.key) || p.key.value !== 'prefix')
+      fail(p.key as YamlNode, `unknown field ${JSON.stringify(isScalar(p.key) ? p.key.value : '?')} (fields: prefix)`);
   }
   const prefixNode = value.items.find((p) => isScalar(p.key) && p.key.value === 'prefix')?.value as YamlNode | undefined;
   if (prefixNode === undefined) return fail(value, 'prefix: missing');
@@ -46,7 +47,10 @@ export function mergeOwners(owners: readonly Owner[]): Owner | undefined {
   const [first, ...rest] = owners;
   for (const o of rest) {
     if (o.prefix !== first!.prefix) {
-      throw new CliError(`${o.from}: owner prefix ${JSON.stringify(o.prefix)} differs from ${JSON.stringify(first!.prefix)} at ${first!.from}; one desired state has one owner`, 'ERR_POLICY_FILE');
+      throw new CliError(
+        `${o.from}: owner prefix ${JSON.stringify(o.prefix)} differs from ${JSON.stringify(first!.prefix)} at ${first!.from}; one desired state has one owner`,
+        'ERR_POLICY_FILE',
+      );
     }
   }
   return first;

@@ -20,7 +20,9 @@ export function firstInvalidUtf8(b: Uint8Array): number {
       continue;
     }
     // Lead byte → length and the allowed range of the second byte (no overlongs, no surrogates, ≤ U+10FFFF).
-    let n: number, lo = 0x80, hi = 0xbf;
+    let n: number,
+      lo = 0x80,
+      hi = 0xbf;
     if (c >= 0xc2 && c <= 0xdf) n = 2;
     else if (c >= 0xe0 && c <= 0xef) {
       n = 3;
@@ -64,7 +66,13 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
   let bytes = input;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a byte-order mark, as editors on Windows write
   const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) fail(bytePosition(bytes, bad), 'ERR_INVALID_UTF8', undefined, `not UTF-8: byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} (write a name that is not UTF-8 as {hex: "..."})`);
+  if (bad >= 0)
+    fail(
+      bytePosition(bytes, bad),
+      'ERR_INVALID_UTF8',
+      undefined,
+      `not UTF-8: byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} (write a name that is not UTF-8 as {hex: "..."})`,
+    );
   const text = Buffer.from(bytes).toString('utf8');
 
   const lineCounter = new LineCounter();
@@ -86,7 +94,12 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
     const policies = list.items.find((p) => isScalar(p.key) && p.key.value === 'policies');
     // `owner` (apply --prune's ownership) is read by owner.ts.
     if (!policies || keys.some((k) => k !== 'policies' && k !== 'owner')) {
-      fail(at(list), 'ERR_POLICY_FILE', undefined, `expected a list of policies, or a map with only "policies: [...]" (and optionally "owner: {prefix: ...}"; found keys: ${keys.join(', ')})`);
+      fail(
+        at(list),
+        'ERR_POLICY_FILE',
+        undefined,
+        `expected a list of policies, or a map with only "policies: [...]" (and optionally "owner: {prefix: ...}"; found keys: ${keys.join(', ')})`,
+      );
     }
     list = policies!.value as YamlNode | null;
   }
@@ -110,7 +123,8 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
         return fail(at(node, item), e.code, field, `${label}: ${said}`, e);
       }
     };
-    const bad = (node: YamlNode | null | undefined, field: string, message: string): never => fail(at(node, item), 'ERR_POLICY_FILE', field, `${label}: ${field === 'policy' ? '' : `${field}: `}${message}`);
+    const bad = (node: YamlNode | null | undefined, field: string, message: string): never =>
+      fail(at(node, item), 'ERR_POLICY_FILE', field, `${label}: ${field === 'policy' ? '' : `${field}: `}${message}`);
     if (!isMap(item)) bad(item, 'policy', 'expected a map with name, family, protocol, timeouts');
     const map = item as YAMLMap<unknown, unknown>;
     const get = (key: string): Pair<unknown, unknown> | undefined => map.items.find((p) => isScalar(p.key) && p.key.value === key);
@@ -123,12 +137,13 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
       const hexPair = nameNode.items.length === 1 ? nameNode.items[0]! : undefined;
       const hexNode = hexPair && isScalar(hexPair.key) && hexPair.key.value === 'hex' && isScalar(hexPair.value) ? (hexPair.value as Scalar) : undefined;
       const digits = hexNode === undefined ? undefined : typeof hexNode.value === 'string' ? hexNode.value : source(hexNode);
-      if (digits === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(digits)) bad(nameNode, 'name', 'a name in bytes is {hex: "6869"}: an even number of hex digits');
+      if (digits === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(digits))
+        bad(nameNode, 'name', 'a name in bytes is {hex: "6869"}: an even number of hex digits');
       given = new Uint8Array(Buffer.from(digits!, 'hex'));
     } else if (isScalar(nameNode) && typeof nameNode.value === 'string') {
       given = nameNode.value;
     } else {
-      return bad(nameNode, 'name', `must be a string or {hex: "..."}${isScalar(nameNode) ? ` (quote it: "${source(nameNode)}")` : ''}`);
+      bad(nameNode, 'name', `must be a string or {hex: "..."}${isScalar(nameNode) ? ` (quote it: "${source(nameNode)}")` : ''}`);
     }
     const { name } = rule(nameNode, 'name', () => checkName(given));
     label += ` (${showName(name)})`;
@@ -139,7 +154,8 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
     seen.set(key, p0 ? `line ${p0.line}` : 'another entry');
     for (const p of map.items) {
       const k = isScalar(p.key) ? p.key.value : undefined;
-      if (typeof k !== 'string' || !(FIELDS as readonly string[]).includes(k)) bad(p.key as YamlNode, String(k), `unknown field (fields: ${FIELDS.join(', ')})`);
+      if (typeof k !== 'string' || !(FIELDS as readonly string[]).includes(k))
+        bad(p.key as YamlNode, String(k), `unknown field (fields: ${FIELDS.join(', ')})`);
     }
 
     // family, protocol
@@ -148,7 +164,11 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
     const family = rule(familyNode, 'family', () => checkFamily(isScalar(familyNode) && typeof familyNode.value === 'string' ? familyNode.value : undefined));
     const protocolNode = get('protocol')?.value as YamlNode | undefined;
     if (protocolNode === undefined) bad(item, 'protocol', 'missing');
-    const protocol = rule(protocolNode, 'protocol', () => checkProtocol(isScalar(protocolNode) && typeof protocolNode.value === 'string' ? protocolNode.value : String((protocolNode as Scalar | undefined)?.value)));
+    const protocol = rule(protocolNode, 'protocol', () =>
+      checkProtocol(
+        isScalar(protocolNode) && typeof protocolNode.value === 'string' ? protocolNode.value : String((protocolNode as Scalar | undefined)?.value),
+      ),
+    );
 
     // timeouts: STATE (any case): seconds (plain decimal digits)
     const timeouts: Record<string, number> = {};
@@ -158,13 +178,23 @@ export function readPolicyFile(input: Uint8Array, fileName: string, limits: Limi
       for (const p of (timeoutsNode as YAMLMap<unknown, unknown>).items) {
         const keyNode = p.key as YamlNode;
         const typed = isScalar(keyNode) ? String(keyNode.value) : '?';
-        const state = rule(keyNode, `timeouts.${typed}`, () => checkState(protocol, isScalar(keyNode) && typeof keyNode.value === 'string' ? keyNode.value : undefined));
+        const state = rule(keyNode, `timeouts.${typed}`, () =>
+          checkState(protocol, isScalar(keyNode) && typeof keyNode.value === 'string' ? keyNode.value : undefined),
+        );
         const field = `timeouts.${state}`;
-        if (timeouts[state] !== undefined) fail(at(keyNode), 'ERR_DUPLICATE_STATE', field, `${label}: ${field}: given twice (as ${JSON.stringify(typed)} and another spelling)`);
+        if (timeouts[state] !== undefined)
+          fail(at(keyNode), 'ERR_DUPLICATE_STATE', field, `${label}: ${field}: given twice (as ${JSON.stringify(typed)} and another spelling)`);
         const valueNode = p.value as YamlNode | null;
         const written = isScalar(valueNode) ? source(valueNode) : undefined;
         if (written === undefined || !isScalar(valueNode) || valueNode.type !== 'PLAIN' || !/^[0-9]+$/.test(written)) {
-          const what = written === undefined ? 'nothing' : /^[-+]?\.(?:inf|Inf|INF)$/.test(written) ? `${written} (infinity)` : /^\.(?:nan|NaN|NAN)$/.test(written) ? `${written} (not a number)` : written;
+          const what =
+            written === undefined
+              ? 'nothing'
+              : /^[-+]?\.(?:inf|Inf|INF)$/.test(written)
+                ? `${written} (infinity)`
+                : /^\.(?:nan|NaN|NAN)$/.test(written)
+                  ? `${written} (not a number)`
+                  : written;
           bad(valueNode, field, `must be a whole number of seconds in plain decimal digits, not ${what}`);
         }
         timeouts[state] = rule(valueNode, field, () => checkSeconds(Number(written), limits, field));

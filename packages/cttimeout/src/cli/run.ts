@@ -115,14 +115,29 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const { options, words, wordAt } = extractOptions(argv);
   const exact = (i: number | undefined): ExactArg | undefined => (i === undefined ? undefined : io.exactArgs === undefined ? argv[i] : io.exactArgs[i]);
   // Paths in options go on as strings: one that is not UTF-8 is refused, never replaced.
-  for (const [key, option] of [['netns', '--netns'], ['capture', '--capture'], ['file', '-f'], ['configDir', '--config-dir']] as const) {
+  for (const [key, option] of [
+    ['netns', '--netns'],
+    ['capture', '--capture'],
+    ['file', '-f'],
+    ['configDir', '--config-dir'],
+  ] as const) {
     const v = exact(options.at[key]);
-    if (v !== undefined && typeof v !== 'string') throw new CliError(`${option} ${JSON.stringify(options[key])}: the path is not UTF-8; cttimeout takes only UTF-8 paths here`, 'ERR_INVALID_ARGUMENT', key);
+    if (v !== undefined && typeof v !== 'string')
+      throw new CliError(
+        `${option} ${JSON.stringify(options[key])}: the path is not UTF-8; cttimeout takes only UTF-8 paths here`,
+        'ERR_INVALID_ARGUMENT',
+        key,
+      );
   }
   /** A file path as typed: bytes that are not UTF-8 are passed to the file system as they are. */
   const path = (i: number | undefined, typed: string): string | Buffer => {
     const v = exact(i);
-    if (v === null) throw new CliError(`${JSON.stringify(typed)}: the path is not UTF-8 and its exact bytes could not be read (/proc/self/cmdline)`, 'ERR_INVALID_ARGUMENT', 'file');
+    if (v === null)
+      throw new CliError(
+        `${JSON.stringify(typed)}: the path is not UTF-8 and its exact bytes could not be read (/proc/self/cmdline)`,
+        'ERR_INVALID_ARGUMENT',
+        'file',
+      );
     return typeof v === 'string' || v === undefined ? typed : Buffer.from(v);
   };
   if (options.help) {
@@ -143,9 +158,24 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return completionCommand(words, io);
   }
   if (words[0] === 'apply') {
-    only(options, 'apply', ['--json', '--netns', '--capture', '--dry-run', '--file', '--prune', '--check', '--config-dir', '--owner-prefix', '--watch', '--interval', '--hz', '--verbose']);
+    only(options, 'apply', [
+      '--json',
+      '--netns',
+      '--capture',
+      '--dry-run',
+      '--file',
+      '--prune',
+      '--check',
+      '--config-dir',
+      '--owner-prefix',
+      '--watch',
+      '--interval',
+      '--hz',
+      '--verbose',
+    ]);
     const rest = words.slice(1);
-    if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'timeout')) throw new CliError(`apply takes no arguments but -f FILE (got ${rest.map((w) => JSON.stringify(w)).join(' ')})`);
+    if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'timeout'))
+      throw new CliError(`apply takes no arguments but -f FILE (got ${rest.map((w) => JSON.stringify(w)).join(' ')})`);
     return apply(options, io);
   }
   if (words[0] === 'decode') {
@@ -167,7 +197,12 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       );
     case 'timeout':
       // In both orders (COMMAND timeout NAME, timeout COMMAND NAME) the name is the third word.
-      return timeoutCommand(parsed.command, parsed.command.name !== undefined ? checkName(exact(wordAt[2]) as ExactArg, parsed.command.name) : undefined, options, io);
+      return timeoutCommand(
+        parsed.command,
+        parsed.command.name !== undefined ? checkName(exact(wordAt[2]) as ExactArg, parsed.command.name) : undefined,
+        options,
+        io,
+      );
   }
 }
 
@@ -201,7 +236,8 @@ async function kernelHz(options: Options): Promise<Hz> {
   if (given !== undefined && given !== '') {
     const what = options.hz !== undefined ? '--hz' : 'CTTIMEOUT_HZ';
     const hz = /^[0-9]+$/.test(given) ? Number(given) : NaN;
-    if (!HZ_VALUES.includes(hz)) throw new CliError(`${what} ${JSON.stringify(given)}: not a CONFIG_HZ Linux offers (${HZ_VALUES.join(', ')})`, 'ERR_VALUE_RANGE', 'options.hz');
+    if (!HZ_VALUES.includes(hz))
+      throw new CliError(`${what} ${JSON.stringify(given)}: not a CONFIG_HZ Linux offers (${HZ_VALUES.join(', ')})`, 'ERR_VALUE_RANGE', 'options.hz');
     return { hz, maxSeconds: maxSecondsFor(hz), limits: { hz } };
   }
   const { hz } = await detectHz();
@@ -211,7 +247,11 @@ async function kernelHz(options: Options): Promise<Hz> {
   return { hz: hz ?? Math.max(...HZ_VALUES), maxSeconds: limitOf(limits), limits };
 }
 
-async function openClient(options: Options, hz: number | undefined, trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined): Promise<CtTimeout> {
+async function openClient(
+  options: Options,
+  hz: number | undefined,
+  trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined,
+): Promise<CtTimeout> {
   return CtTimeout.open({
     hz,
     ...(options.netns !== undefined ? { netns: options.netns } : {}),
@@ -327,7 +367,11 @@ function asSent(message: Uint8Array): Uint8Array {
 /** Prints nfct's bytes for every policy/defaults message of a reply chunk (names as raw bytes). */
 function printNfct(chunk: Uint8Array, io: CliIo): void {
   const r = formatNfctBytes(chunk);
-  if (r.error) throw new CtTimeoutError(r.error.code, `the kernel's reply could not be decoded at byte ${r.error.offset}: ${r.error.message}`, { source: 'codec', offset: r.error.offset });
+  if (r.error)
+    throw new CtTimeoutError(r.error.code, `the kernel's reply could not be decoded at byte ${r.error.offset}: ${r.error.message}`, {
+      source: 'codec',
+      offset: r.error.offset,
+    });
   if (r.text.length > 0) io.out(r.text);
 }
 
@@ -355,7 +399,8 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
   const allowed = ['--json', '--netns', '--capture', '--dry-run', '--hz', '--verbose'];
   if (cmd.command === 'update') allowed.push('--merge');
   only(options, cmd.command, allowed);
-  if (options.merge && options.dryRun) throw new CliError('--merge reads the current values from the kernel, so it cannot be combined with --dry-run (which sends nothing)');
+  if (options.merge && options.dryRun)
+    throw new CliError('--merge reads the current values from the kernel, so it cannot be combined with --dry-run (which sends nothing)');
   const ctx: Context = { command: cmd.command };
   if (name !== undefined) ctx.name = name;
   if (cmd.protocol !== undefined) ctx.protocol = cmd.protocol;
@@ -414,7 +459,8 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
           await t.request(message, { operation: 'flush' });
           return;
         case 'update':
-          if (options.merge) await ct.replace({ name: name as string, family: cmd.family!, protocol: cmd.protocol!, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
+          if (options.merge)
+            await ct.replace({ name: name as string, family: cmd.family!, protocol: cmd.protocol!, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
           else await t.request(message, { operation: 'update' });
           break;
         default:
@@ -423,11 +469,15 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
       // What was done, for scripts (cli-output.schema.json, "done").
       if (options.json) {
         const policy = cmd.family !== undefined ? { family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } : {};
-        io.out(json({ command: cmd.command, ...(name !== undefined ? { name } : {}), ...policy, ...(cmd.command === 'update' ? { merge: options.merge } : {}) }));
+        io.out(
+          json({ command: cmd.command, ...(name !== undefined ? { name } : {}), ...policy, ...(cmd.command === 'update' ? { merge: options.merge } : {}) }),
+        );
       }
     });
   } catch (e) {
-    throw new CliError(describe(e, ctx), e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, { cause: e });
+    throw new CliError(describe(e, ctx), e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, {
+      cause: e,
+    });
   }
   return 0;
 }
@@ -446,7 +496,8 @@ export function describe(e: unknown, ctx?: Context): string {
       if (ctx.name !== undefined) hint = `: there is no policy named ${showName(ctx.name)}`;
       break;
     case 'EBUSY':
-      if (ctx.command === 'add') hint = `: a policy named ${showName(ctx.name!)} exists already; change it with "cttimeout update timeout ${typeof ctx.name === 'string' ? ctx.name : showName(ctx.name!)} ..."`;
+      if (ctx.command === 'add')
+        hint = `: a policy named ${showName(ctx.name!)} exists already; change it with "cttimeout update timeout ${typeof ctx.name === 'string' ? ctx.name : showName(ctx.name!)} ..."`;
       else if (ctx.command === 'delete') hint = ': an iptables/ip6tables "-j CT --timeout" rule uses it; delete the rule first';
       break;
     case 'EEXIST':
@@ -454,12 +505,13 @@ export function describe(e: unknown, ctx?: Context): string {
       break;
     case 'EOPNOTSUPP': {
       const row = ctx.protocol === undefined ? undefined : findProtocol(ctx.protocol);
-      const note = row?.availability?.split(';')[0]!.replace(/\s*\(.*\)\s*$/, '');
+      const note = row?.availability?.split(';')[0]?.replace(/\s*\(.*\)\s*$/, '');
       hint = `: this kernel has no conntrack tracker for ${ctx.protocol ?? 'that protocol'}${note ? ` (${note})` : ''}`;
       break;
     }
     case 'EINVAL':
-      if (ctx.command === 'update') hint = ': a policy of that name exists with another family or protocol; update cannot change them (delete it and add it again)';
+      if (ctx.command === 'update')
+        hint = ': a policy of that name exists with another family or protocol; update cannot change them (delete it and add it again)';
       break;
     case 'EPERM':
       hint = ': cttimeout needs CAP_NET_ADMIN in the network namespace (run it as root)';
@@ -501,16 +553,23 @@ async function apply(options: Options, io: CliIo): Promise<number> {
     if (e instanceof ApplyError) {
       if (options.json) io.out(json({ unchanged: false, steps: e.steps.map(stepJson), error: errorJson(e) }));
       else io.out(planText(e.steps, [], [], false));
-        if (signalled) throw new CliError(`apply: stopped by ${signalled}: ${e.message.replace(/^apply: /, '')}`, 'ERR_INTERRUPTED');
+      if (signalled) throw new CliError(`apply: stopped by ${signalled}: ${e.message.replace(/^apply: /, '')}`, 'ERR_INTERRUPTED');
       // The kernel refused an entry of a file: say where it was written, as validation does.
       const failed = e.steps.find((s) => s.status === 'failed');
       const position = failed ? desired.positions.get(nameKey(failed.name)) : undefined;
-      const where = position ? `${position.file}${position.line !== undefined ? `:${position.line}:${position.column}` : ''}: policy ${displayName(failed!.name)}: ` : '';
+      const where = position
+        ? `${position.file}${position.line !== undefined ? `:${position.line}:${position.column}` : ''}: policy ${displayName(failed!.name)}: `
+        : '';
       throw new CliError(`${where}apply: ${e.message.replace(/^apply: /, '')}`, e.code, e.field, { cause: e, ...(position ? { position } : {}) });
     }
     if (signalled) throw new CliError(`apply: stopped by ${signalled} before any change`, 'ERR_INTERRUPTED');
     const message = describe(e);
-    throw new CliError(message.startsWith('apply: ') ? message : `apply: ${message}`, e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, { cause: e });
+    throw new CliError(
+      message.startsWith('apply: ') ? message : `apply: ${message}`,
+      e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL',
+      e instanceof CtTimeoutError ? e.field : undefined,
+      { cause: e },
+    );
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
@@ -539,7 +598,10 @@ function journalPath(options: Options): string | undefined {
 function recoveredText(recovered: ApplyResult['recovered'], dryRun: boolean): string {
   const what = { finished: 'finished its recreate', restored: 'restored the old policy', none: 'nothing left to do' } as const;
   return recovered
-    .map((r) => `${dryRun ? 'would recover' : 'recovered'} ${planName(r.name)} (an interrupted apply's journal): ${what[r.action]}${r.status === 'done' || r.action === 'none' ? '' : ` [${r.status}]`}\n`)
+    .map(
+      (r) =>
+        `${dryRun ? 'would recover' : 'recovered'} ${planName(r.name)} (an interrupted apply's journal): ${what[r.action]}${r.status === 'done' || r.action === 'none' ? '' : ` [${r.status}]`}\n`,
+    )
     .join('');
 }
 
@@ -563,19 +625,39 @@ function planName(name: string | Uint8Array): string {
   return typeof name === 'string' ? name : showName(name);
 }
 
-function planText(steps: readonly ApplyStep[], inSync: readonly (string | Uint8Array)[], keptInUse: readonly (string | Uint8Array)[], dryRun: boolean, kept: readonly KeptPolicy[] = [], ownerPrefix?: string): string {
+function planText(
+  steps: readonly ApplyStep[],
+  inSync: readonly (string | Uint8Array)[],
+  keptInUse: readonly (string | Uint8Array)[],
+  dryRun: boolean,
+  kept: readonly KeptPolicy[] = [],
+  ownerPrefix?: string,
+): string {
   const lines: string[] = [];
   for (const s of steps) {
     const [plan, done] = VERB[s.action];
     const status = s.status as string; // 'may-have-run': sent, but the answer was lost (abort, ENOBUFS, timeout)
-    const verb = status === 'done' ? done : status === 'failed' ? `FAILED to ${plan}` : status === 'not-run' ? `not run: ${plan}` : status === 'may-have-run' ? `may have run: ${plan}` : dryRun ? `would ${plan}` : plan;
+    const verb =
+      status === 'done'
+        ? done
+        : status === 'failed'
+          ? `FAILED to ${plan}`
+          : status === 'not-run'
+            ? `not run: ${plan}`
+            : status === 'may-have-run'
+              ? `may have run: ${plan}`
+              : dryRun
+                ? `would ${plan}`
+                : plan;
     let detail = '';
     if (s.action === 'create' && s.after) detail = ` (${s.after.family} ${s.after.protocol})`;
     if (s.action === 'recreate' && s.before && s.after) detail = ` (${s.before.family} ${s.before.protocol} -> ${s.after.family} ${s.after.protocol})`;
     if (s.action === 'update' && s.before && s.after) {
       const after = s.after.timeouts as Record<string, number>;
       const before = s.before.timeouts as Record<string, number>;
-      const changes = Object.keys(after).filter((k) => before[k] !== after[k]).map((k) => `${k} ${before[k]} -> ${after[k]}`);
+      const changes = Object.keys(after)
+        .filter((k) => before[k] !== after[k])
+        .map((k) => `${k} ${before[k]} -> ${after[k]}`);
       detail = `: ${changes.join(', ')}`;
     }
     if (s.error) detail += `: ${describe(s.error)}`;
@@ -601,12 +683,13 @@ async function decodeCommand(file: string | Buffer | undefined, options: Options
   let input: Uint8Array;
   const source = file === undefined || file === '-' ? '<stdin>' : String(file);
   if (file === undefined || file === '-') {
-    if (file === undefined && io.stdinIsTTY) throw new CliError('decode reads FILE, or standard input: give a file or pipe the capture in (cttimeout decode --help)');
+    if (file === undefined && io.stdinIsTTY)
+      throw new CliError('decode reads FILE, or standard input: give a file or pipe the capture in (cttimeout decode --help)');
     input = await io.readStdin();
   } else {
     input = await readFileBounded(file, source);
   }
-  let capture;
+  let capture: ReturnType<typeof readCapture>;
   try {
     capture = readCapture(input);
   } catch (e) {
@@ -649,4 +732,3 @@ async function decodeCommand(file: string | Buffer | undefined, options: Options
   }
   return 0;
 }
-

@@ -7,7 +7,6 @@ import type { RawPair } from './nfct.js';
 
 export { EXIT, NAME_MAX_BYTES };
 
-
 /**
  * The exit statuses (the registry's EXIT, crates/codec/src/registry.rs) as --help explains them.
  * Which code gets which status is the registry's ERROR_CODES[code].exit.

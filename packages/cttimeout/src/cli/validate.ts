@@ -28,7 +28,13 @@ export async function offlineHz(options: Options): Promise<{ hz: number; source:
 }
 
 export async function validateCommand(words: readonly string[], options: Options, io: ValidateIo): Promise<number> {
-  if (words.length > 1) throw new CliError(`validate takes no arguments but -f FILE or --config-dir DIR (got ${words.slice(1).map((w) => JSON.stringify(w)).join(' ')})`);
+  if (words.length > 1)
+    throw new CliError(
+      `validate takes no arguments but -f FILE or --config-dir DIR (got ${words
+        .slice(1)
+        .map((w) => JSON.stringify(w))
+        .join(' ')})`,
+    );
   const { hz, source } = await offlineHz(options);
   const maxSeconds = maxSecondsFor(hz);
   const desired = await loadDesired(options, () => io.readStdin(), { hz }, 'validate');
@@ -39,11 +45,18 @@ export async function validateCommand(words: readonly string[], options: Options
     const timeouts: Record<string, number> = {};
     for (const s of row.states) timeouts[s.name] = given[s.name] ?? s.default;
     const defaulted = row.states.filter((s) => given[s.name] === undefined).map((s) => s.name);
-    if (row.availability !== null && /removed|needs/.test(row.availability)) warnings.push(`policy ${JSON.stringify(p.name)}: ${row.name}: ${row.availability}`);
+    if (row.availability !== null && /removed|needs/.test(row.availability))
+      warnings.push(`policy ${JSON.stringify(p.name)}: ${row.name}: ${row.availability}`);
     return { name: p.name, family: p.family, protocol: p.protocol, timeouts, defaulted };
   });
   if (options.json) {
-    io.out(JSON.stringify({ valid: true, files: desired.files, hz, hzSource: source, maxSeconds, ...(desired.owner ? { owner: desired.owner } : {}), policies, warnings }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        { valid: true, files: desired.files, hz, hzSource: source, maxSeconds, ...(desired.owner ? { owner: desired.owner } : {}), policies, warnings },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   for (const p of policies) {
@@ -55,6 +68,8 @@ export async function validateCommand(words: readonly string[], options: Options
   }
   if (desired.owner) io.out(`owner: prune may delete names starting with ${JSON.stringify(desired.owner.prefix)} (${desired.owner.from})\n`);
   for (const w of warnings) io.err(`cttimeout: warning: ${w}\n`);
-  io.out(`valid: ${policies.length} ${policies.length === 1 ? 'policy' : 'policies'} in ${desired.files.join(', ')} (HZ=${hz} from ${source}: at most ${maxSeconds} seconds)\n`);
+  io.out(
+    `valid: ${policies.length} ${policies.length === 1 ? 'policy' : 'policies'} in ${desired.files.join(', ')} (HZ=${hz} from ${source}: at most ${maxSeconds} seconds)\n`,
+  );
   return 0;
 }

@@ -6,7 +6,7 @@
 // is logged and the last good state kept; SIGTERM/SIGINT finish the step in flight and exit 0.
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CtTimeout, ApplyError, type ApplyStep } from '../client.js';
+import { type CtTimeout, ApplyError, type ApplyStep } from '../client.js';
 import { CtTimeoutError } from '../errors.js';
 import { loadDesired, ownerOption, type Desired } from './desired.js';
 import type { Limits } from '../validate.js';
@@ -46,7 +46,12 @@ function change(s: ApplyStep): Record<string, unknown> {
  * `open` opens the client as every other command does (--netns, --capture, and --verbose /
  * CTTIMEOUT_DEBUG=1 tracing each request and reply on stderr).
  */
-export async function watchApply(options: Options, io: Io, kernel: { hz: number; maxSeconds: number; limits: Limits }, open: () => Promise<CtTimeout>): Promise<number> {
+export async function watchApply(
+  options: Options,
+  io: Io,
+  kernel: { hz: number; maxSeconds: number; limits: Limits },
+  open: () => Promise<CtTimeout>,
+): Promise<number> {
   if (options.file === '-') throw new CliError('apply --watch reads its files again on every change: give -f FILE or --config-dir DIR, not standard input');
   if (options.dryRun || options.check) throw new CliError('--watch changes the kernel; it cannot be combined with --dry-run or --check');
   const every = intervalMs(options);

@@ -22,7 +22,8 @@ function asciiString(b: Uint8Array, off: number, len: number): string {
 export function readTape(w: Uint32Array, base: number, mem: Uint8Array, datagram: Uint8Array): DecodeResult {
   const end = base + w[base]!;
   const textAt = end * 4;
-  const text = (r: number): unknown => JSON.parse(utf8.decode(mem.subarray(textAt + w[r + REC.TEXT_OFFSET]!, textAt + w[r + REC.TEXT_OFFSET]! + w[r + REC.TEXT_LEN]!)));
+  const text = (r: number): unknown =>
+    JSON.parse(utf8.decode(mem.subarray(textAt + w[r + REC.TEXT_OFFSET]!, textAt + w[r + REC.TEXT_OFFSET]! + w[r + REC.TEXT_LEN]!)));
   const messages: DecodedMessage[] = [];
   const out: DecodeResult = { messages };
   let i = base + 2;

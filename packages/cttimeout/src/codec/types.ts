@@ -114,14 +114,7 @@ export interface OtherMessage extends Base {
   data: string;
 }
 
-export type DecodedMessage =
-  | TimeoutMessage
-  | AckMessage
-  | ErrorMessage
-  | DoneMessage
-  | NoopMessage
-  | OverrunMessage
-  | OtherMessage;
+export type DecodedMessage = TimeoutMessage | AckMessage | ErrorMessage | DoneMessage | NoopMessage | OverrunMessage | OtherMessage;
 
 /** Where and why decoding stopped. */
 export interface DecodeProblem {

@@ -36,7 +36,8 @@ function usage(code: ErrorCode, operation: string, message: string, field?: stri
 }
 
 function checkInt(operation: string, what: string, v: unknown, max: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw usage('ERR_VALUE_RANGE', operation, `${what} ${describeValue(v)} is not an integer in 0..${max}`, what);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+    throw usage('ERR_VALUE_RANGE', operation, `${what} ${describeValue(v)} is not an integer in 0..${max}`, what);
 }
 
 /** Runs a validate.ts check, naming the C function in its error. */
@@ -197,7 +198,8 @@ export class TimeoutPolicy {
   /** Encodes a message with the attributes that are set. */
   toMessage(cmd: number, flags: number, seq: number): Uint8Array {
     const op = CMD_OPS[cmd];
-    if (op === undefined) throw usage('ERR_INVALID_ARGUMENT', 'nfctTimeoutNlmsgBuildHdr', `unknown command ${cmd} (IPCTNL_MSG_TIMEOUT_NEW..DEFAULT_GET are 0..4)`);
+    if (op === undefined)
+      throw usage('ERR_INVALID_ARGUMENT', 'nfctTimeoutNlmsgBuildHdr', `unknown command ${cmd} (IPCTNL_MSG_TIMEOUT_NEW..DEFAULT_GET are 0..4)`);
     this.#live('nfctTimeoutNlmsgBuildPayload');
     return encodeRequest(this.#spec(op, flags, seq));
   }
@@ -207,7 +209,11 @@ export class TimeoutPolicy {
     const op = 'nfctTimeoutNlmsgParsePayload';
     this.#live(op);
     const [m] = decodeStrict(message, op);
-    if (m?.kind !== 'timeout') throw new CtTimeoutError('ERR_NOT_A_POLICY', `${op}: the message is ${m ? `a ${m.kind} message` : 'empty'}, not a cttimeout message`, { source: 'codec', operation: op });
+    if (m?.kind !== 'timeout')
+      throw new CtTimeoutError('ERR_NOT_A_POLICY', `${op}: the message is ${m ? `a ${m.kind} message` : 'empty'}, not a cttimeout message`, {
+        source: 'codec',
+        operation: op,
+      });
     if (m.l4proto !== undefined && m.l4proto !== this.#l4proto) this.#states.clear();
     if (m.name !== undefined) this.#name = m.name;
     if (m.l3proto !== undefined) this.#l3proto = m.l3proto;

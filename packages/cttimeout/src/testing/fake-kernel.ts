@@ -248,7 +248,12 @@ function dataAttr(l4proto: number, timeouts: Record<string, number>): Uint8Array
 function replyMessage(m: ModelReply['messages'][number]): FakeMessage {
   const nfgen = new Uint8Array(4);
   if (m.kind === 'defaults') {
-    const payload = concatBytes([nfgen, attr(CTA_TIMEOUT.L3PROTO, be(m.l3proto, 2)), attr(CTA_TIMEOUT.L4PROTO, be(m.l4proto, 1)), dataAttr(m.l4proto, m.timeouts)]);
+    const payload = concatBytes([
+      nfgen,
+      attr(CTA_TIMEOUT.L3PROTO, be(m.l3proto, 2)),
+      attr(CTA_TIMEOUT.L4PROTO, be(m.l4proto, 1)),
+      dataAttr(m.l4proto, m.timeouts),
+    ]);
     return { type: (NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | IPCTNL_MSG_TIMEOUT_DEFAULT_SET, payload };
   }
   const p = m.policy;

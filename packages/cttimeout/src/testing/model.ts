@@ -118,7 +118,11 @@ export class KernelModel {
     this.hz = options.hz ?? 250;
     this.#trackers = new Set(options.trackers ?? PROTOCOLS.filter((p) => p.name !== 'dccp').map((p) => p.number));
     for (const p of PROTOCOLS) {
-      if (this.#trackers.has(p.number) && this.#key(p.number) === p.number) this.#defaults.set(p.number, p.states.map((s) => this.#store(s.default)));
+      if (this.#trackers.has(p.number) && this.#key(p.number) === p.number)
+        this.#defaults.set(
+          p.number,
+          p.states.map((s) => this.#store(s.default)),
+        );
     }
   }
 

@@ -2,7 +2,7 @@
 // an error, or abandoned by its caller (its sequence number then stays reserved while a late
 // reply may still come, so that reply is never taken for another request's).
 import { CtTimeoutError, type ErrorCode } from '../errors.js';
-import { FlowControl, type Outgoing } from './flow.js';
+import type { FlowControl, Outgoing } from './flow.js';
 
 /** How many abandoned sequence numbers are remembered while a late reply may still come. */
 const MAX_ZOMBIES = 65_536;
@@ -21,7 +21,11 @@ export interface Req extends Outgoing {
   settle: (error: CtTimeoutError | undefined) => void;
 }
 
-export function transportError(code: ErrorCode, message: string, extra: { operation?: string; seq?: number; errno?: number; sent?: boolean; cause?: unknown } = {}): CtTimeoutError {
+export function transportError(
+  code: ErrorCode,
+  message: string,
+  extra: { operation?: string; seq?: number; errno?: number; sent?: boolean; cause?: unknown } = {},
+): CtTimeoutError {
   return new CtTimeoutError(code, message, { source: 'transport', ...extra });
 }
 
@@ -70,7 +74,15 @@ export class Lifecycle {
   #nextSeq = 1 + Math.floor(Math.random() * 0x7fffffff);
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   readonly #aborts = new AbortFanOut((r, reason) =>
-    this.abandon(r, transportError('ERR_ABORTED', `${r.operation}: aborted; ${sentWords(r)}`, { operation: r.operation, seq: r.seq, sent: r.state === 'sent', cause: reason })),
+    this.abandon(
+      r,
+      transportError('ERR_ABORTED', `${r.operation}: aborted; ${sentWords(r)}`, {
+        operation: r.operation,
+        seq: r.seq,
+        sent: r.state === 'sent',
+        cause: reason,
+      }),
+    ),
   );
 
   constructor(readonly flow: FlowControl<Req>) {}

@@ -35,10 +35,12 @@ export function addonCandidates(env: NodeJS.ProcessEnv = process.env, arch: stri
   const libcs = ['gnu', 'musl'];
   return [
     ...libcs.map((libc): AddonCandidate => ({ kind: 'package', id: `@cttimeout/linux-${arch}-${libc}` })),
-    ...libcs.map((libc): AddonCandidate => ({
-      kind: 'native',
-      id: fileURLToPath(new URL(`../../native/cttimeout-socket.linux-${arch}-${libc}.node`, import.meta.url)),
-    })),
+    ...libcs.map(
+      (libc): AddonCandidate => ({
+        kind: 'native',
+        id: fileURLToPath(new URL(`../../native/cttimeout-socket.linux-${arch}-${libc}.node`, import.meta.url)),
+      }),
+    ),
   ];
 }
 

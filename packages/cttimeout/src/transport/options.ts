@@ -87,7 +87,10 @@ export function netnsPath(spec: unknown): string {
   if (spec.includes('\0')) throw invalid('netns', 'must not contain a NUL byte');
   if (spec.startsWith('/')) return spec;
   if (spec.includes('/') || spec === '.' || spec === '..') {
-    throw invalid('netns', `${JSON.stringify(spec)} is neither a name under /run/netns (no '/') nor an absolute path; write /run/netns/NAME or /proc/PID/ns/net`);
+    throw invalid(
+      'netns',
+      `${JSON.stringify(spec)} is neither a name under /run/netns (no '/') nor an absolute path; write /run/netns/NAME or /proc/PID/ns/net`,
+    );
   }
   return `/run/netns/${spec}`;
 }

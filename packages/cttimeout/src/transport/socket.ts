@@ -91,7 +91,11 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
       onEvents,
     );
     if ('portId' in result) return withSendNow(result, onEvents);
-    throw new CtTimeoutError(isErrorCode(result.code) ? result.code : 'ERR_SOCKET', `open: ${result.message}`, { source: 'transport', operation: 'open', errno: result.errno ?? undefined });
+    throw new CtTimeoutError(isErrorCode(result.code) ? result.code : 'ERR_SOCKET', `open: ${result.message}`, {
+      source: 'transport',
+      operation: 'open',
+      errno: result.errno ?? undefined,
+    });
   };
 }
 
@@ -127,6 +131,10 @@ export async function openSocket(open: OpenSocket, options: SocketOpenOptions, o
     return await open(options, onEvents);
   } catch (e) {
     if (e instanceof CtTimeoutError) throw e;
-    throw new CtTimeoutError('ERR_SOCKET', `open: the socket could not be opened: ${e instanceof Error ? e.message : String(e)}`, { source: 'transport', operation: 'open', cause: e });
+    throw new CtTimeoutError('ERR_SOCKET', `open: the socket could not be opened: ${e instanceof Error ? e.message : String(e)}`, {
+      source: 'transport',
+      operation: 'open',
+      cause: e,
+    });
   }
 }

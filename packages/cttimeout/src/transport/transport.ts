@@ -11,7 +11,16 @@ import { E, NETLINK } from '../generated/table.js';
 import { sameBytes, u16 } from './bytes.js';
 import { FlowControl } from './flow.js';
 import { Lifecycle, type Req, sentWords, transportError } from './lifecycle.js';
-import { checkOpenOptions, checkRequestOptions, invalid, netnsPath, type InternalTransportOptions, type RequestOptions, type StreamOptions, type TransportOptions } from './options.js';
+import {
+  checkOpenOptions,
+  checkRequestOptions,
+  invalid,
+  netnsPath,
+  type InternalTransportOptions,
+  type RequestOptions,
+  type StreamOptions,
+  type TransportOptions,
+} from './options.js';
 import { nativeSocket, openSocket, type NetlinkSocket, type SocketEvent } from './socket.js';
 import { replyStream } from './stream.js';
 
@@ -67,7 +76,14 @@ export class NetlinkTransport {
       (r) => this.#traced('out', r.bytes),
       (rs, e) => {
         for (const r of rs) {
-          this.#life.finish(r, transportError('ERR_SOCKET', `${r.operation}: the socket refused the request (${e instanceof Error ? e.message : String(e)}); it did not reach the kernel`, { operation: r.operation, seq: r.seq, sent: false, cause: e }));
+          this.#life.finish(
+            r,
+            transportError(
+              'ERR_SOCKET',
+              `${r.operation}: the socket refused the request (${e instanceof Error ? e.message : String(e)}); it did not reach the kernel`,
+              { operation: r.operation, seq: r.seq, sent: false, cause: e },
+            ),
+          );
         }
       },
     );
@@ -80,11 +96,15 @@ export class NetlinkTransport {
     const capture = o.capture ?? (process.env.CTTIMEOUT_CAPTURE || undefined);
     let self: NetlinkTransport | undefined;
     const early: SocketEvent[][] = [];
-    const sock = await openSocket(o.socket ?? nativeSocket(), {
-      ...(o.netns !== undefined ? { netns: netnsPath(o.netns) } : {}),
-      ...(o.receiveBufferBytes !== undefined ? { receiveBufferBytes: o.receiveBufferBytes } : {}),
-      ...(capture !== undefined ? { capture } : {}),
-    }, (events) => (self ? self.#onEvents(events) : early.push(events)));
+    const sock = await openSocket(
+      o.socket ?? nativeSocket(),
+      {
+        ...(o.netns !== undefined ? { netns: netnsPath(o.netns) } : {}),
+        ...(o.receiveBufferBytes !== undefined ? { receiveBufferBytes: o.receiveBufferBytes } : {}),
+        ...(capture !== undefined ? { capture } : {}),
+      },
+      (events) => (self ? self.#onEvents(events) : early.push(events)),
+    );
     self = new NetlinkTransport(sock, o);
     for (const events of early) self.#onEvents(events);
     if (o.probe !== false) await self.#probe(o._probeSubsystem);
@@ -115,7 +135,12 @@ export class NetlinkTransport {
   request(message: Uint8Array, options?: RequestOptions): Promise<Uint8Array[]> {
     return new Promise((resolve, reject) => {
       const chunks: Uint8Array[] = [];
-      const r = this.#enqueue(message, options, (c) => chunks.push(c), (err) => (err ? reject(err) : resolve(chunks)));
+      const r = this.#enqueue(
+        message,
+        options,
+        (c) => chunks.push(c),
+        (err) => (err ? reject(err) : resolve(chunks)),
+      );
       // After the flush queued before it: a request answered inside sendmsg needs no timer.
       if (r) queueMicrotask(() => this.#life.armTimer(r));
     });
@@ -162,7 +187,11 @@ export class NetlinkTransport {
     if (this.#closed) return;
     this.#closed = true;
     this.#life.failAll((r) =>
-      transportError('ERR_CLOSED', `${r.operation}: the netlink transport was closed; ${sentWords(r)}`, { operation: r.operation, seq: r.seq, sent: r.state === 'sent' }),
+      transportError('ERR_CLOSED', `${r.operation}: the netlink transport was closed; ${sentWords(r)}`, {
+        operation: r.operation,
+        seq: r.seq,
+        sent: r.state === 'sent',
+      }),
     );
     await this.#sock.close();
   }
@@ -200,7 +229,10 @@ export class NetlinkTransport {
 
   async #probe(subsystem: number | undefined): Promise<void> {
     try {
-      await this.request(probeRequest(subsystem ?? NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT), { operation: 'open', timeoutMs: this.#defaultTimeout || DEFAULT_TIMEOUT_MS });
+      await this.request(probeRequest(subsystem ?? NETLINK.NFNL_SUBSYS_CTNETLINK_TIMEOUT), {
+        operation: 'open',
+        timeoutMs: this.#defaultTimeout || DEFAULT_TIMEOUT_MS,
+      });
     } catch (e) {
       const err = e as CtTimeoutError;
       if (err.code === 'ENOENT') return;
@@ -213,20 +245,30 @@ export class NetlinkTransport {
         );
       }
       if (err.code === 'EPERM') {
-        throw new CtTimeoutError('EPERM', 'open: Operation not permitted (EPERM): the kernel requires CAP_NET_ADMIN in the network namespace for every cttimeout request', {
-          source: 'kernel',
-          errno: E.EPERM,
-          operation: 'open',
-          seq: err.seq,
-          cause: err,
-        });
+        throw new CtTimeoutError(
+          'EPERM',
+          'open: Operation not permitted (EPERM): the kernel requires CAP_NET_ADMIN in the network namespace for every cttimeout request',
+          {
+            source: 'kernel',
+            errno: E.EPERM,
+            operation: 'open',
+            seq: err.seq,
+            cause: err,
+          },
+        );
       }
       throw err;
     }
   }
 
   /** Validates and queues a request; settles at once (and returns undefined) if it cannot go. */
-  #enqueue(message: Uint8Array, options: RequestOptions | undefined, onChunk: (c: Uint8Array) => void, settle: (e: CtTimeoutError | undefined) => void, internal = false): Req | undefined {
+  #enqueue(
+    message: Uint8Array,
+    options: RequestOptions | undefined,
+    onChunk: (c: Uint8Array) => void,
+    settle: (e: CtTimeoutError | undefined) => void,
+    internal = false,
+  ): Req | undefined {
     let o: RequestOptions;
     try {
       o = checkRequestOptions(options);
@@ -234,12 +276,16 @@ export class NetlinkTransport {
       return void settle(e as CtTimeoutError);
     }
     const bad = message instanceof Uint8Array ? checkOneMessage(message) : { message: 'the message must be a Uint8Array' };
-    if (bad) return void settle(new CtTimeoutError('ERR_BAD_ARGUMENT', `request: ${bad.message}`, { source: 'usage', operation: o.operation, field: 'message' }));
+    if (bad)
+      return void settle(new CtTimeoutError('ERR_BAD_ARGUMENT', `request: ${bad.message}`, { source: 'usage', operation: o.operation, field: 'message' }));
     const operation = o.operation ?? `nlmsg_type 0x${u16(message, 4).toString(16).padStart(4, '0')}`;
     if (this.#closed || this.#fatal) {
       return void settle(this.#fatal ?? transportError('ERR_CLOSED', `${operation}: the netlink transport is closed`, { operation, sent: false }));
     }
-    if (o.signal?.aborted) return void settle(transportError('ERR_ABORTED', `${operation}: aborted; the request was never sent`, { operation, sent: false, cause: o.signal.reason }));
+    if (o.signal?.aborted)
+      return void settle(
+        transportError('ERR_ABORTED', `${operation}: aborted; the request was never sent`, { operation, sent: false, cause: o.signal.reason }),
+      );
     const seq = this.#life.allocSeq();
     const { bytes, dump } = prepareForSend(message, seq);
     const r: Req = {
@@ -311,7 +357,12 @@ export class NetlinkTransport {
     this.#life.disarmTimer(r);
     r.onChunk(e.data);
     if (!e.terminal) return this.#life.armTimer(r);
-    this.#life.finish(r, e.errno === 0 ? undefined : kernelError(e.errno, { operation: r.operation, seq: r.seq, extAckMessage: e.extAckMessage ?? undefined, extAckOffset: e.extAckOffset ?? undefined }));
+    this.#life.finish(
+      r,
+      e.errno === 0
+        ? undefined
+        : kernelError(e.errno, { operation: r.operation, seq: r.seq, extAckMessage: e.extAckMessage ?? undefined, extAckOffset: e.extAckOffset ?? undefined }),
+    );
   }
 
   #onTruncated(e: Extract<SocketEvent, { kind: 'truncated' }>): void {
@@ -340,7 +391,15 @@ export class NetlinkTransport {
       const r = this.#sentRequest(seq);
       if (!r) continue;
       // The kernel never saw it: no reply will come, so its seq is free again.
-      this.#life.finish(r, transportError(name, `${r.operation}: sendmsg failed: ${name} (the request did not reach the kernel)`, { operation: r.operation, seq, errno: e.errno, sent: false }));
+      this.#life.finish(
+        r,
+        transportError(name, `${r.operation}: sendmsg failed: ${name} (the request did not reach the kernel)`, {
+          operation: r.operation,
+          seq,
+          errno: e.errno,
+          sent: false,
+        }),
+      );
     }
   }
 
@@ -379,6 +438,15 @@ export class NetlinkTransport {
 
   #fail(err: CtTimeoutError): void {
     this.#fatal = err;
-    this.#life.failAll((r) => new CtTimeoutError(err.code, `${r.operation}: ${err.message}`, { source: 'transport', errno: err.errno, operation: r.operation, seq: r.seq, sent: r.state === 'sent' }));
+    this.#life.failAll(
+      (r) =>
+        new CtTimeoutError(err.code, `${r.operation}: ${err.message}`, {
+          source: 'transport',
+          errno: err.errno,
+          operation: r.operation,
+          seq: r.seq,
+          sent: r.state === 'sent',
+        }),
+    );
   }
 }

@@ -29,7 +29,9 @@ function nodeSelected(n: FlatNode | undefined): void {
   }
   const { offset, length } = n.node;
   hex.highlight({ offset, length });
-  $('sel').textContent = length ? `${n.node.label} · bytes ${offset}–${offset + length - 1} (0x${hexN(offset, 4)}) · ${length} B` : `${n.node.label} · at byte ${offset}`;
+  $('sel').textContent = length
+    ? `${n.node.label} · bytes ${offset}–${offset + length - 1} (0x${hexN(offset, 4)}) · ${length} B`
+    : `${n.node.label} · at byte ${offset}`;
 }
 
 function showDetail(d: Detail): void {

@@ -11,7 +11,8 @@ let pinned: PolicyView | undefined;
 let current: PolicyView | undefined;
 const dialog = () => $('diff-dialog') as HTMLDialogElement;
 
-const title = (p: PolicyView) => `#${p.row + 1} ${p.type} ${p.name !== undefined ? JSON.stringify(p.name) : '(no name)'} ${p.family ?? ''} ${p.protocol ?? ''} · ${p.source}`;
+const title = (p: PolicyView) =>
+  `#${p.row + 1} ${p.type} ${p.name !== undefined ? JSON.stringify(p.name) : '(no name)'} ${p.family ?? ''} ${p.protocol ?? ''} · ${p.source}`;
 
 /** States in the protocol table's order (unknown protocols: as the messages list them). */
 function stateOrder(a: PolicyView, b?: PolicyView): string[] {
@@ -30,14 +31,20 @@ function renderDiff(a: PolicyView, b: PolicyView): HTMLElement {
     ['family', a.family, b.family],
     ['protocol', a.protocol, b.protocol],
   ];
-  for (const [k, x, y] of fields) rows.push(h('tr', { class: x !== y ? 'changed' : '' }, h('td', { text: k }), h('td', { text: x ?? '–' }), h('td', { text: y ?? '–' })));
+  for (const [k, x, y] of fields)
+    rows.push(h('tr', { class: x !== y ? 'changed' : '' }, h('td', { text: k }), h('td', { text: x ?? '–' }), h('td', { text: y ?? '–' })));
   for (const s of stateOrder(a, b)) {
     const x = a.timeouts[s];
     const y = b.timeouts[s];
     rows.push(h('tr', { class: x !== y ? 'changed' : '', 'data-state': s }, h('td', { text: s }), h('td', { text: cell(x) }), h('td', { text: cell(y) })));
   }
   const changed = rows.filter((r) => r.classList.contains('changed')).length;
-  return h('div', {}, h('p', { id: 'diff-count', text: changed ? `${changed} difference${changed === 1 ? '' : 's'} (marked)` : 'The two policies are the same' }), h('table', { class: 'diff' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+  return h(
+    'div',
+    {},
+    h('p', { id: 'diff-count', text: changed ? `${changed} difference${changed === 1 ? '' : 's'} (marked)` : 'The two policies are the same' }),
+    h('table', { class: 'diff' }, h('thead', {}, head), h('tbody', {}, ...rows)),
+  );
 }
 
 function renderHistory(name: string, entries: PolicyView[]): HTMLElement {
@@ -53,7 +60,12 @@ function renderHistory(name: string, entries: PolicyView[]): HTMLElement {
       h('td', { class: 'num', text: String(p.row + 1) }),
       h('td', { class: 'num', text: formatTime(p.time, prev?.time ?? Number.NaN) }),
       h('td', { text: `${dir} ${p.type}` }),
-      ...states.map((s) => h('td', { class: `num${prev && prev.timeouts[s] !== p.timeouts[s] ? ' changed' : ''}`, text: p.timeouts[s] === undefined ? '–' : String(p.timeouts[s]) })),
+      ...states.map((s) =>
+        h('td', {
+          class: `num${prev && prev.timeouts[s] !== p.timeouts[s] ? ' changed' : ''}`,
+          text: p.timeouts[s] === undefined ? '–' : String(p.timeouts[s]),
+        }),
+      ),
     );
   });
   const table = h('table', { class: 'diff history' }, h('thead', {}, head), h('tbody', {}, ...body));
@@ -64,7 +76,15 @@ function renderHistory(name: string, entries: PolicyView[]): HTMLElement {
       select(Number(tr.dataset.row));
     }
   });
-  return h('div', {}, h('p', { id: 'history-count', text: `${entries.length} message${entries.length === 1 ? '' : 's'} carry ${JSON.stringify(name)}; a changed value is marked` }), table);
+  return h(
+    'div',
+    {},
+    h('p', {
+      id: 'history-count',
+      text: `${entries.length} message${entries.length === 1 ? '' : 's'} carry ${JSON.stringify(name)}; a changed value is marked`,
+    }),
+    table,
+  );
 }
 
 /** Pins the selected message's policy as A. */

@@ -31,7 +31,10 @@ async function run(format: ExportFormat): Promise<void> {
   $('export-result').textContent = `${m.name}: ${what}`;
   const pre = $('export-preview');
   lastText = typeof m.data === 'string' ? m.data : '';
-  pre.textContent = typeof m.data === 'string' ? m.data.slice(0, 20_000) : `${m.data.length} bytes of pcap (LINKTYPE_NETLINK): open it here, in Wireshark, or with cttimeout decode`;
+  pre.textContent =
+    typeof m.data === 'string'
+      ? m.data.slice(0, 20_000)
+      : `${m.data.length} bytes of pcap (LINKTYPE_NETLINK): open it here, in Wireshark, or with cttimeout decode`;
   $('export-copy').hidden = typeof m.data !== 'string';
 }
 

@@ -45,7 +45,7 @@ export function viewChanged(): void {
 
 /** Rows the worker kept for an expression; undefined when a newer run took over. */
 function runExpression(src: string): Promise<Uint32Array | undefined> | undefined {
-  let expr;
+  let expr: ReturnType<typeof parseFilter>;
   try {
     expr = parseFilter(src);
   } catch (e) {

@@ -22,7 +22,9 @@ export const list = new VirtualList(
     h(
       'div',
       { class: 'row', role: 'option' },
-      ...CELLS.map((c) => (c === 'dir' ? h('span', { class: c }, h('b', { class: 'arrow' }), h('i', { class: 'word', text: ' kernel' })) : h('span', { class: c }))),
+      ...CELLS.map((c) =>
+        c === 'dir' ? h('span', { class: c }, h('b', { class: 'arrow' }), h('i', { class: 'word', text: ' kernel' })) : h('span', { class: c }),
+      ),
     ),
   (pos, el) => fillRow(pos, el),
 );
@@ -47,9 +49,10 @@ export function formatTime(t: number, prev: number): string {
         return `${pad(Math.floor(s / 3600) % 24)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}.${pad(us, 6)}`;
       }
       const d = new Date(Math.floor(t) * 1000);
-      const [Y, M, D, hh, mm, ss] = timeMode === 'utc'
-        ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
-        : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
+      const [Y, M, D, hh, mm, ss] =
+        timeMode === 'utc'
+          ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+          : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
       return `${Y}-${pad(M)}-${pad(D)} ${pad(hh)}:${pad(mm)}:${pad(ss)}.${pad(us, 6)}${timeMode === 'utc' ? 'Z' : ''}`;
     }
   }
@@ -68,7 +71,11 @@ function convText(i: number): { text: string; title: string; cls: string } {
   const took = Number.isNaN(lat) ? '' : ` · ${ms(lat)}`;
   switch (p.mark[i]) {
     case Mark.Answered:
-      return { text: `→ #${peer + 1}${took}`, title: `answered by message ${peer + 1}${took ? `, ${ms(lat)} later` : ''} (double-click or r jumps there)`, cls: 'paired' };
+      return {
+        text: `→ #${peer + 1}${took}`,
+        title: `answered by message ${peer + 1}${took ? `, ${ms(lat)} later` : ''} (double-click or r jumps there)`,
+        cls: 'paired',
+      };
     case Mark.Reply:
       return { text: `← #${peer + 1}${took}`, title: `reply to request ${peer + 1} (double-click or r jumps there)`, cls: 'paired' };
     case Mark.Unanswered:
@@ -165,7 +172,16 @@ function keydown(e: KeyboardEvent): void {
   const n = visibleCount();
   if (n === 0) return;
   const pos = Math.max(0, posOf(app.selected));
-  const moves: Record<string, number> = { ArrowDown: pos + 1, j: pos + 1, ArrowUp: pos - 1, k: pos - 1, PageDown: pos + list.pageSize, PageUp: pos - list.pageSize, Home: 0, End: n - 1 };
+  const moves: Record<string, number> = {
+    ArrowDown: pos + 1,
+    j: pos + 1,
+    ArrowUp: pos - 1,
+    k: pos - 1,
+    PageDown: pos + list.pageSize,
+    PageUp: pos - list.pageSize,
+    Home: 0,
+    End: n - 1,
+  };
   if (e.key === 'Enter' || e.key === 'ArrowRight') {
     $('tree').focus();
     e.preventDefault();

@@ -17,7 +17,13 @@ export function progress(phase: string, done: number, total: number): void {
   const frac = total > 0 ? done / total : 0;
   ($('progress-bar') as HTMLElement).style.width = `${(frac * 100).toFixed(1)}%`;
   p.setAttribute('aria-valuenow', String(Math.round(frac * 100)));
-  status(phase === 'decoding' ? `Decoding… ${nf.format(done)} of ${nf.format(total)} datagrams (${Math.round(frac * 100)}%)` : phase === 'reading' ? `Reading ${size(total)}…` : 'Parsing…');
+  status(
+    phase === 'decoding'
+      ? `Decoding… ${nf.format(done)} of ${nf.format(total)} datagrams (${Math.round(frac * 100)}%)`
+      : phase === 'reading'
+        ? `Reading ${size(total)}…`
+        : 'Parsing…',
+  );
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${nf.format(n)} ${n === 1 ? one : many}`;
@@ -79,10 +85,21 @@ function showLatency(): void {
   const body = $('latency-body');
   body.replaceChildren(
     ...s.latency.map((r) =>
-      h('tr', {}, h('td', { text: r.op }), h('td', { class: 'num', text: nf.format(r.count) }), h('td', { class: 'num', text: fmt(r.median) }), h('td', { class: 'num', text: fmt(r.p99) }), h('td', { class: 'num', text: fmt(r.max) }), h('td', { class: 'num', text: r.unanswered ? nf.format(r.unanswered) : '' })),
+      h(
+        'tr',
+        {},
+        h('td', { text: r.op }),
+        h('td', { class: 'num', text: nf.format(r.count) }),
+        h('td', { class: 'num', text: fmt(r.median) }),
+        h('td', { class: 'num', text: fmt(r.p99) }),
+        h('td', { class: 'num', text: fmt(r.max) }),
+        h('td', { class: 'num', text: r.unanswered ? nf.format(r.unanswered) : '' }),
+      ),
     ),
   );
-  $('latency-note').textContent = s.times ? 'From each request to its last reply (ACK, error, DONE), by the capture timestamps. Open-time probes are left out.' : 'This input has no timestamps: counts only.';
+  $('latency-note').textContent = s.times
+    ? 'From each request to its last reply (ACK, error, DONE), by the capture timestamps. Open-time probes are left out.'
+    : 'This input has no timestamps: counts only.';
   ($('latency-dialog') as HTMLDialogElement).showModal();
 }
 

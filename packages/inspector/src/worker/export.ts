@@ -6,7 +6,6 @@ import { flagText, hex } from './describe.js';
 import { session } from './load.js';
 import { allPolicies } from './query.js';
 
-
 /** One row as its own datagram: the message's bytes, direction and time. */
 function rowDatagram(row: number): Datagram {
   const r = session.rows[row]!;
@@ -22,7 +21,10 @@ function hexText(rows: ArrayLike<number>): string {
   for (let i = 0; i < rows.length; i++) {
     const d = rowDatagram(rows[i]!);
     const v = new DataView(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
-    const what = d.bytes.length >= 16 ? ` type 0x${v.getUint16(4, true).toString(16)} ${flagText(v.getUint16(4, true), v.getUint16(6, true))} seq ${v.getUint32(8, true)}` : '';
+    const what =
+      d.bytes.length >= 16
+        ? ` type 0x${v.getUint16(4, true).toString(16)} ${flagText(v.getUint16(4, true), v.getUint16(6, true))} seq ${v.getUint32(8, true)}`
+        : '';
     out.push(`${d.direction ?? 'message'} #${rows[i]! + 1}${what}`, hex(d.bytes), '');
   }
   return out.join('\n');
@@ -47,9 +49,17 @@ export function policyFile(seen: PolicyView[], source: string): { text: string; 
   const use = fromKernel.length ? fromKernel : named;
   const last = new Map<string, PolicyView>();
   for (const p of use) last.set(p.nameHex ?? `=${p.name}`, p);
-  const lines = [`# cttimeout apply -f: ${last.size} polic${last.size === 1 ? 'y' : 'ies'} as last seen in ${source}${use === fromKernel ? ' (kernel replies)' : ' (requests)'}`, 'policies:'];
+  const lines = [
+    `# cttimeout apply -f: ${last.size} polic${last.size === 1 ? 'y' : 'ies'} as last seen in ${source}${use === fromKernel ? ' (kernel replies)' : ' (requests)'}`,
+    'policies:',
+  ];
   for (const p of last.values()) {
-    lines.push(`  - name: ${p.nameHex !== undefined ? `{ hex: "${p.nameHex}" }` : yamlString(p.name!)}`, `    family: ${p.family}`, `    protocol: ${p.protocol}`, '    timeouts:');
+    lines.push(
+      `  - name: ${p.nameHex !== undefined ? `{ hex: "${p.nameHex}" }` : yamlString(p.name!)}`,
+      `    family: ${p.family}`,
+      `    protocol: ${p.protocol}`,
+      '    timeouts:',
+    );
     for (const [k, v] of Object.entries(p.timeouts)) lines.push(`      ${k}: ${v}`);
   }
   if (last.size === 0) lines[1] = 'policies: []';

@@ -31,11 +31,16 @@ function tlvs(b: Uint8Array, from: number, to: number, base: number, depth: numb
     const p = b.subarray(at + 4, at + len);
     const nested = (type & NLA_F.NESTED) !== 0 && depth < 8 ? tlvs(b, at + 4, at + len, base, depth + 1) : undefined;
     const flags = `${type & NLA_F.NESTED ? ' | NLA_F_NESTED' : ''}${type & NLA_F.NET_BYTEORDER ? ' | NLA_F_NET_BYTEORDER' : ''}`;
-    const node: InspectNode = { label: `attribute ${type & TYPE_MASK}`, offset: base + at, length: len, children: [
-      { label: 'nla_len', offset: base + at, length: 2, value: String(len) },
-      { label: 'nla_type', offset: base + at + 2, length: 2, value: `0x${type.toString(16).padStart(4, '0')} type ${type & TYPE_MASK}${flags}` },
-      ...(nested ?? []),
-    ] };
+    const node: InspectNode = {
+      label: `attribute ${type & TYPE_MASK}`,
+      offset: base + at,
+      length: len,
+      children: [
+        { label: 'nla_len', offset: base + at, length: 2, value: String(len) },
+        { label: 'nla_type', offset: base + at + 2, length: 2, value: `0x${type.toString(16).padStart(4, '0')} type ${type & TYPE_MASK}${flags}` },
+        ...(nested ?? []),
+      ],
+    };
     if (!nested && p.length) node.value = guess(p, (type & NLA_F.NET_BYTEORDER) !== 0);
     out.push(node);
     at += (len + 3) & ~3;
@@ -54,11 +59,16 @@ export function generic(message: InspectNode, bytes: Uint8Array, base: number): 
   const parts: InspectNode[] = [];
   let at = from;
   if (type >= 0x100 && payload.length >= 4) {
-    parts.push({ label: 'nfgenmsg', offset: payload.offset, length: 4, children: [
-      { label: 'nfgen_family', offset: payload.offset, length: 1, value: String(bytes[from]) },
-      { label: 'version', offset: payload.offset + 1, length: 1, value: String(bytes[from + 1]) },
-      { label: 'res_id', offset: payload.offset + 2, length: 2, value: String(v.getUint16(from + 2, false)) },
-    ] });
+    parts.push({
+      label: 'nfgenmsg',
+      offset: payload.offset,
+      length: 4,
+      children: [
+        { label: 'nfgen_family', offset: payload.offset, length: 1, value: String(bytes[from]) },
+        { label: 'version', offset: payload.offset + 1, length: 1, value: String(bytes[from + 1]) },
+        { label: 'res_id', offset: payload.offset + 2, length: 2, value: String(v.getUint16(from + 2, false)) },
+      ],
+    });
     at += 4;
   }
   const attrs = tlvs(bytes, at, to, base, 0);
@@ -69,13 +79,33 @@ export function generic(message: InspectNode, bytes: Uint8Array, base: number): 
 
 /** Netlink families by number (linux/netlink.h), for captures of every family (nlmon). */
 const FAMILIES: Record<number, string> = {
-  0: 'NETLINK_ROUTE', 2: 'NETLINK_USERSOCK', 4: 'NETLINK_SOCK_DIAG', 5: 'NETLINK_NFLOG', 6: 'NETLINK_XFRM', 7: 'NETLINK_SELINUX', 8: 'NETLINK_ISCSI',
-  9: 'NETLINK_AUDIT', 10: 'NETLINK_FIB_LOOKUP', 11: 'NETLINK_CONNECTOR', 12: 'NETLINK_NETFILTER', 13: 'NETLINK_IP6_FW', 14: 'NETLINK_DNRTMSG',
-  15: 'NETLINK_KOBJECT_UEVENT', 16: 'NETLINK_GENERIC', 18: 'NETLINK_SCSITRANSPORT', 19: 'NETLINK_ECRYPTFS', 20: 'NETLINK_RDMA', 21: 'NETLINK_CRYPTO', 22: 'NETLINK_SMC',
+  0: 'NETLINK_ROUTE',
+  2: 'NETLINK_USERSOCK',
+  4: 'NETLINK_SOCK_DIAG',
+  5: 'NETLINK_NFLOG',
+  6: 'NETLINK_XFRM',
+  7: 'NETLINK_SELINUX',
+  8: 'NETLINK_ISCSI',
+  9: 'NETLINK_AUDIT',
+  10: 'NETLINK_FIB_LOOKUP',
+  11: 'NETLINK_CONNECTOR',
+  12: 'NETLINK_NETFILTER',
+  13: 'NETLINK_IP6_FW',
+  14: 'NETLINK_DNRTMSG',
+  15: 'NETLINK_KOBJECT_UEVENT',
+  16: 'NETLINK_GENERIC',
+  18: 'NETLINK_SCSITRANSPORT',
+  19: 'NETLINK_ECRYPTFS',
+  20: 'NETLINK_RDMA',
+  21: 'NETLINK_CRYPTO',
+  22: 'NETLINK_SMC',
 };
 export const familyName = (f: number) => FAMILIES[f] ?? `netlink family ${f}`;
 /** The list's type of such a message: 'route 18'. */
-export const otherLabel = (family: number, type: number) => `${familyName(family).replace(/^NETLINK_/, '').toLowerCase()} ${type}`;
+export const otherLabel = (family: number, type: number) =>
+  `${familyName(family)
+    .replace(/^NETLINK_/, '')
+    .toLowerCase()} ${type}`;
 
 /** One message of another netlink family: where it is and its header. */
 export interface OtherMessage {
@@ -95,7 +125,14 @@ export function splitOther(b: Uint8Array): { messages: OtherMessage[]; stop?: nu
   while (at + 16 <= b.length) {
     const len = v.getUint32(at, true);
     if (len < 16 || at + len > b.length) return { messages, stop: at };
-    messages.push({ offset: at, len, type: v.getUint16(at + 4, true), flags: v.getUint16(at + 6, true), seq: v.getUint32(at + 8, true), pid: v.getUint32(at + 12, true) });
+    messages.push({
+      offset: at,
+      len,
+      type: v.getUint16(at + 4, true),
+      flags: v.getUint16(at + 6, true),
+      seq: v.getUint32(at + 8, true),
+      pid: v.getUint32(at + 12, true),
+    });
     at += (len + 3) & ~3;
   }
   return at < b.length ? { messages, stop: at } : { messages };
@@ -104,14 +141,21 @@ export function splitOther(b: Uint8Array): { messages: OtherMessage[]; stop?: nu
 /** The field tree of such a message: nlmsghdr, then its payload as TLVs when it parses so. */
 export function otherTree(b: Uint8Array, m: OtherMessage, family: number): InspectNode {
   const o = m.offset;
-  const hdr: InspectNode = { label: 'nlmsghdr', offset: o, length: 16, children: [
-    { label: 'nlmsg_len', offset: o, length: 4, value: String(m.len) },
-    { label: 'nlmsg_type', offset: o + 4, length: 2, value: `0x${m.type.toString(16).padStart(4, '0')}` },
-    { label: 'nlmsg_flags', offset: o + 6, length: 2, value: `0x${m.flags.toString(16).padStart(4, '0')}` },
-    { label: 'nlmsg_seq', offset: o + 8, length: 4, value: String(m.seq) },
-    { label: 'nlmsg_pid', offset: o + 12, length: 4, value: String(m.pid) },
-  ] };
+  const hdr: InspectNode = {
+    label: 'nlmsghdr',
+    offset: o,
+    length: 16,
+    children: [
+      { label: 'nlmsg_len', offset: o, length: 4, value: String(m.len) },
+      { label: 'nlmsg_type', offset: o + 4, length: 2, value: `0x${m.type.toString(16).padStart(4, '0')}` },
+      { label: 'nlmsg_flags', offset: o + 6, length: 2, value: `0x${m.flags.toString(16).padStart(4, '0')}` },
+      { label: 'nlmsg_seq', offset: o + 8, length: 4, value: String(m.seq) },
+      { label: 'nlmsg_pid', offset: o + 12, length: 4, value: String(m.pid) },
+    ],
+  };
   const attrs = m.len > 16 ? tlvs(b, o + 16, o + m.len, 0, 0) : [];
-  const payload: InspectNode[] = attrs ?? [{ label: 'payload (family header and attributes, not decoded)', offset: o + 16, length: m.len - 16, value: hex(b.subarray(o + 16, o + m.len)) }];
+  const payload: InspectNode[] = attrs ?? [
+    { label: 'payload (family header and attributes, not decoded)', offset: o + 16, length: m.len - 16, value: hex(b.subarray(o + 16, o + m.len)) },
+  ];
   return { label: `${familyName(family)} message type ${m.type}`, offset: o, length: m.len, children: [hdr, ...payload] };
 }

@@ -121,7 +121,20 @@ function addDatagram(di: number, chunk: ChunkBuilder, summary: LoadSummary): voi
     if (status === Status.KernelError) summary.kernelErrors++;
     if (probe && m.kind === 'error') summary.probes++;
     const h = m.header;
-    chunk.add({ dgram: di, off: m.offset, len, seq: h.seq, pid: h.pid, flags: h.flags, time, dir, status, type: typeLabel(m), flagText: flagText(h.type, h.flags), info: info(m, probe) });
+    chunk.add({
+      dgram: di,
+      off: m.offset,
+      len,
+      seq: h.seq,
+      pid: h.pid,
+      flags: h.flags,
+      time,
+      dir,
+      status,
+      type: typeLabel(m),
+      flagText: flagText(h.type, h.flags),
+      info: info(m, probe),
+    });
   });
   summary.messages += r.messages.length;
   if (r.error) {
@@ -144,7 +157,20 @@ function addOther(di: number, chunk: ChunkBuilder, summary: LoadSummary): void {
     conv.skip(rows.length);
     rows.push({ dgram: di, off: m.offset, len: m.len, node: i, malformed: false, family });
     const info = `${familyName(family)} (family ${family}) message type ${m.type}, ${m.len - 16} payload bytes (not cttimeout)`;
-    chunk.add({ dgram: di, off: m.offset, len: m.len, seq: m.seq, pid: m.pid, flags: m.flags, time: d.time ?? Number.NaN, dir: dirOf(d), status: Status.Neutral, type: otherLabel(family, m.type), flagText: `0x${m.flags.toString(16).padStart(4, '0')}`, info });
+    chunk.add({
+      dgram: di,
+      off: m.offset,
+      len: m.len,
+      seq: m.seq,
+      pid: m.pid,
+      flags: m.flags,
+      time: d.time ?? Number.NaN,
+      dir: dirOf(d),
+      status: Status.Neutral,
+      type: otherLabel(family, m.type),
+      flagText: `0x${m.flags.toString(16).padStart(4, '0')}`,
+      info,
+    });
   });
   summary.messages += messages.length;
   summary.otherFamilies = (summary.otherFamilies ?? 0) + messages.length;

@@ -27,7 +27,20 @@ function rowFacts(row: number, m: DecodedMessage | undefined): Facts {
   const dir = d.direction === 'sent' ? 1 : d.direction === 'received' ? 2 : 0;
   const f: Facts = m
     ? facts(m, dir, r.len)
-    : { type: 'MALFORMED', dir: dir === 1 ? 'out' : dir === 2 ? 'in' : '', seq: 0, pid: 0, flags: 0, len: r.len, error: false, ack: false, malformed: r.family === undefined, probe: false, unanswered: false, orphan: false };
+    : {
+        type: 'MALFORMED',
+        dir: dir === 1 ? 'out' : dir === 2 ? 'in' : '',
+        seq: 0,
+        pid: 0,
+        flags: 0,
+        len: r.len,
+        error: false,
+        ack: false,
+        malformed: r.family === undefined,
+        probe: false,
+        unanswered: false,
+        orphan: false,
+      };
   if (r.family !== undefined) {
     const o = splitOther(d.bytes).messages[r.node]!;
     Object.assign(f, { type: otherLabel(r.family, o.type), seq: o.seq, pid: o.pid, flags: o.flags });
@@ -41,7 +54,12 @@ function rowFacts(row: number, m: DecodedMessage | undefined): Facts {
 }
 
 /** Walks every row in slices of ~30 ms; false when a newer load or question took over. */
-async function walk(id: number, isCurrent: () => boolean, fn: (row: number, m: DecodedMessage | undefined) => void, progress?: (done: number, total: number) => void): Promise<boolean> {
+async function walk(
+  id: number,
+  isCurrent: () => boolean,
+  fn: (row: number, m: DecodedMessage | undefined) => void,
+  progress?: (done: number, total: number) => void,
+): Promise<boolean> {
   const cache = { dgram: -1, messages: [] as DecodedMessage[] };
   const total = session.rows.length;
   let until = performance.now() + 30;
@@ -77,9 +95,16 @@ export async function filter(id: number, run: number, expr: Expr): Promise<void>
 
 /** The policy a message carries, if it carries one. */
 export function policyOf(row: number, m: DecodedMessage | undefined): PolicyView | undefined {
-  if (!m || m.kind !== 'timeout' || (!m.timeouts && m.protocol === undefined)) return undefined;
+  if (m?.kind !== 'timeout' || (!m.timeouts && m.protocol === undefined)) return undefined;
   const d = session.datagrams[session.rows[row]!.dgram]!;
-  const p: PolicyView = { row, time: d.time ?? Number.NaN, dir: d.direction === 'sent' ? 1 : d.direction === 'received' ? 2 : 0, type: typeLabel(m), timeouts: { ...m.timeouts }, source: session.name };
+  const p: PolicyView = {
+    row,
+    time: d.time ?? Number.NaN,
+    dir: d.direction === 'sent' ? 1 : d.direction === 'received' ? 2 : 0,
+    type: typeLabel(m),
+    timeouts: { ...m.timeouts },
+    source: session.name,
+  };
   if (typeof m.name === 'string') p.name = m.name;
   else if (m.name !== undefined) {
     p.nameHex = hex(m.name);
