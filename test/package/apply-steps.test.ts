@@ -11,21 +11,10 @@ import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { kernelError } from '../../packages/cttimeout/src/errors.js';
 import type { RequestSpec } from '../../packages/cttimeout/src/codec/types.js';
 import type { KernelPolicy, Policy } from '../../packages/cttimeout/src/policy.js';
+import { applyError, TCP_DEFAULTS } from './kit.js';
 
 const UDP = { UNREPLIED: 30, REPLIED: 120 };
-const TCP = {
-  SYN_SENT: 120,
-  SYN_RECV: 60,
-  ESTABLISHED: 432000,
-  FIN_WAIT: 120,
-  CLOSE_WAIT: 60,
-  LAST_ACK: 30,
-  TIME_WAIT: 120,
-  CLOSE: 10,
-  SYN_SENT2: 120,
-  RETRANS: 300,
-  UNACKNOWLEDGED: 300,
-};
+const TCP = TCP_DEFAULTS;
 
 type Answer = 'ok' | Error;
 
@@ -75,16 +64,6 @@ function fakeKernel(initial: KernelPolicy[], script: (spec: RequestSpec, n: numb
 
 const tcp = (name: string, extra: Partial<KernelPolicy> = {}): KernelPolicy =>
   ({ name, family: 'inet', protocol: 'tcp', timeouts: TCP, use: 1, ...extra }) as KernelPolicy;
-
-async function applyError(p: Promise<unknown>): Promise<ApplyError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApplyError);
-    return e as ApplyError;
-  }
-  throw new Error('expected an ApplyError');
-}
 
 let dir: string | undefined;
 afterEach(() => {

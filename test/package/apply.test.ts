@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApplyError, CtTimeout, type Policy } from '../../packages/cttimeout/src/index.js';
 import { privateNetns, type Netns } from '../helpers/netns.js';
 import { writeJournal } from '../../packages/cttimeout/src/apply/journal.js';
+import { applyError } from './kit.js';
 
 let ns: Netns;
 let ct: CtTimeout;
@@ -28,16 +29,6 @@ beforeEach(async () => {
   ns.run('iptables', ['-t', 'raw', '-F']);
   await ct.flush();
 });
-
-async function applyError(p: Promise<unknown>): Promise<ApplyError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApplyError);
-    return e as ApplyError;
-  }
-  throw new Error('expected an ApplyError');
-}
 
 const udp = (name: string): Policy => ({ name, family: 'inet', protocol: 'udp', timeouts: {} });
 

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApplyError, CtTimeout, CtTimeoutError, detectHz, PROTOCOLS, type Policy } from '../../packages/cttimeout/src/index.js';
 import { privateNetns, type Netns } from '../helpers/netns.js';
+import { TCP_DEFAULTS } from './kit.js';
 
 let ns: Netns;
 let ct: CtTimeout;
@@ -28,20 +29,6 @@ async function rejects(p: Promise<unknown>): Promise<CtTimeoutError> {
   }
   throw new Error('expected a rejection');
 }
-
-const TCP_DEFAULTS = {
-  SYN_SENT: 120,
-  SYN_RECV: 60,
-  ESTABLISHED: 432000,
-  FIN_WAIT: 120,
-  CLOSE_WAIT: 60,
-  LAST_ACK: 30,
-  TIME_WAIT: 120,
-  CLOSE: 10,
-  SYN_SENT2: 120,
-  RETRANS: 300,
-  UNACKNOWLEDGED: 300,
-};
 
 describe('CtTimeout', () => {
   it('adds and gets a policy with every state filled in', async () => {
