@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // Name rules are the codec's (WebAssembly): load it as Node does.
 import '../../packages/cttimeout/src/codec/node.js';
-import { ApplyError, APPLY_BATCH, runApply, type ApplyContext } from '../../packages/cttimeout/src/apply/index.js';
+import { APPLY_BATCH, runApply, type ApplyContext } from '../../packages/cttimeout/src/apply/index.js';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { kernelError } from '../../packages/cttimeout/src/errors.js';
 import type { RequestSpec } from '../../packages/cttimeout/src/codec/types.js';

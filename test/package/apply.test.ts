@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApplyError, CtTimeout, type Policy } from '../../packages/cttimeout/src/index.js';
+import { CtTimeout, type Policy } from '../../packages/cttimeout/src/index.js';
 import { privateNetns, type Netns } from '../helpers/netns.js';
 import { writeJournal } from '../../packages/cttimeout/src/apply/journal.js';
 import { applyError } from './kit.js';
