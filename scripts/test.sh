@@ -13,6 +13,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/cross-setup.sh"
 cd "$root"
 
 failed=()
+# Each vitest run's output is kept, so the end of this script can repeat what failed: CI shows
+# only the tail of the output, and a failure scrolls far out of it.
+logs=$(mktemp -d "${TMPDIR:-/tmp}/cttimeout-test-logs.XXXXXX")
+trap 'rm -rf "$logs"' EXIT
+logged() { # logged LOG COMMAND...: runs COMMAND, its output to the terminal and to LOG
+  local log=$1
+  shift
+  "$@" 2>&1 | tee "$log"
+}
+failures() { # failures LOG: the "Failed Tests" section of a vitest log, colours removed, at most 80 lines
+  sed 's/\x1b\[[0-9;]*m//g' "$1" | awk '/Failed Tests? [0-9]/ { on = 1 } /^ *Test Files / { on = 0 } on' | head -n 80
+}
 run() { # run NAME COMMAND...: prints a header and the duration; records a failure
   local name=$1 t0 t1 rc=0
   shift
@@ -43,7 +55,7 @@ fi
 # Biome (biome.jsonc): the TypeScript/JavaScript formatter and linter, next to rustfmt and clippy.
 run "biome" "$root/node_modules/.bin/biome" ci --error-on-warnings --colors=off "$root"
 run "cargo test" cargo test --workspace --quiet
-run "vitest (Node $(node --version))" "$root/node_modules/.bin/vitest" run
+run "vitest (Node $(node --version))" logged "$logs/vitest-$(node --version).log" "$root/node_modules/.bin/vitest" run
 # Sequential: the suite already uses both cores, and parallel suites would share test ports,
 # namespaces' names and temp dirs. Each run has its Node first on PATH, for tests that spawn
 # `node`, `npm` or `npx`.
@@ -56,10 +68,15 @@ for major in ${CTTIMEOUT_TEST_NODES-22 24 26}; do
   fi
   version=$("$bin" --version)
   [[ $version == "$(node --version)" ]] && continue
-  run "vitest (Node $version)" env PATH="$(dirname "$bin"):$PATH" "$bin" "$root/node_modules/vitest/vitest.mjs" run
+  run "vitest (Node $version)" logged "$logs/vitest-$version.log" env PATH="$(dirname "$bin"):$PATH" "$bin" "$root/node_modules/vitest/vitest.mjs" run
 done
 
 if ((${#failed[@]})); then
+  for log in "$logs"/*.log; do
+    [[ -s $log ]] && grep -q 'Failed Test' "$log" || continue
+    echo "== what failed in $(basename "$log" .log):"
+    failures "$log"
+  done
   echo "tests FAILED: ${failed[*]}"
   exit 1
 fi

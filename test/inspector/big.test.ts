@@ -14,6 +14,8 @@ let o: Opened;
 let dir: string;
 let file: string;
 let messages = 0;
+/** A main-thread stall that means the page did the work itself (see the describe below). */
+const STALL_MS = 1500;
 let datagrams = 0;
 
 beforeAll(async () => {
@@ -63,10 +65,12 @@ async function stopBeat(page: Opened['page']): Promise<number> {
 }
 
 describe('a 50 MB pcap', () => {
-  // Retried, with bounds of 400 ms: vitest runs kernel and CPU-heavy test files beside this one
-  // on 2 cores; a quiet run's worst main-thread task is 50-125 ms, and with a fuzzer on the other
-  // core three tries in a row saw 275 ms. Decoding or listing 50 MB on the main thread stalls
-  // far longer than that, so the failure this test is for still fails every try.
+  // What this test is for: the page never does the heavy work itself. Decoding 50 MB or
+  // building its list on the main thread stalls it for the whole load (5-13 s here), so the
+  // bound is 1.5 s: far below that, far above what a busy machine does to a healthy page.
+  // Quiet, the worst main-thread task is 50-125 ms; vitest runs kernel and CPU-heavy files
+  // beside this one on 2 cores, and loaded CI runs have seen 467 ms. The exact stalls are
+  // printed for the record; a timing target belongs in a benchmark, not in this bound.
   it(
     'loads in the worker with progress; the page never stalls; the list stays virtual',
     { retry: 2 },
@@ -129,9 +133,9 @@ describe('a 50 MB pcap', () => {
       if (beat.long.length) console.log(`timer late by more than 50 ms: ${beat.long.join('; ')}`);
       console.log(`main-thread long tasks (ms): ${beat.tasks.join(', ') || 'none'}`);
       expect(beat.progress.length).toBeGreaterThan(3);
-      expect(Math.max(0, ...beat.tasks)).toBeLessThan(400);
-      expect(beat.maxFrame).toBeLessThan(400);
-      expect(beat.maxTimer).toBeLessThan(400);
+      expect(Math.max(0, ...beat.tasks)).toBeLessThan(STALL_MS);
+      expect(beat.maxFrame).toBeLessThan(STALL_MS);
+      expect(beat.maxTimer).toBeLessThan(STALL_MS);
       expect(loadMs).toBeLessThan(120_000);
       expect(await page.textContent('#count')).toBe(new Intl.NumberFormat('en').format(messages));
       expect(await page.$$eval('#list .row', (els) => els.length)).toBeLessThan(200);
@@ -148,7 +152,7 @@ describe('a 50 MB pcap', () => {
       await page.waitForFunction(() => /of/.test(document.getElementById('count')!.textContent ?? ''), undefined, { timeout: 30_000 });
       const filterStall = await stopBeat(page);
       console.log(`filter over ${messages} rows: ${Date.now() - tf} ms, worst timer lateness ${filterStall.toFixed(1)} ms`);
-      expect(filterStall).toBeLessThan(250);
+      expect(filterStall).toBeLessThan(STALL_MS);
       const ebusy = (await page.textContent('#count'))!;
       expect(Number(ebusy.split(' of ')[0]!.replace(/,/g, ''))).toBeGreaterThan(0);
       expect((await page.$$eval('#list .row:not([hidden]) .info', (els) => els.map((e) => e.textContent))).every((t) => t!.includes('EBUSY'))).toBe(true);
@@ -159,7 +163,7 @@ describe('a 50 MB pcap', () => {
       expect(await filterBy(page, 'errno == EBUSY')).toBe(ebusy);
       const exprStall = await stopBeat(page);
       console.log(`field filter over ${messages} rows: ${Date.now() - te} ms, worst timer lateness ${exprStall.toFixed(1)} ms`);
-      expect(exprStall).toBeLessThan(250);
+      expect(exprStall).toBeLessThan(STALL_MS);
       await page.fill('#filter', '');
       await shot(page, 'big-pcap');
       await expectClean(o);
