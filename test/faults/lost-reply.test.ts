@@ -2,11 +2,17 @@
 // ENOBUFS that says the request may be retried, not an "unexpected reply".
 import { describe, expect, it } from 'vitest';
 import { CtTimeout } from '../../packages/cttimeout/src/client.js';
+import { runCli, type CliIo } from '../../packages/cttimeout/src/cli/run.js';
 import { cttimeoutKernel, withFaults } from '../../packages/cttimeout/src/testing/index.js';
 
-async function lose(run: (ct: CtTimeout) => Promise<unknown>): Promise<unknown> {
+function fakeKernel() {
   const k = cttimeoutKernel();
   expect(k.model.handle({ command: 'NEW', flags: 0x405, name: 'a', l3proto: 2, l4proto: 6, timeouts: { ESTABLISHED: 100 } }).errno).toBe(0);
+  return k;
+}
+
+async function lose(run: (ct: CtTimeout) => Promise<unknown>): Promise<unknown> {
+  const k = fakeKernel();
   // Chunk 0 is open's probe reply; chunk 1 the object the request asked for.
   const f = withFaults(k.socket, { kind: 'enobufs', at: 1 });
   const ct = await CtTimeout.open({ socket: f.socket, hz: 250, timeoutMs: 200 });
@@ -30,5 +36,42 @@ describe('a reply lost to ENOBUFS', () => {
     const err = await lose(run);
     expect(err).toMatchObject({ code: 'ENOBUFS', operation, sent: true });
     expect((err as Error).message).toMatch(/read-only.*retr/);
+  });
+});
+
+describe('the CLI, a reply lost to ENOBUFS', () => {
+  /** The CLI over the fake kernel, the object's reply dropped when `lost`. */
+  async function cli(argv: string[], lost: boolean): Promise<{ status: number; out: string; err: string }> {
+    const k = fakeKernel();
+    const f = lost ? withFaults(k.socket, { kind: 'enobufs', at: 1 }) : undefined;
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      out: (d) => (out += typeof d === 'string' ? d : new TextDecoder().decode(d)),
+      err: (t) => (err += t),
+      readStdin: async () => new Uint8Array(),
+      stdinIsTTY: true,
+      version: '0.0.0-test',
+      socket: f?.socket ?? k.socket,
+    };
+    const status = await runCli(['--hz', '250', ...argv], io);
+    if (f) expect(f.log.fired).toEqual(['enobufs']);
+    return { status, out, err };
+  }
+
+  it.each([
+    [['get', 'timeout', 'a']],
+    [['get', 'timeout', 'a', '--json']],
+    [['default-get', 'timeout', 'inet', 'tcp']],
+    [['default-get', 'timeout', 'inet', 'tcp', '--json']],
+  ])('%j exits 9 with ENOBUFS and prints nothing on stdout, never "done" with nothing', async (argv) => {
+    const r = await cli(argv, true);
+    expect(r.status).toBe(9);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/ENOBUFS.*read-only.*retry/s);
+    // The same command without the fault prints the object: the fault is what made it fail.
+    const ok = await cli(argv, false);
+    expect([ok.status, ok.err]).toEqual([0, '']);
+    expect(ok.out).toMatch(argv[0] === 'get' ? /a/ : /established|ESTABLISHED/);
   });
 });

@@ -189,20 +189,6 @@ export class CtTimeout {
     }
   }
 
-  /**
-   * A read's answer without its object: lost to ENOBUFS when the socket overran meanwhile (the
-   * ACK came, the object did not), else a kernel that answered oddly.
-   */
-  #missing(operation: string, overrunsBefore: number, odd: string): CtTimeoutError {
-    if (this.#transport.overruns === overrunsBefore)
-      return new CtTimeoutError('ERR_UNEXPECTED_REPLY', `${operation}: ${odd}`, { source: 'transport', operation });
-    return new CtTimeoutError(
-      'ENOBUFS',
-      `${operation}: No buffer space available (ENOBUFS): the kernel dropped the reply because the socket's receive buffer was full; ${operation} is read-only, so it is safe to retry`,
-      { source: 'kernel', errno: E.ENOBUFS, operation, sent: true },
-    );
-  }
-
   async #call(spec: RequestSpec, operation: string, opts: CallOptions = {}): Promise<TimeoutMessage[]> {
     const chunks = await this.#transport.request(this.#encode(spec, operation), { operation, ...opts });
     const out: TimeoutMessage[] = [];
@@ -253,7 +239,7 @@ export class CtTimeout {
     const [n, o] = args('get', () => [checkName(name).name, checkCallOptions(opts)] as const);
     const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'GET', name: n }, 'get', o);
-    if (m === undefined) throw this.#missing('get', overruns, `the kernel acknowledged ${n} without sending it`);
+    if (m === undefined) throw missingObject('get', this.#transport.overruns !== overruns, `the kernel acknowledged ${n} without sending it`);
     return toKernelPolicy(m);
   }
 
@@ -294,7 +280,7 @@ export class CtTimeout {
     const [f, p, o] = args('getDefaults', () => [checkFamily(family), checkProtocol(protocol), checkCallOptions(opts)] as const);
     const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'DEFAULT_GET', l3proto: f, l4proto: p }, 'getDefaults', o);
-    if (m?.timeouts === undefined) throw this.#missing('getDefaults', overruns, 'the kernel sent no timeouts');
+    if (m?.timeouts === undefined) throw missingObject('getDefaults', this.#transport.overruns !== overruns, 'the kernel sent no timeouts');
     return m.timeouts as FullTimeouts<P>;
   }
 
@@ -338,4 +324,17 @@ export class CtTimeout {
   close(): Promise<void> {
     return this.#transport.close();
   }
+}
+
+/**
+ * A read's answer without its object (get, default-get): lost to ENOBUFS when the socket overran
+ * while it was answered (the ACK came, the object did not), else a kernel that answered oddly.
+ */
+export function missingObject(operation: string, overran: boolean, odd: string): CtTimeoutError {
+  if (!overran) return new CtTimeoutError('ERR_UNEXPECTED_REPLY', `${operation}: ${odd}`, { source: 'transport', operation });
+  return new CtTimeoutError(
+    'ENOBUFS',
+    `${operation}: No buffer space available (ENOBUFS): the kernel dropped the reply because the socket's receive buffer was full; ${operation} is read-only, so it is safe to retry`,
+    { source: 'kernel', errno: E.ENOBUFS, operation, sent: true },
+  );
 }

@@ -3,11 +3,12 @@
 // on the kernel's own reply bytes, so it is nfct's text byte for byte.
 import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { ApplyError, CtTimeout, type ApplyResult, type ApplyStep, type KeptPolicy } from '../client.js';
+import { ApplyError, CtTimeout, missingObject, type ApplyResult, type ApplyStep, type KeptPolicy } from '../client.js';
 // codec/node.js compiles the WebAssembly codec on import (codec/api.js alone is not ready).
 import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, readCapture } from '../codec/node.js';
 import { findProtocol } from '../codec/tables.js';
 import type { RequestSpec, TimeoutMessage } from '../codec/types.js';
+import type { OpenSocket } from '../transport/index.js';
 import { CtTimeoutError, ERROR_CODES, errnoMessage } from '../errors.js';
 import { detectHz, maxSecondsFor } from '../kernel-hz.js';
 import { displayName, HZ_VALUES, limitOf, nameKey, type Limits } from '../validate.js';
@@ -36,6 +37,8 @@ export interface CliIo {
   stderrIsTTY?: boolean;
   /** argv's exact values, index for index; without it argv's strings are taken as exact. */
   exactArgs?: readonly ExactArg[];
+  /** A socket in place of the kernel's (tests: cttimeout/testing's fake kernel and faults). */
+  socket?: OpenSocket;
 }
 
 /**
@@ -251,9 +254,11 @@ async function openClient(
   options: Options,
   hz: number | undefined,
   trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined,
+  socket: OpenSocket | undefined,
 ): Promise<CtTimeout> {
   return CtTimeout.open({
     hz,
+    ...(socket ? { socket } : {}),
     ...(options.netns !== undefined ? { netns: options.netns } : {}),
     ...(options.capture !== undefined ? { capture: options.capture } : {}),
     ...(trace ? { trace } : {}),
@@ -342,7 +347,7 @@ async function withClient<T>(options: Options, hz: number | undefined, io: CliIo
   const shown = trace === undefined && io.stderrIsTTY === true ? progress(io) : undefined;
   let ct: CtTimeout;
   try {
-    ct = await openClient(options, hz, trace ?? shown?.trace);
+    ct = await openClient(options, hz, trace ?? shown?.trace, io.socket);
   } catch (e) {
     shown?.end();
     throw e;
@@ -440,13 +445,15 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
           return;
         case 'get':
         case 'default-get': {
+          const overruns = t.overruns;
           const chunks = await t.request(message, { operation: cmd.command });
+          const [m] = chunks.flatMap((c) => timeoutMessages(c, cmd.command));
+          // An ACK without the object: never "done" with nothing printed.
+          if (m === undefined) throw missingObject(cmd.command, t.overruns !== overruns, 'the kernel acknowledged without sending the object');
           if (!options.json) {
             for (const c of chunks) printNfct(c, io);
             return;
           }
-          const [m] = chunks.flatMap((c) => timeoutMessages(c, cmd.command));
-          if (m === undefined) throw new CtTimeoutError('ERR_UNEXPECTED_REPLY', 'the kernel acknowledged without sending the object', { source: 'transport' });
           if (cmd.command === 'get') io.out(json(toKernelPolicy(m)));
           else io.out(json({ family: m.family ?? m.l3proto, protocol: m.protocol ?? m.l4proto, timeouts: m.timeouts }));
           return;
@@ -483,6 +490,9 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
 }
 
 /** One line that says what failed and, where we know, what to do about it. */
+/** Commands that change nothing in the kernel: a lost reply is safe to ask again. */
+const READ_ONLY = new Set(['get', 'default-get', 'list']);
+
 export function describe(e: unknown, ctx?: Context): string {
   if (e instanceof CliError) return e.message;
   if (!(e instanceof CtTimeoutError)) return e instanceof Error ? `internal error: ${e.stack ?? e.message}` : String(e);
@@ -516,6 +526,11 @@ export function describe(e: unknown, ctx?: Context): string {
     case 'EPERM':
       hint = ': cttimeout needs CAP_NET_ADMIN in the network namespace (run it as root)';
       break;
+    case 'ENOBUFS':
+      hint = READ_ONLY.has(ctx.command)
+        ? `: the kernel dropped the reply (the socket's receive buffer was full); ${ctx.command} is read-only, so it is safe to retry`
+        : `: the kernel dropped the reply (the socket's receive buffer was full); the request may have been executed: check with "cttimeout list timeout"`;
+      break;
   }
   return base + hint + ext;
 }
@@ -524,7 +539,7 @@ export function describe(e: unknown, ctx?: Context): string {
 
 async function apply(options: Options, io: CliIo): Promise<number> {
   const hz = await kernelHz(options);
-  if (options.watch) return watchApply(options, io, hz, () => openClient(options, hz.hz, verboseTrace(options, io)));
+  if (options.watch) return watchApply(options, io, hz, () => openClient(options, hz.hz, verboseTrace(options, io), io.socket));
   if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
   const desired = await loadDesired(options, () => io.readStdin(), hz.limits, 'apply');
   // --check is a dry run whose exit status says whether the kernel matches.
