@@ -1,6 +1,7 @@
 // Every link in the READMEs and docs/ reaches something a reader has: inside the repository for
 // the repository's files, inside the package for a package's README (npm users get only the
 // package). No text points at files outside the repository (../shared/...).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,31 @@ describe('links', () => {
   it('each package README links only inside its package', () => {
     expect(packageReadmes.length).toBeGreaterThan(0);
     expect(packageReadmes.flatMap((f) => check(f, dirname(f)))).toEqual([]);
+  });
+
+  it('the docs the package ships (scripts/prepack.mjs) link only to what the package ships', async () => {
+    const pkg = join(ROOT, 'packages/cttimeout');
+    const { COPIES } = (await import('../../packages/cttimeout/scripts/prepack.mjs')) as { COPIES: Array<[string, string]> };
+    execFileSync(process.execPath, [join(pkg, 'scripts/prepack.mjs')]);
+    const shipped: string[] = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).files;
+    const docs = COPIES.flatMap(([, to]) =>
+      statSync(join(pkg, to)).isDirectory()
+        ? readdirSync(join(pkg, to))
+            .filter((f) => f.endsWith('.md'))
+            .map((f) => join(pkg, to, f))
+        : [join(pkg, to)],
+    );
+    expect(docs.length).toBeGreaterThanOrEqual(COPIES.length);
+    const problems = docs.flatMap((f) => check(f, pkg));
+    // A target in the package folder must also be in package.json "files" (npm ships only those).
+    for (const f of docs)
+      for (const [target] of links(readFileSync(f, 'utf8'))) {
+        if (/^[a-z]+:/.test(target) || target.startsWith('#')) continue;
+        const rel = relative(pkg, resolve(dirname(f), decodeURIComponent(target.split('#')[0]!))).replace(/\/$/, '');
+        if (!shipped.some((s) => rel === s || rel.startsWith(`${s}/`) || s.startsWith(`${rel}/`)))
+          problems.push(`${relative(pkg, f)}: ${target}: not in "files"`);
+      }
+    expect(problems).toEqual([]);
   });
 
   it('the checker finds broken links (so a pass means something)', () => {
