@@ -4,39 +4,26 @@
 //   sudo unshare -n sh -c 'node examples/nfct-timeout-add.mjs test 2 6; node examples/nfct-timeout-get.mjs test'
 import {
   IPCTNL_MSG_TIMEOUT_GET,
-  MNL_SOCKET_BUFFER_SIZE,
   NFCT_TIMEOUT_ATTR_NAME,
   NLM_F,
-  NetlinkTransport,
   decode,
-  errnoMessage,
   nfctTimeoutAlloc,
   nfctTimeoutAttrSet,
   nfctTimeoutFree,
-  nfctTimeoutNlmsgBuildHdr,
-  nfctTimeoutNlmsgBuildPayload,
   nfctTimeoutNlmsgParsePayload,
   nfctTimeoutSnprintf,
 } from 'cttimeout';
+import { buildRequest, withSocket } from './nfct-example.mjs';
 
-const args = process.argv.slice(2);
-const buf = new Uint8Array(MNL_SOCKET_BUFFER_SIZE);
-const seq = Math.floor(Date.now() / 1000);
-let nlh;
-if (args.length === 1) {
-  nlh = nfctTimeoutNlmsgBuildHdr(buf, IPCTNL_MSG_TIMEOUT_GET, NLM_F.ACK, seq);
-  const t = nfctTimeoutAlloc();
-  nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_NAME, args[0]);
-  nfctTimeoutNlmsgBuildPayload(nlh, t);
-  nfctTimeoutFree(t);
-} else {
-  nlh = nfctTimeoutNlmsgBuildHdr(buf, IPCTNL_MSG_TIMEOUT_GET, NLM_F.DUMP, seq);
-}
+const [name] = process.argv.slice(2);
+const request =
+  process.argv.length === 3
+    ? buildRequest(IPCTNL_MSG_TIMEOUT_GET, NLM_F.ACK, (t) => nfctTimeoutAttrSet(t, NFCT_TIMEOUT_ATTR_NAME, name))
+    : buildRequest(IPCTNL_MSG_TIMEOUT_GET, NLM_F.DUMP);
 
-const nl = await NetlinkTransport.open();
-try {
+await withSocket(async (nl) => {
   const out = new Uint8Array(4096);
-  for await (const chunk of nl.stream(nlh.bytes())) {
+  for await (const chunk of nl.stream(request)) {
     // One chunk may hold several messages: parse each policy one at a time, as the C
     // callback does.
     for (const m of decode(chunk).messages) {
@@ -48,9 +35,4 @@ try {
       nfctTimeoutFree(t);
     }
   }
-} catch (e) {
-  console.error(`error: ${e.errno ? errnoMessage(e.errno) : e.message}`);
-  process.exitCode = 1;
-} finally {
-  await nl.close();
-}
+});

@@ -7,6 +7,7 @@ import { decode } from '../../packages/cttimeout/src/codec/node.js';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { readCapture, readPcap, readPcapng, writePcap, type Capture, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
 import type { CaptureProblem } from '../../packages/cttimeout/src/capture/types.js';
+import { concatBytes } from '../../packages/cttimeout/src/transport/bytes.js';
 import { bytes, captures, toHex } from '../helpers/fixtures.js';
 
 const file = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/capture/${name}`, import.meta.url)));
@@ -113,15 +114,7 @@ function spb(data: Uint8Array, le: boolean): Uint8Array {
   b.set(data, 4);
   return block(3, b, le);
 }
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 describe('pcap', () => {
   it('reads the file the transport wrote: directions, times, every datagram decodes', () => {

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { captures } from '../helpers/fixtures.js';
 
 import { afterAll, beforeAll } from 'vitest';
+import { concatBytes } from '../../packages/cttimeout/src/transport/bytes.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { privateNetns, type Netns } from '../helpers/netns.js';
 
@@ -58,19 +59,9 @@ export function be32(n: number): Uint8Array {
   return b;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** nlmsghdr (seq 0: the transport assigns it) + nfgenmsg + attributes. */
 export function message(type: number, flags: number, attrs: Uint8Array[] = [], nfgen = true): Uint8Array {
-  const body = concat([...(nfgen ? [new Uint8Array(4)] : []), ...attrs]);
+  const body = concatBytes([...(nfgen ? [new Uint8Array(4)] : []), ...attrs]);
   const out = new Uint8Array(16 + body.length);
   const v = new DataView(out.buffer);
   v.setUint32(0, out.length, true);
@@ -85,7 +76,7 @@ export const UDP = 17;
 
 /** NEW for a policy; `timeouts` are [attribute, seconds] pairs inside CTA_TIMEOUT_DATA. */
 export function newPolicy(name: string, l4: number, timeouts: [number, number][] = [], flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, l3 = 2): Uint8Array {
-  const data = attr(0x8004, concat(timeouts.map(([a, s]) => attr(a, be32(s)))));
+  const data = attr(0x8004, concatBytes(timeouts.map(([a, s]) => attr(a, be32(s)))));
   return message(NEW, flags, [attr(1, strz(name)), attr(2, be16(l3)), attr(3, u8(l4)), data]);
 }
 export const getPolicy = (name: string) => message(GET, NLM_F_REQUEST | NLM_F_ACK, [attr(1, strz(name))]);
@@ -97,7 +88,7 @@ export function defaultSet(l4: number, timeouts: [number, number][], l3 = 2): Ui
   return message(DEFAULT_SET, NLM_F_REQUEST | NLM_F_ACK, [
     attr(2, be16(l3)),
     attr(3, u8(l4)),
-    attr(0x8004, concat(timeouts.map(([a, s]) => attr(a, be32(s))))),
+    attr(0x8004, concatBytes(timeouts.map(([a, s]) => attr(a, be32(s))))),
   ]);
 }
 

@@ -277,8 +277,8 @@ pub fn decode_message<'a, T: Tracer>(raw: RawMessage<'a>, tr: &mut T) -> Result<
     let body = match raw.header.ty {
         NLMSG_NOOP => Body::Noop,
         NLMSG_OVERRUN => Body::Overrun,
-        NLMSG_ERROR => Body::Error(decode_error(raw.payload, body_offset, raw.header.flags, tr)?),
-        NLMSG_DONE => Body::Done(decode_done(raw.payload, body_offset, raw.header.flags, tr)?),
+        NLMSG_ERROR => Body::Error(decode_error(&raw, tr)?),
+        NLMSG_DONE => Body::Done(decode_done(&raw, tr)?),
         t if t >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT) => {
             Body::Timeout(decode_timeout((t & 0xff) as u8, raw.payload, body_offset, tr)?)
         }
@@ -409,12 +409,16 @@ fn ne_or_be32<'a, T: Tracer>(
     Ok(v)
 }
 
-fn decode_error<'a, T: Tracer>(
-    payload: &'a [u8],
-    offset: usize,
-    flags: u16,
-    tr: &mut T,
-) -> Result<ErrorMsg<'a>, DecodeError> {
+/// The extended ACK after `at` in an NLMSG_ERROR or NLMSG_DONE payload, when its flags announce one.
+fn ext_ack_at<'a, T: Tracer>(raw: &RawMessage<'a>, at: usize, tr: &mut T) -> Result<Option<ExtAck<'a>>, DecodeError> {
+    if raw.header.flags & NLM_F_ACK_TLVS == 0 {
+        return Ok(None);
+    }
+    decode_ext_ack(&raw.payload[at..], raw.offset + NLMSG_HDRLEN + at, tr).map(Some)
+}
+
+fn decode_error<'a, T: Tracer>(raw: &RawMessage<'a>, tr: &mut T) -> Result<ErrorMsg<'a>, DecodeError> {
+    let (payload, offset, flags) = (raw.payload, raw.offset + NLMSG_HDRLEN, raw.header.flags);
     const MIN: usize = 4 + NLMSG_HDRLEN;
     if payload.len() < MIN {
         return Err(DecodeError::new(
@@ -443,26 +447,17 @@ fn decode_error<'a, T: Tracer>(
         end = (4 + align(echoed)).min(payload.len());
     }
     tr.echoed(&request, request_payload, offset + 4);
-    let ext_ack =
-        if flags & NLM_F_ACK_TLVS != 0 { Some(decode_ext_ack(&payload[end..], offset + end, tr)?) } else { None };
+    let ext_ack = ext_ack_at(raw, end, tr)?;
     Ok(ErrorMsg { error, request, request_payload, ext_ack })
 }
 
-fn decode_done<'a, T: Tracer>(
-    payload: &'a [u8],
-    offset: usize,
-    flags: u16,
-    tr: &mut T,
-) -> Result<Done<'a>, DecodeError> {
+fn decode_done<'a, T: Tracer>(raw: &RawMessage<'a>, tr: &mut T) -> Result<Done<'a>, DecodeError> {
+    let (payload, offset) = (raw.payload, raw.offset + NLMSG_HDRLEN);
     let status = payload.get(..4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     if let Some(s) = status {
         tr.leaf(Label::Static("status"), offset, 4, Value::Errno(s));
     }
-    let ext_ack = if flags & NLM_F_ACK_TLVS != 0 && payload.len() > 4 {
-        Some(decode_ext_ack(&payload[4..], offset + 4, tr)?)
-    } else {
-        None
-    };
+    let ext_ack = if payload.len() > 4 { ext_ack_at(raw, 4, tr)? } else { None };
     Ok(Done { status, ext_ack })
 }
 

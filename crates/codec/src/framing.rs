@@ -59,6 +59,25 @@ pub struct RawMessage<'a> {
     pub payload: &'a [u8],
 }
 
+/// The Iterator of a checked walk (`buf`, `pos`, `failed` and a `step` that reads one item):
+/// the error is sticky, so nothing after it is read.
+macro_rules! checked_walk {
+    ($walk:ident, $item:ident) => {
+        impl<'a> Iterator for $walk<'a> {
+            type Item = Result<$item<'a>, DecodeError>;
+
+            fn next(&mut self) -> Option<Self::Item> {
+                if self.failed || self.pos >= self.buf.len() {
+                    return None;
+                }
+                let r = self.step();
+                self.failed = r.is_err();
+                Some(r)
+            }
+        }
+    };
+}
+
 /// Iterates over the messages of one datagram. Stops after the first error.
 pub struct Messages<'a> {
     buf: &'a [u8],
@@ -71,20 +90,7 @@ pub fn messages(buf: &[u8]) -> Messages<'_> {
     Messages { buf, pos: 0, failed: false }
 }
 
-impl<'a> Iterator for Messages<'a> {
-    type Item = Result<RawMessage<'a>, DecodeError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.pos >= self.buf.len() {
-            return None;
-        }
-        let r = self.step();
-        if r.is_err() {
-            self.failed = true;
-        }
-        Some(r)
-    }
-}
+checked_walk!(Messages, RawMessage);
 
 impl<'a> Messages<'a> {
     fn step(&mut self) -> Result<RawMessage<'a>, DecodeError> {
@@ -189,20 +195,7 @@ pub fn attrs(buf: &[u8], base: usize) -> Attrs<'_> {
     Attrs { buf, base, pos: 0, failed: false }
 }
 
-impl<'a> Iterator for Attrs<'a> {
-    type Item = Result<Attr<'a>, DecodeError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.pos >= self.buf.len() {
-            return None;
-        }
-        let r = self.step();
-        if r.is_err() {
-            self.failed = true;
-        }
-        Some(r)
-    }
-}
+checked_walk!(Attrs, Attr);
 
 impl<'a> Attrs<'a> {
     fn step(&mut self) -> Result<Attr<'a>, DecodeError> {

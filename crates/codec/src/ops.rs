@@ -35,10 +35,8 @@ pub struct Operation {
     pub mode: Option<NewMode>,
     /// The flags nfct sends, NLM_F_REQUEST included (NLM_F_ACK too, except on the dump).
     pub flags: u16,
-    pub name: Use,
-    pub l3proto: Use,
-    pub l4proto: Use,
-    pub timeouts: Use,
+    /// Which attributes it carries.
+    pub carries: Carries,
     /// Answered by a dump (messages, then NLMSG_DONE) instead of an ACK.
     pub dump: bool,
     /// The CLI command word (`cttimeout add timeout ...`), None when only the API has it.
@@ -53,7 +51,22 @@ pub struct Operation {
     pub help: &'static str,
 }
 
+/// Which attributes a request kind carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carries {
+    pub name: Use,
+    pub l3proto: Use,
+    pub l4proto: Use,
+    pub timeouts: Use,
+}
+
 const ACK: u16 = NLM_F_REQUEST | NLM_F_ACK;
+/// A whole policy (the NEW kinds).
+const POLICY: Carries =
+    Carries { name: Use::Required, l3proto: Use::Required, l4proto: Use::Required, timeouts: Use::Optional };
+/// A name alone (GET, DELETE; without it they are the dump and the flush).
+const BY_NAME: Carries = Carries { name: Use::Optional, l3proto: Use::No, l4proto: Use::No, timeouts: Use::No };
+const NOTHING: Carries = Carries { name: Use::No, l3proto: Use::No, l4proto: Use::No, timeouts: Use::No };
 
 /// Every request kind. The first seven keep their tape op numbers from before DUMP and FLUSH
 /// had rows of their own (a GET without a name is still the dump, a DELETE without one the
@@ -64,10 +77,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::New,
         mode: Some(NewMode::Create),
         flags: ACK | NLM_F_CREATE,
-        name: Use::Required,
-        l3proto: Use::Required,
-        l4proto: Use::Required,
-        timeouts: Use::Optional,
+        carries: POLICY,
         dump: false,
         verb: Some("add"),
         nfct: true,
@@ -80,10 +90,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::Get,
         mode: None,
         flags: ACK,
-        name: Use::Optional,
-        l3proto: Use::No,
-        l4proto: Use::No,
-        timeouts: Use::No,
+        carries: BY_NAME,
         dump: false,
         verb: Some("get"),
         nfct: true,
@@ -96,10 +103,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::Delete,
         mode: None,
         flags: ACK,
-        name: Use::Optional,
-        l3proto: Use::No,
-        l4proto: Use::No,
-        timeouts: Use::No,
+        carries: BY_NAME,
         dump: false,
         verb: Some("delete"),
         nfct: true,
@@ -112,10 +116,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::DefaultSet,
         mode: None,
         flags: ACK,
-        name: Use::No,
-        l3proto: Use::Optional,
-        l4proto: Use::Required,
-        timeouts: Use::Required,
+        carries: Carries { name: Use::No, l3proto: Use::Optional, l4proto: Use::Required, timeouts: Use::Required },
         dump: false,
         verb: Some("default-set"),
         nfct: true,
@@ -128,10 +129,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::DefaultGet,
         mode: None,
         flags: ACK,
-        name: Use::No,
-        l3proto: Use::Required,
-        l4proto: Use::Required,
-        timeouts: Use::No,
+        carries: Carries { name: Use::No, l3proto: Use::Required, l4proto: Use::Required, timeouts: Use::No },
         dump: false,
         verb: Some("default-get"),
         nfct: true,
@@ -144,10 +142,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::New,
         mode: Some(NewMode::Exclusive),
         flags: ACK | NLM_F_CREATE | NLM_F_EXCL,
-        name: Use::Required,
-        l3proto: Use::Required,
-        l4proto: Use::Required,
-        timeouts: Use::Optional,
+        carries: POLICY,
         dump: false,
         verb: None,
         nfct: false,
@@ -160,10 +155,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::New,
         mode: Some(NewMode::Replace),
         flags: ACK | NLM_F_REPLACE,
-        name: Use::Required,
-        l3proto: Use::Required,
-        l4proto: Use::Required,
-        timeouts: Use::Optional,
+        carries: POLICY,
         dump: false,
         verb: Some("update"),
         nfct: false,
@@ -176,10 +168,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::Get,
         mode: None,
         flags: NLM_F_REQUEST | NLM_F_DUMP,
-        name: Use::No,
-        l3proto: Use::No,
-        l4proto: Use::No,
-        timeouts: Use::No,
+        carries: NOTHING,
         dump: true,
         verb: Some("list"),
         nfct: true,
@@ -192,10 +181,7 @@ pub static OPERATIONS: [Operation; 9] = [
         command: Command::Delete,
         mode: None,
         flags: ACK,
-        name: Use::No,
-        l3proto: Use::No,
-        l4proto: Use::No,
-        timeouts: Use::No,
+        carries: NOTHING,
         dump: false,
         verb: Some("flush"),
         nfct: true,
@@ -237,7 +223,7 @@ mod tests {
         for o in &OPERATIONS {
             assert_eq!(wire::is_dump(o.command.msg_type(), o.flags), o.dump, "{}", o.op);
             assert_eq!(wire::wire_flags(o.command.msg_type(), o.flags), o.flags, "{} goes out as nfct sends it", o.op);
-            let has_name = o.name != Use::No;
+            let has_name = o.carries.name != Use::No;
             assert_eq!(lookup(o.command, has_name, o.mode).op, o.op);
             assert_eq!(o.mode.is_some(), o.command == Command::New, "{}", o.op);
         }

@@ -51,17 +51,17 @@ pub mod exit {
     pub const USAGE: u8 = 64;
     pub const NO_SOCKET: u8 = 255;
 
-    /// (name, status, meaning), for the generated files.
+    /// (name, status, meaning), for the generated files (the meaning is also what `--help` says).
     pub const ALL: [(&str, u8, &str); 12] = [
         ("OK", OK, "success"),
-        ("ERROR", ERROR, "any other error"),
-        ("WOULD_CHANGE", WOULD_CHANGE, "`apply --check` only: applying would change the kernel"),
+        ("ERROR", ERROR, "any other error (a reply that cannot be decoded, apply stopped by SIGINT/SIGTERM, an internal error)"),
+        ("WOULD_CHANGE", WOULD_CHANGE, "`apply --check` only: applying would change the kernel (the plan is on standard output)"),
         ("NOT_FOUND", NOT_FOUND, "no such policy (ENOENT)"),
-        ("BUSY", BUSY, "the policy is in use (EBUSY), or `add` of an existing name"),
+        ("BUSY", BUSY, "the policy is in use by an iptables CT rule (EBUSY), or `add` of an existing name"),
         ("EXISTS", EXISTS, "the policy exists (EEXIST)"),
-        ("PERMISSION", PERMISSION, "no permission (EPERM, EACCES): CAP_NET_ADMIN is needed"),
+        ("PERMISSION", PERMISSION, "no permission (EPERM, EACCES): CAP_NET_ADMIN is needed in the network namespace"),
         ("KERNEL", KERNEL, "the kernel refused the request (any other errno: EINVAL, ERANGE, EOPNOTSUPP, ...)"),
-        ("IO", IO, "a file, standard input or output failed, or an input is over its size cap"),
+        ("IO", IO, "a file, standard input or output failed, or an input is over its size cap (ERR_READ, ERR_OUTPUT, ERR_INPUT_TOO_LARGE)"),
         ("TRANSPORT", TRANSPORT, "the netlink transport failed: timeout, ENOBUFS, socket errors, the namespace"),
         ("USAGE", USAGE, "bad arguments or bad policy file content"),
         ("NO_SOCKET", NO_SOCKET, "the netlink socket cannot be opened, or the native addon is missing (as nfct)"),

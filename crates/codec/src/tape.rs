@@ -354,7 +354,7 @@ fn read_request<'a>(
     }
     let name = if present & ENC_NAME == 0 {
         None
-    } else if o.name == Use::No && matches!(o.command, Command::Get | Command::Delete) {
+    } else if o.carries.name == Use::No && matches!(o.command, Command::Get | Command::Delete) {
         // Without a name these act on every policy: a name given by mistake is refused, not
         // dropped.
         return Err(r.fail(EncodeCode::InvalidArgument, "name", format!("{} takes no name", o.op)));

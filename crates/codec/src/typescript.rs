@@ -96,7 +96,11 @@ pub fn errors_ts() -> String {
     for (name, n, meaning) in exit::ALL {
         let _ = writeln!(s, "  /** {meaning} */\n  {name}: {n},");
     }
-    s.push_str("} as const;\n\n");
+    s.push_str("} as const;\n\n/** Each exit status with its meaning (`cttimeout --help`). */\nexport const EXIT_MEANINGS = [\n");
+    for (_, n, meaning) in exit::ALL {
+        let _ = writeln!(s, "  [{n}, {}],", q(meaning));
+    }
+    s.push_str("] as const;\n\n");
     s.push_str("/** Every registered code: source, CLI exit status, meaning. */\nexport const ERROR_CODES = {\n");
     for x in ERRORS {
         let _ = writeln!(
@@ -168,7 +172,7 @@ pub fn errors_man() -> String {
 
 /// The generated TypeScript module's text.
 /** `export const NAME = { K: v, ... } as const;` with a doc comment; `hex` for flag values. */
-fn const_object(s: &mut String, doc: &str, name: &str, rows: &[(&str, u16)], hex: bool) {
+fn const_object(s: &mut String, doc: &str, name: &str, rows: &[(&str, u32)], hex: bool) {
     let _ = writeln!(s, "/** {doc} */\nexport const {name} = {{");
     for (k, v) in rows {
         let _ = if hex { writeln!(s, "  {k}: 0x{v:04x},") } else { writeln!(s, "  {k}: {v},") };
@@ -176,71 +180,74 @@ fn const_object(s: &mut String, doc: &str, name: &str, rows: &[(&str, u16)], hex
     s.push_str("} as const;\n\n");
 }
 
+/// The netlink numbers table.ts exports as objects: (doc, name, rows, hex).
+type ConstObject = (&'static str, &'static str, &'static [(&'static str, u32)], bool);
+const CONST_OBJECTS: &[ConstObject] = &[
+    (
+        "Netlink framing numbers (linux/netlink.h, linux/netfilter/nfnetlink.h).",
+        "NETLINK",
+        &[
+            ("NETLINK_NETFILTER", consts::NETLINK_NETFILTER as u32),
+            ("NLMSG_HDRLEN", consts::NLMSG_HDRLEN as u32),
+            ("NLMSG_ALIGNTO", consts::NLMSG_ALIGNTO as u32),
+            ("NLA_HDRLEN", consts::NLA_HDRLEN as u32),
+            ("NFGENMSG_LEN", consts::NFGENMSG_LEN as u32),
+            ("NFNL_SUBSYS_CTNETLINK_TIMEOUT", consts::NFNL_SUBSYS_CTNETLINK_TIMEOUT as u32),
+        ],
+        false,
+    ),
+    (
+        "Netlink control message types.",
+        "NLMSG",
+        &[
+            ("NOOP", consts::NLMSG_NOOP as u32),
+            ("ERROR", consts::NLMSG_ERROR as u32),
+            ("DONE", consts::NLMSG_DONE as u32),
+            ("OVERRUN", consts::NLMSG_OVERRUN as u32),
+        ],
+        false,
+    ),
+    (
+        "Attribute type flags (linux/netlink.h), high bits of nla_type.",
+        "NLA_F",
+        &[("NESTED", consts::NLA_F_NESTED as u32), ("NET_BYTEORDER", consts::NLA_F_NET_BYTEORDER as u32)],
+        true,
+    ),
+    (
+        "A policy's attributes (linux/netfilter/nfnetlink_cttimeout.h).",
+        "CTA_TIMEOUT",
+        &[
+            ("NAME", consts::CTA_TIMEOUT_NAME as u32),
+            ("L3PROTO", consts::CTA_TIMEOUT_L3PROTO as u32),
+            ("L4PROTO", consts::CTA_TIMEOUT_L4PROTO as u32),
+            ("DATA", consts::CTA_TIMEOUT_DATA as u32),
+            ("USE", consts::CTA_TIMEOUT_USE as u32),
+        ],
+        false,
+    ),
+    (
+        "Extended-ACK attributes of NLMSG_ERROR (linux/netlink.h).",
+        "NLMSGERR_ATTR",
+        &[
+            ("MSG", consts::NLMSGERR_ATTR_MSG as u32),
+            ("OFFS", consts::NLMSGERR_ATTR_OFFS as u32),
+            ("COOKIE", consts::NLMSGERR_ATTR_COOKIE as u32),
+            ("POLICY", consts::NLMSGERR_ATTR_POLICY as u32),
+            ("MISS_TYPE", consts::NLMSGERR_ATTR_MISS_TYPE as u32),
+            ("MISS_NEST", consts::NLMSGERR_ATTR_MISS_NEST as u32),
+        ],
+        false,
+    ),
+];
+
 pub fn table() -> String {
     let mut s = String::new();
     s.push_str("// Generated from crates/codec (src/typescript.rs) by `UPDATE_GENERATED=1 cargo test`.\n");
     s.push_str("// Do not edit: the Rust protocol table is the one place these facts live.\n\n");
 
-    s.push_str(
-        "/** Netlink framing numbers (linux/netlink.h, linux/netfilter/nfnetlink.h). */\nexport const NETLINK = {\n",
-    );
-    for (k, v) in [
-        ("NETLINK_NETFILTER", consts::NETLINK_NETFILTER as u32),
-        ("NLMSG_HDRLEN", consts::NLMSG_HDRLEN as u32),
-        ("NLMSG_ALIGNTO", consts::NLMSG_ALIGNTO as u32),
-        ("NLA_HDRLEN", consts::NLA_HDRLEN as u32),
-        ("NFGENMSG_LEN", consts::NFGENMSG_LEN as u32),
-        ("NFNL_SUBSYS_CTNETLINK_TIMEOUT", consts::NFNL_SUBSYS_CTNETLINK_TIMEOUT.into()),
-    ] {
-        let _ = writeln!(s, "  {k}: {v},");
+    for (doc, name, rows, hex) in CONST_OBJECTS {
+        const_object(&mut s, doc, name, rows, *hex);
     }
-    s.push_str("} as const;\n\n");
-
-    s.push_str("/** Netlink control message types. */\nexport const NLMSG = {\n");
-    for (k, v) in [
-        ("NOOP", consts::NLMSG_NOOP),
-        ("ERROR", consts::NLMSG_ERROR),
-        ("DONE", consts::NLMSG_DONE),
-        ("OVERRUN", consts::NLMSG_OVERRUN),
-    ] {
-        let _ = writeln!(s, "  {k}: {v},");
-    }
-    s.push_str("} as const;\n\n");
-
-    const_object(
-        &mut s,
-        "Attribute type flags (linux/netlink.h), high bits of nla_type.",
-        "NLA_F",
-        &[("NESTED", consts::NLA_F_NESTED), ("NET_BYTEORDER", consts::NLA_F_NET_BYTEORDER)],
-        true,
-    );
-    const_object(
-        &mut s,
-        "A policy's attributes (linux/netfilter/nfnetlink_cttimeout.h).",
-        "CTA_TIMEOUT",
-        &[
-            ("NAME", consts::CTA_TIMEOUT_NAME),
-            ("L3PROTO", consts::CTA_TIMEOUT_L3PROTO),
-            ("L4PROTO", consts::CTA_TIMEOUT_L4PROTO),
-            ("DATA", consts::CTA_TIMEOUT_DATA),
-            ("USE", consts::CTA_TIMEOUT_USE),
-        ],
-        false,
-    );
-    const_object(
-        &mut s,
-        "Extended-ACK attributes of NLMSG_ERROR (linux/netlink.h).",
-        "NLMSGERR_ATTR",
-        &[
-            ("MSG", consts::NLMSGERR_ATTR_MSG),
-            ("OFFS", consts::NLMSGERR_ATTR_OFFS),
-            ("COOKIE", consts::NLMSGERR_ATTR_COOKIE),
-            ("POLICY", consts::NLMSGERR_ATTR_POLICY),
-            ("MISS_TYPE", consts::NLMSGERR_ATTR_MISS_TYPE),
-            ("MISS_NEST", consts::NLMSGERR_ATTR_MISS_NEST),
-        ],
-        false,
-    );
 
     let _ = writeln!(
         s,
@@ -371,10 +378,10 @@ fn operations(s: &mut String) {
             q(o.command.name()),
             o.command.msg_type(),
             o.flags,
-            q(o.name.name()),
-            q(o.l3proto.name()),
-            q(o.l4proto.name()),
-            q(o.timeouts.name()),
+            q(o.carries.name.name()),
+            q(o.carries.l3proto.name()),
+            q(o.carries.l4proto.name()),
+            q(o.carries.timeouts.name()),
             o.dump,
             o.verb.map_or("null".to_string(), q),
             o.nfct,

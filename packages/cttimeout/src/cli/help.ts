@@ -1,8 +1,8 @@
 // --help texts: one for the program, one per command.
 import { KNOWN_PROTOCOLS, NAME_MAX_BYTES, PROTOCOLS } from '../generated/table.js';
+import { EXIT_MEANINGS } from '../generated/errors.js';
 import { NFCT_COMMANDS, VERB_OPERATIONS } from './nfct.js';
 import { OPTION_SPECS } from './options.js';
-import { EXIT_CODES } from './strict.js';
 
 const PROTO_LINE = `PROTO   ${KNOWN_PROTOCOLS}`;
 const FAMILY_LINE = 'FAMILY  inet | inet6';
@@ -36,7 +36,7 @@ function verbLines(nfct: boolean): string {
 }
 
 const EXIT = `Exit status (--json: a failure is one {"error": {...}} object on standard error):
-${EXIT_CODES.map(([status, , text]) => `  ${String(status).padStart(3)}  ${text}`).join('\n')}`;
+${EXIT_MEANINGS.map(([status, text]) => `  ${String(status).padStart(3)}  ${text}`).join('\n')}`;
 
 export const GLOBAL_HELP = `cttimeout — conntrack timeout policies (nfnetlink cttimeout), a drop-in for "nfct timeout"
 

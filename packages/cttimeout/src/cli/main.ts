@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `cttimeout`: conntrack timeout policies from the command line, nfct-compatible.
-// Exit status: see EXIT_CODES in strict.ts (and `cttimeout --help`).
+// Exit status: see EXIT_MEANINGS (generated from crates/codec/src/registry.rs) and `cttimeout --help`.
 import { readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 

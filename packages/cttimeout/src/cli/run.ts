@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { ApplyError, CtTimeout, missingObject, type ApplyResult, type ApplyStep, type KeptPolicy } from '../client.js';
 // codec/node.js compiles the WebAssembly codec on import (codec/api.js alone is not ready).
-import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, readCapture } from '../codec/node.js';
+import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, readCapture, splitMessages } from '../codec/node.js';
 import { findProtocol } from '../codec/tables.js';
 import type { RequestSpec, TimeoutMessage } from '../codec/types.js';
 import type { OpenSocket } from '../transport/index.js';
@@ -265,18 +265,6 @@ async function openClient(
   });
 }
 
-/** Netlink messages in a datagram (by their nlmsg_len), without decoding them. */
-function messageCount(b: Uint8Array): number {
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let n = 0;
-  for (let at = 0; at + 16 <= b.length; n++) {
-    const len = view.getUint32(at, true);
-    if (len < 16) break;
-    at += (len + 3) & ~3;
-  }
-  return n;
-}
-
 const PROGRESS_FROM = 1000;
 
 /**
@@ -290,7 +278,7 @@ function progress(io: CliIo): { trace: (direction: 'out' | 'in', bytes: Uint8Arr
   return {
     trace: (direction, bytes) => {
       if (direction !== 'in') return;
-      replies += messageCount(bytes);
+      replies += splitMessages(bytes).messages.length;
       if (replies >= PROGRESS_FROM && replies - shown >= 250) {
         shown = replies;
         io.err(`\rcttimeout: ${replies} replies from the kernel so far`);

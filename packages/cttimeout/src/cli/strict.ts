@@ -7,25 +7,6 @@ import type { RawPair } from './nfct.js';
 
 export { EXIT, NAME_MAX_BYTES };
 
-/**
- * The exit statuses (the registry's EXIT, crates/codec/src/registry.rs) as --help explains them.
- * Which code gets which status is the registry's ERROR_CODES[code].exit.
- */
-export const EXIT_CODES: ReadonlyArray<readonly [number, string, string]> = [
-  [EXIT.OK, 'ok', 'success'],
-  [EXIT.ERROR, 'error', 'any other error (a reply that cannot be decoded, apply stopped by SIGINT/SIGTERM, an internal error)'],
-  [EXIT.WOULD_CHANGE, 'changes', 'apply --check: the kernel does not match the file (the plan is on standard output)'],
-  [EXIT.NOT_FOUND, 'notFound', 'no such policy (ENOENT)'],
-  [EXIT.BUSY, 'busy', 'the policy is in use by an iptables CT rule, or add of an existing name (EBUSY)'],
-  [EXIT.EXISTS, 'exists', 'exists already (EEXIST)'],
-  [EXIT.PERMISSION, 'permission', 'not permitted: CAP_NET_ADMIN is needed in the network namespace (EPERM, EACCES)'],
-  [EXIT.KERNEL, 'kernel', 'the kernel refused the request (EINVAL, ERANGE, EOPNOTSUPP, ...)'],
-  [EXIT.IO, 'io', 'a file, standard input/output/error, or an input over its 64 MiB cap (ERR_READ, ERR_OUTPUT, ERR_INPUT_TOO_LARGE)'],
-  [EXIT.TRANSPORT, 'transport', 'netlink transport: timeout, ENOBUFS, socket errors, network namespaces'],
-  [EXIT.USAGE, 'usage', 'bad arguments or bad policy file content'],
-  [EXIT.NO_SOCKET, 'noSocket', 'no netlink socket: the native addon is missing or socket() failed'],
-];
-
 /** Where in a file an error is (1-based line and column). */
 export interface FilePosition {
   file: string;

@@ -7,21 +7,21 @@ export type ErrorSource = 'kernel' | 'codec' | 'usage' | 'transport' | 'io';
 export const EXIT = {
   /** success */
   OK: 0,
-  /** any other error */
+  /** any other error (a reply that cannot be decoded, apply stopped by SIGINT/SIGTERM, an internal error) */
   ERROR: 1,
-  /** `apply --check` only: applying would change the kernel */
+  /** `apply --check` only: applying would change the kernel (the plan is on standard output) */
   WOULD_CHANGE: 2,
   /** no such policy (ENOENT) */
   NOT_FOUND: 3,
-  /** the policy is in use (EBUSY), or `add` of an existing name */
+  /** the policy is in use by an iptables CT rule (EBUSY), or `add` of an existing name */
   BUSY: 4,
   /** the policy exists (EEXIST) */
   EXISTS: 5,
-  /** no permission (EPERM, EACCES): CAP_NET_ADMIN is needed */
+  /** no permission (EPERM, EACCES): CAP_NET_ADMIN is needed in the network namespace */
   PERMISSION: 6,
   /** the kernel refused the request (any other errno: EINVAL, ERANGE, EOPNOTSUPP, ...) */
   KERNEL: 7,
-  /** a file, standard input or output failed, or an input is over its size cap */
+  /** a file, standard input or output failed, or an input is over its size cap (ERR_READ, ERR_OUTPUT, ERR_INPUT_TOO_LARGE) */
   IO: 8,
   /** the netlink transport failed: timeout, ENOBUFS, socket errors, the namespace */
   TRANSPORT: 9,
@@ -30,6 +30,22 @@ export const EXIT = {
   /** the netlink socket cannot be opened, or the native addon is missing (as nfct) */
   NO_SOCKET: 255,
 } as const;
+
+/** Each exit status with its meaning (`cttimeout --help`). */
+export const EXIT_MEANINGS = [
+  [0, 'success'],
+  [1, 'any other error (a reply that cannot be decoded, apply stopped by SIGINT/SIGTERM, an internal error)'],
+  [2, '`apply --check` only: applying would change the kernel (the plan is on standard output)'],
+  [3, 'no such policy (ENOENT)'],
+  [4, 'the policy is in use by an iptables CT rule (EBUSY), or `add` of an existing name'],
+  [5, 'the policy exists (EEXIST)'],
+  [6, 'no permission (EPERM, EACCES): CAP_NET_ADMIN is needed in the network namespace'],
+  [7, 'the kernel refused the request (any other errno: EINVAL, ERANGE, EOPNOTSUPP, ...)'],
+  [8, 'a file, standard input or output failed, or an input is over its size cap (ERR_READ, ERR_OUTPUT, ERR_INPUT_TOO_LARGE)'],
+  [9, 'the netlink transport failed: timeout, ENOBUFS, socket errors, the namespace'],
+  [64, 'bad arguments or bad policy file content'],
+  [255, 'the netlink socket cannot be opened, or the native addon is missing (as nfct)'],
+] as const;
 
 /** Every registered code: source, CLI exit status, meaning. */
 export const ERROR_CODES = {
