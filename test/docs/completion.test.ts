@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NFCT_COMMANDS, OWN_COMMANDS, VERB_OPERATIONS } from '../../packages/cttimeout/src/cli/nfct.js';
+import { PROTOCOLS } from '../../packages/cttimeout/src/generated/table.js';
 import { CLI, requireBuiltCli } from '../ops/helpers.js';
 
 let dir: string;
@@ -68,6 +70,41 @@ describe('completion bash', () => {
     expect(bash('cttimeout apply --ch')).toEqual(['--check']);
     writeFileSync(join(dir, 'policies.yaml'), '[]');
     expect(bash(`cttimeout apply -f ${dir}/pol`)).toEqual([`${dir}/policies.yaml`]);
+  });
+});
+
+/**
+ * What each shell must offer for every verb of the operations table, from the row's args alone:
+ * every command word first, then FAMILY, PROTO and, where the args have them, STATE words.
+ */
+function verbCases(): Array<[string, string[]]> {
+  const commands = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...VERB_OPERATIONS.map((o) => o.verb), ...OWN_COMMANDS];
+  const cases: Array<[string, string[]]> = [['cttimeout ', [...new Set(commands)].sort()]];
+  const tcp = PROTOCOLS.find((p) => p.name === 'tcp')!;
+  for (const o of VERB_OPERATIONS) {
+    const words = o.args.split(' ');
+    const at = words.indexOf('FAMILY');
+    if (at < 0) continue;
+    const before = words.slice(0, at).map((w) => w.toLowerCase());
+    const line = ['cttimeout', o.verb, 'timeout', ...before].join(' ');
+    cases.push([`${line} `, ['inet', 'inet6']]);
+    const states = words.some((w) => w.includes('STATE')) ? tcp.states.map((st) => st.name.toLowerCase()).sort() : [];
+    cases.push([`${line} inet tcp `, states]);
+  }
+  return cases;
+}
+
+describe('completion of every verb in the operations table', () => {
+  it('has a case for each verb with FAMILY PROTO (a verb left out of the scripts fails here)', () => {
+    const verbs = verbCases().map(([line]) => line.split(' ')[1]);
+    for (const v of ['add', 'update', 'default-set', 'default-get']) expect(verbs, v).toContain(v);
+  });
+
+  it('bash and fish complete each verb from its args', () => {
+    for (const [line, want] of verbCases()) {
+      expect(bash(line), `bash: ${line}`).toEqual(want);
+      expect(fish(line), `fish: ${line}`).toEqual(want);
+    }
   });
 });
 

@@ -4,12 +4,27 @@
 //   zsh:  source <(cttimeout completion zsh)        (bashcompinit)
 //   fish: cttimeout completion fish | source
 import { PROTOCOL_ALIASES, PROTOCOLS } from '../generated/table.js';
-import { EXTENSION_COMMANDS, NFCT_COMMANDS } from './nfct.js';
+import { EXTENSION_COMMANDS, NFCT_COMMANDS, OWN_COMMANDS, VERB_OPERATIONS } from './nfct.js';
 import { OPTION_SPECS } from './options.js';
 import { CliError } from './strict.js';
 
-const COMMANDS = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, 'apply', 'decode', 'validate', 'completion'];
+const COMMANDS = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, ...OWN_COMMANDS];
+/** The own commands that take no `timeout` word (completion has its own arm). */
+const OWN_NO_TIMEOUT = OWN_COMMANDS.filter((c) => c !== 'completion');
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
+
+/**
+ * The verbs whose words (the operations table's `args`) have FAMILY PROTO: the position of
+ * FAMILY among the positional words (after VERB and "timeout") and whether STATE SECONDS pairs follow.
+ */
+const POLICY_VERBS = VERB_OPERATIONS.flatMap((o) => {
+  const words = o.args.split(' ');
+  const at = words.indexOf('FAMILY');
+  return at < 0 ? [] : [{ verb: o.verb, first: 2 + at, pairs: words.some((w) => w.includes('STATE')) ? 1 : 0 }];
+});
+
+/** Every protocol spelling completion offers (names and their lower-case aliases). */
+const protocolWords = (): string => PROTOCOLS.flatMap((p) => [p.name, ...spellings(p.name)]).join(' ');
 
 function optionWords(): string[] {
   return OPTION_SPECS.flatMap((s) => s.names.flatMap((n) => (s.optionalValue !== undefined ? [n, `${n}=processes`] : [n])));
@@ -63,25 +78,24 @@ _cttimeout() {
   local cmd=\${pos[0]}
   case $cmd in
     completion) ((n == 1)) && COMPREPLY=($(compgen -W "${SHELLS.join(' ')}" -- "$cur")); return ;;
-    apply|validate|decode) ((n == 1)) && [[ $cmd == decode ]] && COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    ${OWN_NO_TIMEOUT.join('|')}) ((n == 1)) && [[ $cmd == decode ]] && COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if ((n == 1)); then
     COMPREPLY=($(compgen -W "timeout" -- "$cur"))
     return
   fi
-  # After "COMMAND timeout": NAME (add/update), FAMILY, PROTO, then STATE SECONDS pairs.
-  local first=2
+  # After "COMMAND timeout": [NAME] FAMILY PROTO, then STATE SECONDS pairs (the operations table's args).
+  local first pairs
   case $cmd in
-    add|update) first=3 ;;
-    default-set|default-get) first=2 ;;
+${POLICY_VERBS.map((v) => `    ${v.verb}) first=${v.first} pairs=${v.pairs} ;;`).join('\n')}
     *) return ;;
   esac
   local k=$((n - first))
   if ((k == 0)); then
     COMPREPLY=($(compgen -W "inet inet6" -- "$cur"))
   elif ((k == 1)); then
-    COMPREPLY=($(compgen -W "${PROTOCOLS.map((p) => p.name).join(' ')} ipv6-icmp" -- "$cur"))
-  elif ((k >= 2 && k % 2 == 0)) && [[ $cmd != default-get ]]; then
+    COMPREPLY=($(compgen -W "${protocolWords()}" -- "$cur"))
+  elif ((k >= 2 && k % 2 == 0 && pairs)); then
     local states=""
     case \${pos[first+1]} in
 ${stateCases('      ')}
@@ -123,7 +137,7 @@ function fish(): string {
     '        end',
     '    end',
     'end',
-    '# What may come next: COMMAND, "timeout", then NAME (add/update), FAMILY, PROTO, STATE SECONDS pairs.',
+    '# What may come next: COMMAND, "timeout", then [NAME] FAMILY PROTO and STATE SECONDS pairs (the operations table\'s args).',
     'function __cttimeout_next',
     '    set -l pos (__cttimeout_words)',
     '    set -l n (count $pos)',
@@ -135,18 +149,17 @@ function fish(): string {
     '        case completion',
     `            test $n -eq 1; and printf '%s\\n' ${SHELLS.join(' ')}`,
     '            return',
-    '        case apply validate decode',
+    `        case ${OWN_NO_TIMEOUT.join(' ')}`,
     '            return',
     '    end',
     '    if test $n -eq 1',
     '        echo timeout',
     '        return',
     '    end',
-    '    set -l first 2',
+    '    set -l first 0',
+    '    set -l pairs 0',
     '    switch $pos[1]',
-    '        case add update',
-    '            set first 3',
-    '        case default-set default-get',
+    ...POLICY_VERBS.map((v) => `        case ${v.verb}\n            set first ${v.first}\n            set pairs ${v.pairs}`),
     "        case '*'",
     '            return',
     '    end',
@@ -154,8 +167,8 @@ function fish(): string {
     '    if test $k -eq 0',
     "        printf '%s\\n' inet inet6",
     '    else if test $k -eq 1',
-    `        printf '%s\\n' ${PROTOCOLS.map((p) => p.name).join(' ')} ipv6-icmp`,
-    '    else if test (math $k % 2) -eq 0; and test $pos[1] != default-get',
+    `        printf '%s\\n' ${protocolWords()}`,
+    '    else if test (math $k % 2) -eq 0; and test $pairs = 1',
     '        switch $pos[(math $first + 2)]',
     ...PROTOCOLS.map(
       (p) =>
