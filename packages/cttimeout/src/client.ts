@@ -7,6 +7,7 @@ import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from
 import { detectHz } from './kernel-hz.js';
 import { checkPolicy, policySpec, toKernelPolicy, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
 import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
+import { turn } from './transport/budget.js';
 import { u16, u32 } from './transport/bytes.js';
 import { E, NLMSG } from './generated/table.js';
 import {
@@ -123,6 +124,15 @@ function policiesOf(chunks: AsyncIterator<Uint8Array>): AsyncIterator<KernelPoli
   };
 }
 
+/**
+ * One request's JS work (validate, encode, send) out of this turn's budget (transport/budget.ts):
+ * a Promise.all of thousands, or an await loop answered inside sendmsg, lets timers and I/O run
+ * in between. Nothing to wait for (the usual case) costs one microtask.
+ */
+function nextTurnIfSpent(): Promise<void> | undefined {
+  return turn.enter();
+}
+
 function checkBoolean(v: unknown, field: string): boolean {
   if (v !== undefined && typeof v !== 'boolean') throw invalidArgument(field, `must be true or false, got ${describeValue(v)}`);
   return v === true;
@@ -201,6 +211,7 @@ export class CtTimeout {
    * EEXIST with `exclusive: true`.
    */
   async add(policy: Policy, opts?: CallOptions & { exclusive?: boolean }): Promise<void> {
+    await nextTurnIfSpent();
     const [p, o] = args('add', () => {
       const o = checkCallOptions<CallOptions & { exclusive?: boolean }>(opts);
       return [checkPolicy(policy, 'add', this.#limits), { ...o, exclusive: checkBoolean(o.exclusive, 'options.exclusive') }] as const;
@@ -215,6 +226,7 @@ export class CtTimeout {
    * (EINVAL). A missing name is created, as the kernel does; with `merge` it is ENOENT.
    */
   async replace(policy: Policy, opts?: CallOptions & { merge?: boolean }): Promise<void> {
+    await nextTurnIfSpent();
     const [checked, o] = args('replace', () => {
       const o = checkCallOptions<CallOptions & { merge?: boolean }>(opts);
       return [checkPolicy(policy, 'replace', this.#limits), { ...o, merge: checkBoolean(o.merge, 'options.merge') }] as const;
@@ -236,6 +248,7 @@ export class CtTimeout {
 
   /** One policy; ENOENT when there is none of that name. */
   async get(name: PolicyName, opts?: CallOptions): Promise<KernelPolicy> {
+    await nextTurnIfSpent();
     const [n, o] = args('get', () => [checkName(name).name, checkCallOptions(opts)] as const);
     const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'GET', name: n }, 'get', o);
@@ -261,6 +274,7 @@ export class CtTimeout {
 
   /** Deletes one policy: ENOENT if missing, EBUSY if an iptables CT rule uses it. */
   async delete(name: PolicyName, opts?: CallOptions): Promise<void> {
+    await nextTurnIfSpent();
     const [n, o] = args('delete', () => [checkName(name).name, checkCallOptions(opts)] as const);
     await this.#call({ op: 'DELETE', name: n }, 'delete', o);
   }
@@ -277,6 +291,7 @@ export class CtTimeout {
 
   /** The namespace's default timeouts of a protocol (shared by both families). */
   async getDefaults<P extends ProtocolName>(family: Family, protocol: P, opts?: CallOptions): Promise<FullTimeouts<P>> {
+    await nextTurnIfSpent();
     const [f, p, o] = args('getDefaults', () => [checkFamily(family), checkProtocol(protocol), checkCallOptions(opts)] as const);
     const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'DEFAULT_GET', l3proto: f, l4proto: p }, 'getDefaults', o);
@@ -289,6 +304,7 @@ export class CtTimeout {
    * They apply to both families, and UDP and UDP-Lite share one table.
    */
   async setDefaults<P extends ProtocolName>(family: Family, protocol: P, timeouts: Timeouts<P>, opts?: CallOptions): Promise<void> {
+    await nextTurnIfSpent();
     const [f, p, t, o] = args('setDefaults', () => {
       const f = checkFamily(family);
       const p = checkProtocol(protocol);

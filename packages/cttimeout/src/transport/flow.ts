@@ -1,5 +1,6 @@
 // Queue and flow control: which queued request goes out when, in how many sendmsg calls, and
 // how large the receive buffer must be for the replies of what is in flight.
+import type { TurnBudget } from './budget.js';
 import { concatBytes } from './bytes.js';
 import type { NetlinkSocket } from './socket.js';
 
@@ -83,6 +84,8 @@ export class FlowControl<R extends Outgoing> {
     private readonly onSent: (r: R) => void,
     /** The socket threw instead of taking these requests: none reached the kernel. */
     private readonly onSendError: (rs: R[], error: unknown) => void,
+    /** Work per event-loop turn on the JS thread (budget.ts), shared with reply handling. */
+    private readonly budget: TurnBudget,
   ) {
     this.#setReceiveBuffer(sock.receiveBuffer());
   }
@@ -125,11 +128,13 @@ export class FlowControl<R extends Outgoing> {
   schedule(): void {
     if (this.#scheduled || this.queue.length === 0 || this.#stopped) return;
     this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      this.#flush();
-    });
+    queueMicrotask(this.#flushLater);
   }
+
+  readonly #flushLater = () => {
+    this.#scheduled = false;
+    this.#flush();
+  };
 
   /** Pause or resume reading; counted, so two slow streams both have to catch up. */
   pause(delta: number): void {
@@ -146,19 +151,23 @@ export class FlowControl<R extends Outgoing> {
 
   #flush(): void {
     if (this.#stopped || this.queue.length === 0) return;
+    if (this.inFlight === 0 && this.queue.length === 1 && !this.queue.peek()!.dump && this.sock.sendNow && this.budget.late) {
+      // It would be sent on this thread (the kernel runs it inside sendmsg), and this turn has
+      // had its share (an await loop answered that way is microtasks only): the next turn.
+      this.#scheduled = true;
+      setImmediate(this.#flushLater);
+      return;
+    }
     if (!this.noFlowControl && this.inFlight + this.queue.length > this.#window) this.#grow(this.inFlight + this.queue.length);
     const parts: R[] = [];
     let size = 0;
-    let budget = FLUSH_SLICE;
+    let slice = FLUSH_SLICE;
     while (this.queue.length > 0 && this.#mayGo(this.queue.peek()!)) {
-      if (budget-- === 0) {
+      if (slice-- === 0) {
         // A huge batch goes out in slices, one per event-loop turn: timers and I/O keep running
         // and the kernel starts on the first slice while JS prepares the next.
         this.#scheduled = true;
-        setImmediate(() => {
-          this.#scheduled = false;
-          this.#flush();
-        });
+        setImmediate(this.#flushLater);
         break;
       }
       const r = this.queue.shift()!;
@@ -181,7 +190,10 @@ export class FlowControl<R extends Outgoing> {
       // Alone on the socket, a request is answered inside sendmsg: read its reply on this
       // thread (no hop to the I/O thread). A dump continues in recvmsg: the I/O thread's job.
       const only = sent.length === 1 && this.inFlight === 1 ? sent[0]! : undefined;
-      if (only && !only.dump && this.sock.sendNow?.(only.bytes)) return 0;
+      if (only && !only.dump && this.sock.sendNow) {
+        this.budget.take();
+        if (this.sock.sendNow(only.bytes)) return 0;
+      }
       this.sock.send(sent.length === 1 ? sent[0]!.bytes : concatBytes(sent.map((r) => r.bytes)));
     } catch (e) {
       this.onSendError(sent, e);

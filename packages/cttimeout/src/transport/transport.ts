@@ -9,7 +9,8 @@ import { CtTimeoutError, errnoName, kernelError } from '../errors.js';
 import { barrier, checkOneMessage, prepareForSend, probeRequest, splitMessages } from '../codec/node.js';
 import { E, NETLINK } from '../generated/table.js';
 import { sameBytes, u16 } from './bytes.js';
-import { FlowControl } from './flow.js';
+import { turn } from './budget.js';
+import { FlowControl, Fifo } from './flow.js';
 import { Lifecycle, type Req, sentWords, transportError } from './lifecycle.js';
 import {
   checkOpenOptions,
@@ -28,6 +29,8 @@ export type { InternalTransportOptions, RequestOptions, StreamOptions, Transport
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_HIGH_WATER = 8;
+/** Messages of a requestBatch handed over per turn budget unit group. */
+const BATCH_SLICE = 128;
 
 /** Counters for monitoring and tests. */
 export interface TransportStats {
@@ -65,6 +68,10 @@ export class NetlinkTransport {
   #closed = false;
   #fatal: CtTimeoutError | undefined;
   readonly #counts = { streamBytes: 0, overruns: 0, truncated: 0, dropped: 0, lateReplies: 0 };
+  readonly #budget = turn;
+  /** Socket events not handled yet because this turn's budget was spent, in arrival order. */
+  readonly #inbox = new Fifo<SocketEvent>();
+  #draining = false;
 
   private constructor(sock: NetlinkSocket, options: InternalTransportOptions) {
     this.#sock = sock;
@@ -86,6 +93,7 @@ export class NetlinkTransport {
           );
         }
       },
+      this.#budget,
     );
     this.#life = new Lifecycle(flow);
   }
@@ -161,7 +169,19 @@ export class NetlinkTransport {
       // A malformed tail is one more request, which then fails on its own.
       list = split.error ? [...split.messages, messages.subarray(split.error.offset)] : split.messages;
     }
-    return Promise.allSettled(list.map((m) => this.request(m, options)));
+    return this.#requestAll(list, options);
+  }
+
+  /** The requests of a batch, a slice per turn budget (budget.ts): a huge batch does not stall the event loop. */
+  async #requestAll(list: readonly Uint8Array[], options: RequestOptions | undefined): Promise<PromiseSettledResult<Uint8Array[]>[]> {
+    const out: Promise<Uint8Array[]>[] = [];
+    for (let i = 0; i < list.length; i += BATCH_SLICE) {
+      // A message handed to the transport costs about a quarter of a client call.
+      const wait = this.#budget.enter(Math.ceil(Math.min(BATCH_SLICE, list.length - i) / 4));
+      if (wait) await wait;
+      for (const m of list.slice(i, i + BATCH_SLICE)) out.push(this.request(m, options));
+    }
+    return Promise.allSettled(out);
   }
 
   /**
@@ -186,6 +206,7 @@ export class NetlinkTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#inbox.clear();
     this.#life.failAll((r) =>
       transportError('ERR_CLOSED', `${r.operation}: the netlink transport was closed; ${sentWords(r)}`, {
         operation: r.operation,
@@ -306,30 +327,48 @@ export class NetlinkTransport {
 
   #onEvents(events: SocketEvent[]): void {
     if (this.#closed) return;
-    for (const e of events) {
-      switch (e.kind) {
-        case 'chunk':
-          this.#onChunk(e);
-          break;
-        case 'overrun':
-          this.#counts.overruns++;
-          this.#recoverLostReplies();
-          break;
-        case 'truncated':
-          this.#onTruncated(e);
-          break;
-        case 'send-failed':
-          this.#onSendFailed(e);
-          break;
-        case 'dropped':
-          this.#counts.dropped++;
-          break;
-        case 'fatal':
-          this.#fail(transportError(errnoName(e.errno), `the netlink socket failed: ${e.message}`, { errno: e.errno }));
-          break;
+    for (const e of events) this.#inbox.push(e);
+    if (!this.#draining) this.#drain();
+  }
+
+  /** Handles queued events while this turn's budget lasts; the rest on the next turn. */
+  readonly #drain = (): void => {
+    this.#draining = false;
+    while (this.#inbox.length > 0 && !this.#closed) {
+      if (this.#budget.spent) {
+        this.#draining = true;
+        setImmediate(this.#drain);
+        break;
       }
+      const e = this.#inbox.shift()!;
+      if (e.kind === 'chunk') this.#budget.take();
+      this.#onEvent(e);
     }
     this.#life.flow.schedule();
+  };
+
+  #onEvent(e: SocketEvent): void {
+    switch (e.kind) {
+      case 'chunk':
+        this.#onChunk(e);
+        break;
+      case 'overrun':
+        this.#counts.overruns++;
+        this.#recoverLostReplies();
+        break;
+      case 'truncated':
+        this.#onTruncated(e);
+        break;
+      case 'send-failed':
+        this.#onSendFailed(e);
+        break;
+      case 'dropped':
+        this.#counts.dropped++;
+        break;
+      case 'fatal':
+        this.#fail(transportError(errnoName(e.errno), `the netlink socket failed: ${e.message}`, { errno: e.errno }));
+        break;
+    }
   }
 
   /** The sent request `seq` is waiting, or undefined. */

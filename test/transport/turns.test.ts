@@ -1,0 +1,128 @@
+// The event loop keeps turning while thousands of requests go out: work on the JS thread is
+// bounded per event-loop turn (transport/budget.ts), counted, not timed. A socket answers every
+// request at once (inside sendNow, as the kernel does inside sendmsg, or all replies of a
+// sendmsg in one batch, as the I/O thread hands them over); a setImmediate ticker marks the
+// turns, and the test counts what happened between two ticks.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CtTimeout } from '../../packages/cttimeout/src/index.js';
+import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
+import { TURN_RELEASE, TURN_UNITS } from '../../packages/cttimeout/src/transport/budget.js';
+import type { NetlinkSocket, OpenSocket, SocketEvent } from '../../packages/cttimeout/src/transport/socket.js';
+import { getPolicy } from './helpers.js';
+
+/** Per turn: requests the socket took, and replies the caller saw. */
+const now = { sent: 0, settled: 0 };
+const turns: { sent: number; settled: number }[] = [];
+let ticking = false;
+function tick(): void {
+  turns.push({ ...now });
+  now.sent = 0;
+  now.settled = 0;
+  if (ticking) setImmediate(tick);
+}
+function startTicking(): void {
+  turns.length = 0;
+  now.sent = 0;
+  now.settled = 0;
+  ticking = true;
+  setImmediate(tick);
+}
+afterEach(() => {
+  ticking = false;
+});
+const worst = (k: 'sent' | 'settled') => Math.max(...turns.map((t) => t[k]));
+
+/** An ACK (NLMSG_ERROR, errno 0) for each message of `data`. */
+function acks(data: Uint8Array, portId: number): SocketEvent[] {
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out: SocketEvent[] = [];
+  for (let at = 0; at + 16 <= data.length; ) {
+    const len = v.getUint32(at, true);
+    const seq = v.getUint32(at + 8, true);
+    const ack = new Uint8Array(36);
+    const a = new DataView(ack.buffer);
+    a.setUint32(0, 36, true);
+    a.setUint16(4, 2, true); // NLMSG_ERROR
+    a.setUint32(8, seq, true);
+    a.setUint32(12, portId, true);
+    ack.set(data.subarray(at, at + 16), 20);
+    out.push({ kind: 'chunk', seq, data: ack, terminal: true, errno: 0 });
+    now.sent++;
+    at += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/** A socket whose kernel answers at once: inside sendNow, or a sendmsg's replies in one batch. */
+const instant =
+  (direct: boolean): OpenSocket =>
+  async (_options, onEvents) => {
+    const portId = 4242;
+    const sock: NetlinkSocket = {
+      portId,
+      send: (data) => {
+        const events = acks(data, portId);
+        setImmediate(() => onEvents(events));
+      },
+      ...(direct ? { sendNow: (data: Uint8Array) => (onEvents(acks(data, portId)), true) } : {}),
+      setPaused: () => {},
+      setReceiveBuffer: (b) => 2 * b,
+      receiveBuffer: () => 64 * 1024 * 1024,
+      counters: () => [0, 0],
+      close: async () => {},
+    };
+    return sock;
+  };
+
+const policy = (i: number) => ({ name: `t${i}`, family: 'inet' as const, protocol: 'tcp' as const, timeouts: { ESTABLISHED: 100 + i } });
+const settled = <T>(p: Promise<T>) => p.finally(() => void now.settled++);
+/**
+ * Client calls (a unit each) between two ticks: a turn's budget plus the group released at the
+ * start of the next (which may run before the ticker does in the same check phase).
+ */
+const BOUND = TURN_UNITS + TURN_RELEASE;
+
+describe('work per event-loop turn is bounded', () => {
+  it('an await loop answered inside sendmsg yields to the event loop', async () => {
+    const ct = await CtTimeout.open({ socket: instant(true), hz: 100 });
+    startTicking();
+    for (let i = 0; i < 3000; i++) await settled(ct.add(policy(i)));
+    ticking = false;
+    // Without a budget the whole loop is microtasks: 3,000 requests in one turn. With it, each
+    // request is three units (the call, the send on this thread, its reply): two turns' worth
+    // between ticks stays under TURN_UNITS requests.
+    expect(worst('sent')).toBeLessThanOrEqual(TURN_UNITS);
+    expect(worst('settled')).toBeLessThanOrEqual(TURN_UNITS);
+    expect(turns.length).toBeGreaterThanOrEqual(3000 / TURN_UNITS);
+    await ct.close();
+  });
+
+  it('a Promise.all of thousands of ct.add, answered in big batches, is spread over turns', async () => {
+    const ct = await CtTimeout.open({ socket: instant(false), hz: 100 });
+    startTicking();
+    const all = Array.from({ length: 5000 }, (_, i) => settled(ct.add(policy(i))));
+    await Promise.all(all);
+    ticking = false;
+    expect(worst('sent')).toBeLessThanOrEqual(BOUND);
+    expect(worst('settled')).toBeLessThanOrEqual(BOUND);
+    await ct.close();
+  });
+
+  it('a requestBatch of 10,000 goes out in slices, its replies handled a budget at a time', async () => {
+    const t = await NetlinkTransport.open({ socket: instant(false) });
+    const msgs = Array.from({ length: 10_000 }, (_, i) => getPolicy(`b${i}`));
+    startTicking();
+    // Requests the caller waits for, at each tick: a batch enters the transport a slice at a time.
+    const pending: number[] = [];
+    const watch = setInterval(() => pending.push(t.stats().pending), 0);
+    const results = await t.requestBatch(msgs);
+    clearInterval(watch);
+    ticking = false;
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    // A message handed to the transport is a quarter of a unit: two turns' worth between ticks.
+    expect(worst('sent')).toBeLessThanOrEqual(4 * 2 * TURN_UNITS);
+    expect(Math.max(...pending.map((p, i) => p - (pending[i - 1] ?? 0)))).toBeLessThanOrEqual(4 * 2 * TURN_UNITS);
+    expect(pending.length).toBeGreaterThanOrEqual(10_000 / (4 * 2 * TURN_UNITS));
+    await t.close();
+  });
+});
