@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../packages/cttimeout/src/capture/index.js';
 import { formatNfct } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
-import { CLI, requireBuiltCli } from '../cli/helpers.js';
+import { CLI, requireBuiltCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cttimeout-cut-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 // Hex text to datagrams: continuous, spaced, PROTOCOL.md-style dumps with labels and
 // annotations, xxd and hexdump -C (with `*`), and errors that say where.
 import { describe, expect, it } from 'vitest';
-import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { readCapture, readHex } from '../../packages/cttimeout/src/capture/index.js';
 import { bytes, captures, toHex } from '../helpers/fixtures.js';
+import { thrown } from '../helpers/errors.js';
 
 /** PROTOCOL.md §7's layout: a label line, then "0000  48 00 ..." lines of 16 bytes. */
 function dump(label: string, b: Uint8Array): string {
@@ -13,16 +13,6 @@ function dump(label: string, b: Uint8Array): string {
     lines.push(`${at.toString(16).padStart(4, '0')}  ${row}`);
   }
   return lines.join('\n');
-}
-
-function thrown(f: () => unknown): CtTimeoutError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CtTimeoutError);
-    return e as CtTimeoutError;
-  }
-  throw new Error('did not throw');
 }
 
 describe('readHex', () => {

@@ -4,23 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../packages/cttimeout/src/codec/node.js';
-import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { readCapture, readPcap, readPcapng, writePcap, type Capture, type Datagram } from '../../packages/cttimeout/src/capture/index.js';
 import type { CaptureProblem } from '../../packages/cttimeout/src/capture/types.js';
 import { concatBytes } from '../../packages/cttimeout/src/transport/bytes.js';
 import { bytes, captures, toHex } from '../helpers/fixtures.js';
+import { thrown } from '../helpers/errors.js';
 
 const file = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/capture/${name}`, import.meta.url)));
-
-function thrown(f: () => unknown): CtTimeoutError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CtTimeoutError);
-    return e as CtTimeoutError;
-  }
-  throw new Error('did not throw');
-}
 
 /** The problem that ended a capture read early (the datagrams before it are kept). */
 function stopped(c: Capture): CaptureProblem {

@@ -1,14 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../packages/cttimeout/src/cli/run.js';
 import { exactArgs } from '../../packages/cttimeout/src/cli/strict.js';
-import { CLI, NFCT, runBytes, runIn, useNetnsAndDir, type Netns } from './helpers.js';
+import { CLI, NFCT, runBytes, runIn, useNetnsAndDir } from '../helpers/cli.js';
 
-let ns: Netns;
-let _dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  _dir = d;
-});
+const { ns } = useNetnsAndDir();
 
 const FF = Uint8Array.of(0xff);
 const FFFD = '\uFFFD'; // its UTF-8 is ef bf bd

@@ -9,7 +9,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, nfct, privateNetns, requireBuiltCli, ROOT, type Netns } from './helpers.js';
+import { CLI, nfct, privateNetns, requireBuiltCli, ROOT, type Netns } from '../helpers/cli.js';
 
 const DIR = `${ROOT}test/fixtures/nfct-corpus`;
 /** Still in conntrack-tools; 03udplite and 07dccp were deleted there in April 2026. */

@@ -6,14 +6,9 @@ import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../packages/cttimeout/src/codec/node.js';
-import { nfct, ours, useNetnsAndDir, ROOT, runIn, words, type Netns } from './helpers.js';
+import { nfct, ours, useNetnsAndDir, ROOT, runIn, words } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 /** Runs nfct under strace in the namespace; returns strace's text (hexdumps of fd 3). */
 function straceNfct(args: string[]): { trace: string; stdout: string; status: number } {

@@ -4,19 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { kernelMaxSeconds, nfct, ours, privateNetns, useNetnsAndDir, runIn, words, type Netns } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { kernelMaxSeconds, nfct, ours, privateNetns, useNetnsAndDir, runIn, words } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
-beforeEach(() => {
-  runIn(ns, 'iptables', ['-t', 'raw', '-F']);
-  nfct(ns, ['flush', 'timeout']);
-});
+const { ns, dir } = useNetnsAndDir({ flushEach: true, rawRulesEach: true });
 
 const run = (line: string, input?: string) => ours(ns, words(line), input === undefined ? {} : { input });
 const ok = (line: string) => {

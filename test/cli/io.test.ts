@@ -5,17 +5,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, nfct, ours, useNetnsAndDir, type Netns } from './helpers.js';
+import { CLI, nfct, ours, useNetnsAndDir } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-let fifo: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-  fifo = join(d, 'fifo');
-  execFileSync('mkfifo', [fifo]);
-});
+const { ns, dir } = useNetnsAndDir();
+const fifo = join(dir, 'fifo');
+beforeAll(() => execFileSync('mkfifo', [fifo]));
 
 /** Runs our CLI through bash in the namespace, for redirections; returns status, stderr and the time taken. */
 function sh(redirected: string, timeoutMs = 20_000): { status: number | null; stdout: string; stderr: string; ms: number } {

@@ -5,14 +5,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { writeJournal } from '../../packages/cttimeout/src/apply/journal.js';
-import { nfct, ours, useNetnsAndDir, type Netns } from './helpers.js';
+import { nfct, ours, useNetnsAndDir } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 it('finishes the recreate an interrupted apply left in its journal, and says so', () => {
   const journal = join(dir, 'journal.json');

@@ -5,14 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nfct, ours, ROOT, runIn, useNetnsAndDir, words, type Netns } from './helpers.js';
+import { nfct, ours, ROOT, runIn, useNetnsAndDir, words } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 const schema = JSON.parse(readFileSync(`${ROOT}packages/cttimeout/schema/cli-output.schema.json`, 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });

@@ -2,7 +2,7 @@
 // (so the test breaks if nfct or the kernel stop behaving that way) and that we instead stop
 // with a clear message, exit 64 (usage), and leave the namespace untouched.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, type Netns } from './helpers.js';
+import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, type Netns } from '../helpers/cli.js';
 
 const N32 = 'abcdefghijklmnopqrstuvwxyz012345'; // 32 characters: one too many
 const N40 = `${N32}67890abc`;

@@ -4,7 +4,7 @@
 // the two namespaces must end up holding the same policies. Errors must come with a message
 // of ours on stderr. (Where we differ from nfct on purpose, see nfct-differences.test.ts.)
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, runIn, words, type Netns } from './helpers.js';
+import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, runIn, words, type Netns } from '../helpers/cli.js';
 
 /** A step: a command line for both tools ('' is an empty word), or a command run in both namespaces. */
 type Step = string | { sh: string[] };

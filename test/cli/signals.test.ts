@@ -4,18 +4,10 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { CLI, nfct, useNetnsAndDir, type Netns } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, nfct, useNetnsAndDir } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
-beforeEach(() => {
-  nfct(ns, ['flush', 'timeout']);
-});
+const { ns, dir } = useNetnsAndDir({ flushEach: true });
 
 const COUNT = 6000;
 

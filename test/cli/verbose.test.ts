@@ -4,12 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLI, nfct, ours, useNetnsAndDir, words, type Netns } from './helpers.js';
+import { CLI, nfct, ours, useNetnsAndDir, words } from '../helpers/cli.js';
 
-let ns: Netns;
-useNetnsAndDir((n) => {
-  ns = n;
-});
+const { ns } = useNetnsAndDir();
 
 describe('--verbose', () => {
   it('logs each request and reply in one line, labels the probe, and leaves stdout as it was', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NFCT_COMMANDS, OWN_COMMANDS, VERB_OPERATIONS } from '../../packages/cttimeout/src/cli/nfct.js';
 import { PROTOCOLS } from '../../packages/cttimeout/src/generated/table.js';
-import { CLI, requireBuiltCli } from '../ops/helpers.js';
+import { CLI, requireBuiltCli } from '../helpers/cli.js';
 
 let dir: string;
 const script: Record<string, string> = {};

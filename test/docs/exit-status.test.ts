@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_MEANINGS } from '../../packages/cttimeout/src/generated/errors.js';
-import { ROOT } from '../ops/helpers.js';
+import { ROOT } from '../helpers/cli.js';
 
 /** [status, meaning] rows of the README table that follows "**Exit status**". */
 function readmeRows(readme: string): Array<[number, string]> {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../ops/helpers.js';
+import { ROOT } from '../helpers/cli.js';
 
 /** [target, line] of every Markdown link and image, without code spans and fenced blocks. */
 export function links(markdown: string): Array<[string, number]> {

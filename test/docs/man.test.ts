@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPTION_SPECS } from '../../packages/cttimeout/src/cli/options.js';
 import { NFCT_COMMANDS } from '../../packages/cttimeout/src/cli/nfct.js';
-import { ROOT } from '../ops/helpers.js';
+import { ROOT } from '../helpers/cli.js';
 
 const PAGE = join(ROOT, 'packages/cttimeout/man/cttimeout.8');
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, privateNetns, requireBuiltCli } from '../ops/helpers.js';
+import { ROOT, privateNetns, requireBuiltCli } from '../helpers/cli.js';
 
 export interface Block {
   file: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CtTimeout } from '../../packages/cttimeout/src/client.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { cttimeoutKernel, fakeKernel } from '../../packages/cttimeout/src/testing/index.js';
-import { dumpPolicies, getPolicy, messages } from '../transport/helpers.js';
+import { dumpPolicies, getPolicy, messages } from '../helpers/netlink.js';
 
 describe('cttimeoutKernel: the client over the model', () => {
   it('add, get, list, replace, delete, flush, defaults, apply behave as on Linux', async () => {

@@ -7,10 +7,9 @@ import { ApplyError, CtTimeout } from '../../packages/cttimeout/src/client.js';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import type { Policy } from '../../packages/cttimeout/src/policy.js';
 import { REPLY_FAULTS, SEND_FAULTS, nativeSocket, withFaults, type FaultKind } from '../../packages/cttimeout/src/testing/index.js';
-import { useTransport, type Netns } from '../transport/helpers.js';
+import { useTransport } from '../helpers/netlink.js';
 
-let ns: Netns;
-useTransport((n) => (ns = n));
+const { ns } = useTransport();
 
 const WANTED: Policy[] = [
   { name: 'ra', family: 'inet', protocol: 'tcp', timeouts: { ESTABLISHED: 200 } },

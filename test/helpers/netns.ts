@@ -1,6 +1,10 @@
 // A private network namespace per test: every kernel test opens its sockets (and runs nfct,
 // iptables, our CLI) inside one made here, never in the machine's own namespace.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface Netns {
   pid: number;
@@ -37,3 +41,43 @@ export async function privateNetns(): Promise<Netns> {
 }
 
 // ---- netlink bytes ----
+
+/**
+ * An object a beforeAll makes, usable as a const from the top of the file: `value` forwards
+ * to it once `set` has run (and throws before).
+ */
+export function late<T extends object>(what: string): { value: T; set(v: T): void } {
+  let real: T | undefined;
+  const value = new Proxy({} as T, {
+    get(_, key) {
+      if (real === undefined) throw new Error(`${what} is used before the beforeAll that makes it`);
+      const v: unknown = Reflect.get(real, key, real);
+      return typeof v === 'function' ? v.bind(real) : v;
+    },
+  });
+  return {
+    value,
+    set: (v) => {
+      real = v;
+    },
+  };
+}
+
+/** A private network namespace for the whole test file (made before its tests, removed after). */
+export function useNetns(): Netns {
+  const ns = late<Netns>('the private namespace');
+  let made: Netns | undefined;
+  beforeAll(async () => {
+    made = await privateNetns();
+    ns.set(made);
+  });
+  afterAll(() => made?.dispose());
+  return ns.value;
+}
+
+/** A temp dir for the whole test file: made now, removed after its tests. */
+export function useTmpDir(prefix = 'cttimeout-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

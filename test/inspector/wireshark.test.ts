@@ -10,18 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decode, readCapture, writePcap, type DecodedMessage } from '../../packages/cttimeout/src/codec/node.js';
-import { ours, privateNetns, useNetnsAndDir, type Netns } from '../cli/helpers.js';
+import { ours, privateNetns, useNetnsAndDir } from '../helpers/cli.js';
 import { exportAs, expectClean, open, openFile, rows, startApp } from './helpers.js';
 
 const LUA = fileURLToPath(new URL('../../packages/cttimeout/wireshark/cttimeout.lua', import.meta.url));
 const TSHARK = '/usr/bin/tshark';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 const STATES: Array<[string, string]> = [
   ['tcp', 'ESTABLISHED'],

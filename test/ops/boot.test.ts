@@ -6,17 +6,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, nfct, ours, privateNetns, runIn, useNetnsAndDir, values, write, yaml, type Netns } from './helpers.js';
+import { ROOT, nfct, ours, privateNetns, runIn, useNetnsAndDir, values, write, yaml } from '../helpers/cli.js';
 
 const PKG = join(ROOT, 'packages/cttimeout');
 const UNIT = join(PKG, 'systemd/cttimeout.service');
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 /** `Key=value` lines of one [Section] (repeated keys kept in order). */
 function section(text: string, name: string): Array<[string, string]> {

@@ -1,19 +1,10 @@
 // `apply --check`: like `diff` / `terraform plan -detailed-exitcode` — 0 when the kernel already
 // matches, 2 when apply would change something (the plan on stdout), another code on error; it
 // never changes the kernel. In a private network namespace.
-import { beforeEach, describe, expect, it } from 'vitest';
-import { expectRun, nfct, ours, policyNames, runIn, useNetnsAndDir, values, write, yaml, type Netns } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectRun, nfct, ours, policyNames, useNetnsAndDir, values, write, yaml } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
-beforeEach(() => {
-  runIn(ns, 'iptables', ['-t', 'raw', '-F']);
-  nfct(ns, ['flush', 'timeout']);
-});
+const { ns, dir } = useNetnsAndDir({ flushEach: true, rawRulesEach: true });
 
 describe('apply --check', () => {
   it('exits 2 with the plan while the kernel differs, changes nothing, and 0 once applied', () => {

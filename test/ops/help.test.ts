@@ -1,7 +1,7 @@
 // Every ops command and option is in --help: the program's and the command's own.
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, requireBuiltCli } from './helpers.js';
+import { CLI, requireBuiltCli } from '../helpers/cli.js';
 
 beforeAll(() => requireBuiltCli());
 const help = (...args: string[]) => {

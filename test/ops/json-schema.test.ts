@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, nfct, useNetnsAndDir, write, yaml, type Netns } from './helpers.js';
+import { CLI, ROOT, nfct, useNetnsAndDir, write, yaml } from '../helpers/cli.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'packages/cttimeout/schema/cli-output.schema.json'), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, validateFormats: false });
@@ -16,12 +16,7 @@ function holds(def: string, value: unknown): void {
   expect(v(value), `${def}: ${JSON.stringify(v.errors)}\n${JSON.stringify(value)}`).toBe(true);
 }
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 describe('ops --json output against the schema', () => {
   it('validate --json', () => {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, nfct, privateNetns, requireBuiltCli, runIn, write, yaml, policyNames, values, type Netns } from './helpers.js';
+import { CLI, nfct, privateNetns, requireBuiltCli, runIn, write, yaml, policyNames, values, type Netns } from '../helpers/cli.js';
 
 let blue: Netns;
 let green: Netns;

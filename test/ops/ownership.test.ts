@@ -2,14 +2,9 @@
 // file's owner: {prefix}), never Open vSwitch's ovs_tp_* unless listed, never a policy in use;
 // the dry run and --check say what is kept and why. In a private network namespace.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { expectRun, nfct, policyNames, runIn, useNetnsAndDir, write, yaml, type Netns } from './helpers.js';
+import { expectRun, nfct, policyNames, runIn, useNetnsAndDir, write, yaml } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 const add = (name: string) => expect(nfct(ns, ['add', 'timeout', name, 'inet', 'tcp', 'close', '3']).status).toBe(0);
 beforeEach(() => {

@@ -4,14 +4,9 @@
 // validate runs offline.
 import { describe, expect, it } from 'vitest';
 import { PROTOCOLS } from '../../packages/cttimeout/src/generated/table.js';
-import { expectRun, nfct, policyNames, runIn, useNetnsAndDir, write, type Netns } from './helpers.js';
+import { expectRun, nfct, policyNames, runIn, useNetnsAndDir, write } from '../helpers/cli.js';
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

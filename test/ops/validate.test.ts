@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, requireBuiltCli, write, yaml } from './helpers.js';
+import { CLI, requireBuiltCli, write, yaml } from '../helpers/cli.js';
 
 let dir: string;
 beforeAll(() => {

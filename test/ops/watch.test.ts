@@ -8,16 +8,11 @@ import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, ROOT, expectRun, nfct, ours, policyNames, useNetnsAndDir, values, type Netns } from './helpers.js';
+import { CLI, ROOT, expectRun, nfct, ours, policyNames, useNetnsAndDir, values } from '../helpers/cli.js';
 
 const K8S = join(ROOT, 'examples/kubernetes');
 
-let ns: Netns;
-let dir: string;
-useNetnsAndDir((n, d) => {
-  ns = n;
-  dir = d;
-});
+const { ns, dir } = useNetnsAndDir();
 
 interface Container {
   command: string[];

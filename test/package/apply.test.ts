@@ -1,34 +1,18 @@
 // apply against the real kernel, in a private network namespace: the lost-policy case of issue 8,
 // dry-run predictions, ownership, and a run killed with SIGKILL that the next run finishes.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CtTimeout, type Policy } from '../../packages/cttimeout/src/index.js';
-import { privateNetns, type Netns } from '../helpers/netns.js';
+import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../packages/cttimeout/src/index.js';
+import { useClient } from '../helpers/client.js';
+import { useTmpDir } from '../helpers/netns.js';
 import { writeJournal } from '../../packages/cttimeout/src/apply/journal.js';
 import { applyError } from './kit.js';
 
-let ns: Netns;
-let ct: CtTimeout;
-let dir: string;
-
-beforeAll(async () => {
-  ns = await privateNetns();
-  ct = await CtTimeout.open({ netns: ns.path });
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-apply-'));
-});
-afterAll(async () => {
-  await ct?.close();
-  ns?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  ns.run('iptables', ['-t', 'raw', '-F']);
-  await ct.flush();
-});
+const { ns, ct } = useClient();
+const dir = useTmpDir('cttimeout-apply-');
 
 const udp = (name: string): Policy => ({ name, family: 'inet', protocol: 'udp', timeouts: {} });
 

@@ -1,34 +1,11 @@
 // The typed client against the real kernel, in a private network namespace per file.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApplyError, CtTimeout, CtTimeoutError, detectHz, PROTOCOLS, type Policy } from '../../packages/cttimeout/src/index.js';
-import { privateNetns, type Netns } from '../helpers/netns.js';
+import { describe, expect, it } from 'vitest';
+import { ApplyError, CtTimeout, detectHz, PROTOCOLS, type Policy } from '../../packages/cttimeout/src/index.js';
+import { useClient } from '../helpers/client.js';
 import { TCP_DEFAULTS } from './kit.js';
+import { rejected } from '../helpers/errors.js';
 
-let ns: Netns;
-let ct: CtTimeout;
-
-beforeAll(async () => {
-  ns = await privateNetns();
-  ct = await CtTimeout.open({ netns: ns.path });
-});
-afterAll(async () => {
-  await ct?.close();
-  ns?.dispose();
-});
-beforeEach(async () => {
-  ns.run('iptables', ['-t', 'raw', '-F']);
-  await ct.flush();
-});
-
-async function rejects(p: Promise<unknown>): Promise<CtTimeoutError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CtTimeoutError);
-    return e as CtTimeoutError;
-  }
-  throw new Error('expected a rejection');
-}
+const { ns, ct } = useClient();
 
 describe('CtTimeout', () => {
   it('adds and gets a policy with every state filled in', async () => {
@@ -39,10 +16,10 @@ describe('CtTimeout', () => {
   it('reports an existing name as the kernel does: EBUSY, or EEXIST when exclusive', async () => {
     const p: Policy = { name: 'dup', family: 'inet', protocol: 'udp', timeouts: { REPLIED: 10 } };
     await ct.add(p);
-    const busy = await rejects(ct.add(p));
+    const busy = await rejected(ct.add(p));
     expect([busy.code, busy.errno, busy.source, busy.operation]).toEqual(['EBUSY', 16, 'kernel', 'add']);
     expect(busy.seq).toBeTypeOf('number');
-    expect((await rejects(ct.add(p, { exclusive: true }))).code).toBe('EEXIST');
+    expect((await rejected(ct.add(p, { exclusive: true }))).code).toBe('EEXIST');
   });
 
   it('replace resets omitted states to the defaults; merge keeps them', async () => {
@@ -51,15 +28,15 @@ describe('CtTimeout', () => {
     expect((await ct.get('r')).timeouts).toMatchObject({ SYN_SENT: 120, ESTABLISHED: 200 });
     await ct.replace({ name: 'r', family: 'inet', protocol: 'tcp', timeouts: { SYN_SENT: 7 } }, { merge: true });
     expect((await ct.get('r')).timeouts).toMatchObject({ SYN_SENT: 7, ESTABLISHED: 200 });
-    expect((await rejects(ct.replace({ name: 'r', family: 'inet', protocol: 'udp', timeouts: {} }, { merge: true }))).code).toBe('EINVAL');
-    expect((await rejects(ct.replace({ name: 'r', family: 'inet', protocol: 'udp', timeouts: {} }))).code).toBe('EINVAL');
-    expect((await rejects(ct.replace({ name: 'nope', family: 'inet', protocol: 'tcp', timeouts: {} }, { merge: true }))).code).toBe('ENOENT');
+    expect((await rejected(ct.replace({ name: 'r', family: 'inet', protocol: 'udp', timeouts: {} }, { merge: true }))).code).toBe('EINVAL');
+    expect((await rejected(ct.replace({ name: 'r', family: 'inet', protocol: 'udp', timeouts: {} }))).code).toBe('EINVAL');
+    expect((await rejected(ct.replace({ name: 'nope', family: 'inet', protocol: 'tcp', timeouts: {} }, { merge: true }))).code).toBe('ENOENT');
   });
 
   it('gets, deletes and lists with the right errors', async () => {
-    const missing = await rejects(ct.get('missing'));
+    const missing = await rejected(ct.get('missing'));
     expect([missing.code, missing.errno, missing.operation]).toEqual(['ENOENT', 2, 'get']);
-    expect((await rejects(ct.delete('missing'))).code).toBe('ENOENT');
+    expect((await rejected(ct.delete('missing'))).code).toBe('ENOENT');
     for (const name of ['a', 'b', 'c']) await ct.add({ name, family: 'inet6', protocol: 'icmpv6', timeouts: { TIMEOUT: 9 } });
     const seen: string[] = [];
     for await (const p of ct.list()) seen.push(p.name);
@@ -76,7 +53,7 @@ describe('CtTimeout', () => {
     await ct.add({ name: 'idle', family: 'inet', protocol: 'udp', timeouts: {} });
     ns.run('iptables', ['-t', 'raw', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'CT', '--timeout', 'busy']);
     expect((await ct.get('busy')).use).toBe(2);
-    expect((await rejects(ct.delete('busy'))).code).toBe('EBUSY');
+    expect((await rejected(ct.delete('busy'))).code).toBe('EBUSY');
     const r = await ct.flush();
     expect(r.deleted).toEqual(['idle']);
     expect(r.kept.map((p) => [p.name, p.use])).toEqual([['busy', 2]]);
@@ -87,7 +64,7 @@ describe('CtTimeout', () => {
       const timeouts = Object.fromEntries(p.states.map((s, i) => [s.name, 1000 + i]));
       const policy = { name: `p-${p.name}`, family: 'inet', protocol: p.name, timeouts } as Policy;
       if (p.name === 'dccp') {
-        expect((await rejects(ct.add(policy))).code).toBe('EOPNOTSUPP');
+        expect((await rejected(ct.add(policy))).code).toBe('EOPNOTSUPP');
         continue;
       }
       await ct.add(policy);
@@ -103,14 +80,14 @@ describe('CtTimeout', () => {
   });
 
   it('checks names, states and values before sending anything', async () => {
-    const long = await rejects(ct.add({ name: 'x'.repeat(32), family: 'inet', protocol: 'tcp', timeouts: {} }));
+    const long = await rejected(ct.add({ name: 'x'.repeat(32), family: 'inet', protocol: 'tcp', timeouts: {} }));
     expect([long.code, long.field, long.source, long.operation]).toEqual(['ERR_NAME_TOO_LONG', 'name', 'usage', 'add']);
-    const state = await rejects(ct.add({ name: 'x', family: 'inet', protocol: 'udp', timeouts: { ESTABLISHED: 5 } } as never));
+    const state = await rejected(ct.add({ name: 'x', family: 'inet', protocol: 'udp', timeouts: { ESTABLISHED: 5 } } as never));
     expect([state.code, state.field]).toEqual(['ERR_UNKNOWN_STATE', 'timeouts.ESTABLISHED']);
-    const big = await rejects(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: ct.maxSeconds + 1 } }));
+    const big = await rejected(ct.add({ name: 'x', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: ct.maxSeconds + 1 } }));
     expect([big.code, big.field]).toEqual(['ERR_VALUE_RANGE', 'timeouts.CLOSE']);
-    expect((await rejects(ct.add({ name: 'x', family: 'ipx', protocol: 'tcp', timeouts: {} } as never))).code).toBe('ERR_UNKNOWN_FAMILY');
-    expect((await rejects(ct.add({ name: 'x', family: 'inet', protocol: 'esp', timeouts: {} } as never))).code).toBe('ERR_UNKNOWN_PROTOCOL');
+    expect((await rejected(ct.add({ name: 'x', family: 'ipx', protocol: 'tcp', timeouts: {} } as never))).code).toBe('ERR_UNKNOWN_FAMILY');
+    expect((await rejected(ct.add({ name: 'x', family: 'inet', protocol: 'esp', timeouts: {} } as never))).code).toBe('ERR_UNKNOWN_PROTOCOL');
     // the largest exact value for this kernel's HZ is accepted and read back unchanged
     await ct.add({ name: 'max', family: 'inet', protocol: 'tcp', timeouts: { CLOSE: ct.maxSeconds } });
     expect((await ct.get('max')).timeouts.CLOSE).toBe(ct.maxSeconds);
@@ -165,7 +142,7 @@ describe('apply', () => {
   it('on failure says exactly which steps happened', async () => {
     await ct.add({ name: 'pinned', family: 'inet', protocol: 'tcp', timeouts: {} });
     ns.run('iptables', ['-t', 'raw', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'CT', '--timeout', 'pinned']);
-    const e = await rejects(
+    const e = await rejected(
       ct.apply([
         { name: 'first', family: 'inet', protocol: 'udp', timeouts: {} },
         { name: 'pinned', family: 'inet', protocol: 'udp', timeouts: {} },
@@ -182,14 +159,14 @@ describe('apply', () => {
   });
 
   it('rejects duplicate names before touching the kernel', async () => {
-    expect((await rejects(ct.apply([desired[0]!, desired[0]!]))).code).toBe('ERR_DUPLICATE_NAME');
+    expect((await rejected(ct.apply([desired[0]!, desired[0]!]))).code).toBe('ERR_DUPLICATE_NAME');
     expect(await ct.list().toArray()).toEqual([]);
   });
 });
 
 describe('arguments', () => {
   async function bad(p: Promise<unknown>, code: string, field: string): Promise<void> {
-    const e = await rejects(p);
+    const e = await rejected(p);
     expect([e.code, e.field, e.source], e.message).toEqual([code, field, 'usage']);
   }
 
@@ -235,7 +212,7 @@ describe('arguments', () => {
 
   it('open() checks its options: hz only a CONFIG_HZ Linux offers', async () => {
     for (const hz of [0, NaN, 1, 999, '250']) {
-      const e = await rejects(CtTimeout.open({ netns: ns.path, hz } as never));
+      const e = await rejected(CtTimeout.open({ netns: ns.path, hz } as never));
       expect([e.code, e.field, e.operation]).toEqual(['ERR_VALUE_RANGE', 'options.hz', 'open']);
     }
     await bad(CtTimeout.open(null as never), 'ERR_INVALID_ARGUMENT', 'options');
@@ -278,7 +255,7 @@ describe('names as bytes', () => {
 
   it('a lone surrogate is refused, so prune can never flip-flop on it', async () => {
     await ct.add({ name: 'web\uFFFD', family: 'inet', protocol: 'tcp', timeouts: {} });
-    const e = await rejects(ct.apply([{ name: 'web\uD800', family: 'inet', protocol: 'tcp', timeouts: {} }], { prune: true }));
+    const e = await rejected(ct.apply([{ name: 'web\uD800', family: 'inet', protocol: 'tcp', timeouts: {} }], { prune: true }));
     expect([e.code, e.field, (e as { index?: number }).index]).toEqual(['ERR_INVALID_NAME', 'name', 0]);
     expect((await ct.list().toArray()).map((p) => p.name)).toEqual(['web\uFFFD']);
   });
@@ -307,7 +284,7 @@ describe('lifecycle', () => {
   it('close() makes later calls fail with ERR_CLOSED', async () => {
     const c = await CtTimeout.open({ netns: ns.path });
     await c.close();
-    expect((await rejects(c.get('x'))).code).toBe('ERR_CLOSED');
+    expect((await rejected(c.get('x'))).code).toBe('ERR_CLOSED');
   });
 
   it('knows the kernel HZ (CONFIG_HZ) for the overflow limit', () => {

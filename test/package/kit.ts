@@ -1,8 +1,8 @@
 // What the test/package files share: the kernel's TCP defaults as written down from
 // PROTOCOL.md (literal on purpose: the tests hold the product's table to them) and a matcher
 // for the ApplyError an apply must throw.
-import { expect } from 'vitest';
 import { ApplyError } from '../../packages/cttimeout/src/apply/index.js';
+import { rejected } from '../helpers/errors.js';
 
 /** nf_conntrack_proto_tcp's defaults, seconds. */
 export const TCP_DEFAULTS = {
@@ -20,12 +20,4 @@ export const TCP_DEFAULTS = {
 };
 
 /** The ApplyError `p` rejects with; fails the test when it resolves or rejects otherwise. */
-export async function applyError(p: Promise<unknown>): Promise<ApplyError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApplyError);
-    return e as ApplyError;
-  }
-  throw new Error('expected an ApplyError');
-}
+export const applyError = (p: Promise<unknown>): Promise<ApplyError> => rejected(p, ApplyError);

@@ -19,18 +19,8 @@ import {
   parseSeconds,
   PolicyListError,
 } from '../../packages/cttimeout/src/validate.js';
-import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { PROTOCOLS } from '../../packages/cttimeout/src/generated/table.js';
-
-function fails(f: () => unknown): CtTimeoutError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CtTimeoutError);
-    return e as CtTimeoutError;
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../helpers/errors.js';
 
 const HZ250 = { hz: 250 };
 
@@ -50,17 +40,17 @@ describe('names', () => {
 
   it('refuses a lone surrogate, too many bytes, NUL and non-names, naming the field', () => {
     for (const bad of ['web\uD800', '\uDC00x', 'a\uD800\uD800b']) {
-      const e = fails(() => checkName(bad));
+      const e = thrown(() => checkName(bad));
       expect([e.code, e.field]).toEqual(['ERR_INVALID_NAME', 'name']);
     }
     expect(checkName('a\uD83D\uDE00').bytes).toHaveLength(5); // a well-formed pair is fine
-    expect(fails(() => checkName('x'.repeat(32))).code).toBe('ERR_NAME_TOO_LONG');
-    expect(fails(() => checkName('é'.repeat(16))).code).toBe('ERR_NAME_TOO_LONG');
-    expect(fails(() => checkName(new Uint8Array(32).fill(0x61))).code).toBe('ERR_NAME_TOO_LONG');
-    expect(fails(() => checkName('a\0b')).code).toBe('ERR_NAME_NUL');
-    expect(fails(() => checkName(new Uint8Array([0x61, 0]))).code).toBe('ERR_NAME_NUL');
+    expect(thrown(() => checkName('x'.repeat(32))).code).toBe('ERR_NAME_TOO_LONG');
+    expect(thrown(() => checkName('é'.repeat(16))).code).toBe('ERR_NAME_TOO_LONG');
+    expect(thrown(() => checkName(new Uint8Array(32).fill(0x61))).code).toBe('ERR_NAME_TOO_LONG');
+    expect(thrown(() => checkName('a\0b')).code).toBe('ERR_NAME_NUL');
+    expect(thrown(() => checkName(new Uint8Array([0x61, 0]))).code).toBe('ERR_NAME_NUL');
     for (const bad of [undefined, null, 5, 5n, {}, ['a']]) {
-      const e = fails(() => checkName(bad, 'policies[2].name'));
+      const e = thrown(() => checkName(bad, 'policies[2].name'));
       expect([e.code, e.field]).toEqual(['ERR_INVALID_ARGUMENT', 'policies[2].name']);
     }
   });
@@ -74,14 +64,14 @@ describe('names', () => {
 describe('families, protocols, states', () => {
   it('uses the generated table: names, aliases and numbers', () => {
     expect([checkFamily('inet'), checkFamily('inet6'), checkFamily(2), checkFamily(10)]).toEqual(['inet', 'inet6', 'inet', 'inet6']);
-    for (const bad of ['ipv4', 'INET', 3, null]) expect(fails(() => checkFamily(bad)).code).toBe('ERR_UNKNOWN_FAMILY');
+    for (const bad of ['ipv4', 'INET', 3, null]) expect(thrown(() => checkFamily(bad)).code).toBe('ERR_UNKNOWN_FAMILY');
     for (const p of PROTOCOLS) {
       expect(checkProtocol(p.name)).toBe(p.name);
       expect(checkProtocol(p.number)).toBe(p.name);
     }
     expect([checkProtocol('TCP'), checkProtocol('ipv6-icmp')]).toEqual(['tcp', 'icmpv6']);
     for (const bad of ['esp', 50, 6.5, undefined, '6']) {
-      const e = fails(() => checkProtocol(bad));
+      const e = thrown(() => checkProtocol(bad));
       expect([e.code, e.field]).toEqual(['ERR_UNKNOWN_PROTOCOL', 'protocol']);
     }
   });
@@ -89,7 +79,7 @@ describe('families, protocols, states', () => {
   it('takes states in any case and returns the canonical name', () => {
     expect(checkState('tcp', 'established')).toBe('ESTABLISHED');
     expect(checkState('tcp', 'Syn_Sent2')).toBe('SYN_SENT2');
-    const e = fails(() => checkState('udp', 'established'));
+    const e = thrown(() => checkState('udp', 'established'));
     expect([e.code, e.field]).toEqual(['ERR_UNKNOWN_STATE', 'timeouts.established']);
     expect(e.message).toContain('UNREPLIED, REPLIED');
   });
@@ -97,9 +87,9 @@ describe('families, protocols, states', () => {
   it('normalises a timeouts object, refusing two spellings of one state', () => {
     expect(checkTimeouts('tcp', { close: 10, established: 100 }, HZ250)).toEqual({ ESTABLISHED: 100, CLOSE: 10 });
     expect(Object.keys(checkTimeouts('tcp', { close: 10, established: 100 }, HZ250))).toEqual(['ESTABLISHED', 'CLOSE']);
-    const dup = fails(() => checkTimeouts('tcp', { ESTABLISHED: 1, established: 2 }, HZ250));
+    const dup = thrown(() => checkTimeouts('tcp', { ESTABLISHED: 1, established: 2 }, HZ250));
     expect([dup.code, dup.field]).toEqual(['ERR_DUPLICATE_STATE', 'timeouts.ESTABLISHED']);
-    for (const bad of [null, [], 'x', 5]) expect(fails(() => checkTimeouts('tcp', bad, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');
+    for (const bad of [null, [], 'x', 5]) expect(thrown(() => checkTimeouts('tcp', bad, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');
     expect(checkTimeouts('tcp', undefined, HZ250)).toEqual({});
   });
 });
@@ -108,19 +98,19 @@ describe('values and HZ', () => {
   it('accepts integers 0..⌊(2³²−1)/HZ⌋ and nothing else', () => {
     expect(checkSeconds(0, HZ250, 'v')).toBe(0);
     expect(checkSeconds(17179869, HZ250, 'v')).toBe(17179869);
-    const big = fails(() => checkSeconds(17179870, HZ250, 'timeouts.CLOSE'));
+    const big = thrown(() => checkSeconds(17179870, HZ250, 'timeouts.CLOSE'));
     expect([big.code, big.field]).toEqual(['ERR_VALUE_RANGE', 'timeouts.CLOSE']);
     expect(big.message).toContain('HZ 250');
-    for (const bad of [-1, 1.5, NaN, Infinity]) expect(fails(() => checkSeconds(bad, HZ250, 'v')).code).toBe('ERR_VALUE_RANGE');
+    for (const bad of [-1, 1.5, NaN, Infinity]) expect(thrown(() => checkSeconds(bad, HZ250, 'v')).code).toBe('ERR_VALUE_RANGE');
     for (const bad of [5n, '5', null, undefined, {}]) {
-      const e = fails(() => checkSeconds(bad, HZ250, 'timeouts.CLOSE'));
+      const e = thrown(() => checkSeconds(bad, HZ250, 'timeouts.CLOSE'));
       expect([e.code, e.field]).toEqual(['ERR_INVALID_ARGUMENT', 'timeouts.CLOSE']);
     }
   });
 
   it('with an unknown HZ accepts what is safe at every HZ and says how to set it', () => {
     expect(limitOf({})).toBe(Math.floor(0xffffffff / 1200));
-    const e = fails(() => checkSeconds(limitOf({}) + 1, {}, 'v'));
+    const e = thrown(() => checkSeconds(limitOf({}) + 1, {}, 'v'));
     expect(e.message).toMatch(/HZ is unknown.*CTTIMEOUT_HZ/);
     expect(checkSeconds(limitOf({ hz: 100 }), { hz: 100 }, 'v')).toBe(42949672);
   });
@@ -129,16 +119,16 @@ describe('values and HZ', () => {
     expect(parseSeconds('120', HZ250, 'v')).toBe(120);
     expect(parseSeconds('007', HZ250, 'v')).toBe(7);
     for (const bad of ['0x10', '1e3', '5.0', '0o17', '+5', ' 5', '5 ', '-1', '', '٣', 'Infinity']) {
-      const e = fails(() => parseSeconds(bad, HZ250, 'timeouts.CLOSE'));
+      const e = thrown(() => parseSeconds(bad, HZ250, 'timeouts.CLOSE'));
       expect([e.code, e.field]).toEqual(['ERR_VALUE_RANGE', 'timeouts.CLOSE']);
     }
-    expect(fails(() => parseSeconds('99999999999999999999', HZ250, 'v')).code).toBe('ERR_VALUE_RANGE');
+    expect(thrown(() => parseSeconds('99999999999999999999', HZ250, 'v')).code).toBe('ERR_VALUE_RANGE');
   });
 
   it('accepts only the CONFIG_HZ values Linux offers', () => {
     for (const hz of [100, 250, 300, 1000, 24, 1200]) expect(checkHz(hz)).toBe(hz);
     for (const bad of [0, 1, NaN, 999, -250, 250n, '250', undefined]) {
-      const e = fails(() => checkHz(bad, 'options.hz'));
+      const e = thrown(() => checkHz(bad, 'options.hz'));
       expect([e.code, e.field]).toEqual(['ERR_VALUE_RANGE', 'options.hz']);
       expect(e.message).toContain(HZ_VALUES.join(', '));
     }
@@ -153,7 +143,7 @@ describe('policies and lists', () => {
       protocol: 'tcp',
       timeouts: { ESTABLISHED: 5 },
     });
-    for (const bad of [null, 5, 'x', []]) expect(fails(() => checkPolicy(bad, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');
+    for (const bad of [null, 5, 'x', []]) expect(thrown(() => checkPolicy(bad, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');
   });
 
   it('reports every bad entry of a list with its index, name and field', () => {
@@ -165,7 +155,7 @@ describe('policies and lists', () => {
       { name: 'big', family: 'inet', protocol: 'tcp', timeouts: { close: 1e9 } },
       null,
     ];
-    const e = fails(() => checkPolicyList(list, HZ250, 'apply')) as PolicyListError;
+    const e = thrown(() => checkPolicyList(list, HZ250, 'apply')) as PolicyListError;
     expect(e).toBeInstanceOf(PolicyListError);
     expect(e.problems.map((p) => [p.index, p.name, p.code, p.field])).toEqual([
       [1, 'badstate', 'ERR_UNKNOWN_STATE', 'timeouts.ESTABLISHED'],
@@ -176,11 +166,11 @@ describe('policies and lists', () => {
     ]);
     expect([e.code, e.field, e.index, e.policyName, e.operation]).toEqual(['ERR_UNKNOWN_STATE', 'timeouts.ESTABLISHED', 1, 'badstate', 'apply']);
     expect(e.message).toMatch(/^apply: 5 policies are invalid: policy 1 \("badstate"\)/);
-    expect(fails(() => checkPolicyList(null, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');
+    expect(thrown(() => checkPolicyList(null, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');
   });
 
   it('compares names by bytes: the same bytes as string and Uint8Array are one name', () => {
-    const e = fails(() =>
+    const e = thrown(() =>
       checkPolicyList(
         [
           { name: 'a', family: 'inet', protocol: 'tcp' },

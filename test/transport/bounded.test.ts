@@ -3,25 +3,17 @@
 // say whether it was sent, one abort listener per signal, and the trace hook sees every
 // request and reply. Kernel parts run in a private namespace; the rest on the fake kernel.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { fakeKernel, type FakeReply } from '../../packages/cttimeout/src/testing/index.js';
-import { type Netns, dumpPolicies, getPolicy, messages, privateNetns } from './helpers.js';
+import { dumpPolicies, getPolicy, messages } from '../helpers/netlink.js';
+import { useNetns, useTmpDir } from '../helpers/netns.js';
 
-let ns: Netns;
-let dir: string;
-beforeAll(async () => {
-  ns = await privateNetns();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-bounded-'));
-});
-afterAll(() => {
-  ns?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ns = useNetns();
+const dir = useTmpDir('cttimeout-bounded-');
 
 /** Resolves with the rejection of `p`, or fails the test if it takes longer than `ms`. */
 async function rejectsWithin(p: Promise<unknown>, ms: number): Promise<CtTimeoutError> {

@@ -1,25 +1,16 @@
 // pcap capture: every datagram sent and received lands in a LINKTYPE_NETLINK file that tshark
 // reads as netlink-netfilter, and tshark and the codec decode it to the same messages.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode } from '../../packages/cttimeout/src/codec/node.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { type Netns, TCP, captured, defaultGet, dumpPolicies, getPolicy, newPolicy, privateNetns } from './helpers.js';
+import { TCP, captured, defaultGet, dumpPolicies, getPolicy, newPolicy } from '../helpers/netlink.js';
+import { useNetns, useTmpDir } from '../helpers/netns.js';
 
-let ns: Netns;
-let dir: string;
-
-beforeAll(async () => {
-  ns = await privateNetns();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-capture-'));
-});
-afterAll(() => {
-  ns?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ns = useNetns();
+const dir = useTmpDir('cttimeout-capture-');
 
 interface Record {
   direction: number;

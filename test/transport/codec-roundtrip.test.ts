@@ -3,15 +3,9 @@
 // kernel in a private network namespace.
 import { describe, expect, it } from 'vitest';
 import { PROTOCOLS, decode, encodeBatch, encodeRequest, type DecodedMessage, type RequestSpec } from '../../packages/cttimeout/src/codec/node.js';
-import type { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { type Netns, useTransport } from './helpers.js';
+import { useTransport } from '../helpers/netlink.js';
 
-let _ns: Netns;
-let t: NetlinkTransport;
-useTransport((n, tr) => {
-  _ns = n;
-  t = tr;
-});
+const { t } = useTransport();
 
 /** Sends a codec-built request; decodes each chunk with one codec call. */
 async function roundTrip(spec: RequestSpec, operation?: string): Promise<DecodedMessage[]> {

@@ -1,16 +1,13 @@
 // The direct path: a request alone on the socket is sent on the JS thread and its reply read
 // there too (the kernel answers inside sendmsg), with no hop to the I/O thread. Dumps and
 // requests sent together still go through the I/O thread; both paths give the same replies.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { nativeSocket, type OpenSocket } from '../../packages/cttimeout/src/transport/socket.js';
-import { NEW, TCP, deletePolicy, dumpPolicies, getPolicy, messages, newPolicy, privateNetns, type Netns } from './helpers.js';
+import { NEW, TCP, deletePolicy, dumpPolicies, getPolicy, messages, newPolicy } from '../helpers/netlink.js';
+import { useNetns } from '../helpers/netns.js';
 
-let ns: Netns;
-beforeAll(async () => {
-  ns = await privateNetns();
-});
-afterAll(() => ns?.dispose());
+const ns = useNetns();
 
 /** The native socket, counting what went which way and what sendNow delivered before it returned. */
 function counted(open: OpenSocket = nativeSocket()) {

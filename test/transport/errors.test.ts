@@ -6,7 +6,6 @@ import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.j
 import { loadNative } from '../../packages/cttimeout/src/transport/native.js';
 import { nativeSocket } from '../../packages/cttimeout/src/transport/socket.js';
 import {
-  type Netns,
   NLM_F_ACK,
   NLM_F_CREATE,
   NLM_F_EXCL,
@@ -21,14 +20,9 @@ import {
   nameOf,
   newPolicy,
   useTransport,
-} from './helpers.js';
+} from '../helpers/netlink.js';
 
-let ns: Netns;
-let t: NetlinkTransport;
-useTransport((n, tr) => {
-  ns = n;
-  t = tr;
-});
+const { ns, t } = useTransport();
 
 const open = (extra: Record<string, unknown>) => NetlinkTransport.open({ netns: ns.path, ...extra } as never);
 

@@ -4,7 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CtTimeoutError } from '../../packages/cttimeout/src/errors.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { type Netns, TCP, deletePolicy, dumpPolicies, getPolicy, messages, nameOf, newPolicy, privateNetns, processCounts, timeouts } from './helpers.js';
+import {
+  type Netns,
+  TCP,
+  deletePolicy,
+  dumpPolicies,
+  getPolicy,
+  messages,
+  nameOf,
+  newPolicy,
+  privateNetns,
+  processCounts,
+  timeouts,
+} from '../helpers/netlink.js';
 
 let ns: Netns;
 let t: NetlinkTransport;

@@ -5,7 +5,6 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import {
-  type Netns,
   NLM_F_ACK,
   NLM_F_EXCL,
   NLM_F_MULTI,
@@ -26,14 +25,9 @@ import {
   useTransport,
   timeouts,
   attrs,
-} from './helpers.js';
+} from '../helpers/netlink.js';
 
-let ns: Netns;
-let t: NetlinkTransport;
-useTransport((n, tr) => {
-  ns = n;
-  t = tr;
-});
+const { ns, t } = useTransport();
 
 describe('PROTOCOL.md §2 operations round-trip', () => {
   it('NEW (nfct add, §7.A) is ACKed with our seq and port id', async () => {

@@ -4,7 +4,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { type Netns, TCP, dumpPolicies, messages, nameOf, newPolicy, privateNetns } from './helpers.js';
+import { type Netns, TCP, dumpPolicies, messages, nameOf, newPolicy, privateNetns } from '../helpers/netlink.js';
 
 const COUNT = 20_000;
 let ns: Netns;

@@ -8,7 +8,7 @@ import { CtTimeout } from '../../packages/cttimeout/src/index.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { TURN_RELEASE, TURN_UNITS } from '../../packages/cttimeout/src/transport/budget.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent } from '../../packages/cttimeout/src/transport/socket.js';
-import { getPolicy } from './helpers.js';
+import { getPolicy } from '../helpers/netlink.js';
 
 /** Per turn: requests the socket took, and replies the caller saw. */
 const now = { sent: 0, settled: 0 };

@@ -1,29 +1,31 @@
+// The netlink part of the test kit: a private namespace with a transport opened in it, and
+// cttimeout messages built and read back by hand, independently of the codec (literal on
+// purpose: the transport's tests hold the product to PROTOCOL.md, not to its own tables).
 import { readdirSync } from 'node:fs';
-import { captures } from '../helpers/fixtures.js';
-
-import { afterAll, beforeAll } from 'vitest';
 import { concatBytes } from '../../packages/cttimeout/src/transport/bytes.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { privateNetns, type Netns } from '../helpers/netns.js';
+import { captures } from './fixtures.js';
+import { late, privateNetns, useNetns, type Netns } from './netns.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export { privateNetns, type Netns };
 
 /**
- * A private network namespace and a transport opened in it, for a whole test file: registers
- * the vitest hooks and hands both to `use` once they exist; closes and removes them after.
+ * A private network namespace and a transport opened in it, for a whole test file (consts
+ * from the top of the file; the transport is closed and the namespace removed after it).
  */
-export function useTransport(use: (ns: Netns, t: NetlinkTransport) => void): void {
-  let ns: Netns | undefined;
-  let t: NetlinkTransport | undefined;
+export function useTransport(): { ns: Netns; t: NetlinkTransport } {
+  const ns = useNetns();
+  const t = late<NetlinkTransport>('the transport');
+  let opened: NetlinkTransport | undefined;
   beforeAll(async () => {
-    ns = await privateNetns();
-    t = await NetlinkTransport.open({ netns: ns.path });
-    use(ns, t);
+    opened = await NetlinkTransport.open({ netns: ns.path });
+    t.set(opened);
   });
   afterAll(async () => {
-    await t?.close();
-    ns?.dispose();
+    await opened?.close();
   });
+  return { ns, t: t.value };
 }
 
 export const NLM_F_REQUEST = 0x01;

@@ -1,12 +1,12 @@
-// Runs Debian's nfct and our built CLI side by side, each INSIDE a private network namespace
-// (nsenter --net=/proc/PID/ns/net): never in the machine's own.
+// The CLI part of the test kit: Debian's nfct and our built CLI side by side, each INSIDE a
+// private network namespace (nsenter --net=/proc/PID/ns/net), never in the machine's own;
+// policy files written to a temp dir; the namespace's state read back through nfct.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, beforeEach, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { privateNetns, type Netns } from '../helpers/netns.js';
+import { privateNetns, useNetns, useTmpDir, type Netns } from './netns.js';
 
 export { privateNetns, type Netns };
 
@@ -85,19 +85,64 @@ export async function kernelMaxSeconds(): Promise<{ hz: number; maxSeconds: numb
 
 /**
  * For a whole test file: checks the CLI is built, makes a private network namespace and a temp
- * dir, hands both to `use`, and removes them after.
+ * dir (both consts from the top of the file, removed after it). `flushEach` flushes the
+ * namespace's policies before each test, `rawRulesEach` its raw-table rules first.
  */
-export function useNetnsAndDir(use: (ns: Netns, dir: string) => void): void {
-  let ns: Netns | undefined;
-  let dir: string | undefined;
-  beforeAll(async () => {
-    requireBuiltCli();
-    ns = await privateNetns();
-    dir = mkdtempSync(join(tmpdir(), 'cttimeout-cli-'));
-    use(ns, dir);
-  });
-  afterAll(() => {
-    ns?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+export function useNetnsAndDir(opts: { flushEach?: boolean; rawRulesEach?: boolean } = {}): { ns: Netns; dir: string } {
+  beforeAll(requireBuiltCli);
+  const ns = useNetns();
+  const dir = useTmpDir('cttimeout-cli-');
+  if (opts.flushEach) {
+    beforeEach(() => {
+      if (opts.rawRulesEach) runIn(ns, 'iptables', ['-t', 'raw', '-F']);
+      nfct(ns, ['flush', 'timeout']);
+    });
+  }
+  return { ns, dir };
+}
+
+/** Writes `text` to dir/rel (making folders) and returns the path. */
+export function write(dir: string, rel: string, text: string): string {
+  const path = join(dir, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A YAML policy list from [name, family, protocol, {STATE: seconds}] rows. */
+export function yaml(...rows: Array<[string, string, string, Record<string, number>?]>): string {
+  return (
+    rows
+      .map(([name, family, protocol, t]) => {
+        const timeouts =
+          t && Object.keys(t).length > 0
+            ? `\n  timeouts:\n${Object.entries(t)
+                .map(([k, v]) => `    ${k}: ${v}`)
+                .join('\n')}`
+            : '';
+        return `- name: ${name}\n  family: ${family}\n  protocol: ${protocol}${timeouts}`;
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** Names of the namespace's policies, from Debian's nfct (not from our own output). */
+export function policyNames(ns: Netns): string[] {
+  const r = nfct(ns, ['list', 'timeout']);
+  expect(r.status, r.stderr).toBe(0);
+  return [...r.stdout.matchAll(/^\.(.+) = \{$/gm)].map((m) => m[1]!);
+}
+
+/** A policy's values as nfct prints them. */
+export function values(ns: Netns, name: string): Record<string, number> {
+  const r = nfct(ns, ['get', 'timeout', name]);
+  expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+  return Object.fromEntries([...r.stdout.matchAll(/\t\t\.(\w+) = (\d+),/g)].map((m) => [m[1]!, Number(m[2])]));
+}
+
+/** Our CLI in the namespace, expecting `status`. */
+export function expectRun(ns: Netns, args: string[], status: number, opts?: Parameters<typeof ours>[2]): Run {
+  const r = ours(ns, args, opts);
+  expect(r.status, `cttimeout ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(status);
+  return r;
 }
