@@ -209,36 +209,41 @@ fn common<M: SerializeMap>(m: &mut M, kind: &str, offset: usize, h: &Header) -> 
     m.serialize_entry("header", h)
 }
 
+/// A policy message's own fields, after `kind`, `offset` and `header`.
+fn timeout_fields<M: SerializeMap>(m: &mut M, t: &Timeout<'_>) -> Result<(), M::Error> {
+    m.serialize_entry("command", &t.command().map(|c| c.name()))?;
+    m.serialize_entry("nfgen", &NfGenJson(t))?;
+    if let Some(name) = t.name {
+        m.serialize_entry("name", &NameJson(name))?;
+    }
+    if let Some(l3) = t.l3proto {
+        m.serialize_entry("l3proto", &l3)?;
+        if let Some(f) = protocol::family_name(l3) {
+            m.serialize_entry("family", f)?;
+        }
+    }
+    if let Some(l4) = t.l4proto {
+        m.serialize_entry("l4proto", &l4)?;
+        if let Some(p) = protocol::by_number(l4) {
+            m.serialize_entry("protocol", p.name)?;
+        }
+    }
+    if let Some(u) = t.use_count {
+        m.serialize_entry("use", &u)?;
+    }
+    if let Some(ts) = &t.timeouts {
+        m.serialize_entry("timeouts", &TimeoutsJson(ts))?;
+    }
+    timeout_extras(m, t)
+}
+
 impl Serialize for Message<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         match &self.body {
             Body::Timeout(t) => {
                 common(&mut m, "timeout", self.offset, &self.header)?;
-                m.serialize_entry("command", &t.command().map(|c| c.name()))?;
-                m.serialize_entry("nfgen", &NfGenJson(t))?;
-                if let Some(name) = t.name {
-                    m.serialize_entry("name", &NameJson(name))?;
-                }
-                if let Some(l3) = t.l3proto {
-                    m.serialize_entry("l3proto", &l3)?;
-                    if let Some(f) = protocol::family_name(l3) {
-                        m.serialize_entry("family", f)?;
-                    }
-                }
-                if let Some(l4) = t.l4proto {
-                    m.serialize_entry("l4proto", &l4)?;
-                    if let Some(p) = protocol::by_number(l4) {
-                        m.serialize_entry("protocol", p.name)?;
-                    }
-                }
-                if let Some(u) = t.use_count {
-                    m.serialize_entry("use", &u)?;
-                }
-                if let Some(ts) = &t.timeouts {
-                    m.serialize_entry("timeouts", &TimeoutsJson(ts))?;
-                }
-                timeout_extras(&mut m, t)?;
+                timeout_fields(&mut m, t)?;
             }
             Body::Error(e) => {
                 if e.error == 0 {

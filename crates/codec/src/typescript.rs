@@ -258,6 +258,25 @@ pub fn table() -> String {
     s.push_str("/** The protocols as help and messages list them. */\n");
     let _ = writeln!(s, "export const KNOWN_PROTOCOLS = {};\n", q(&protocol::known_text()));
 
+    protocols(&mut s);
+
+    s.push_str("/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [");
+    s.push_str(&Command::ALL.iter().map(|c| q(c.name())).collect::<Vec<_>>().join(", "));
+    s.push_str("] as const;\n\n");
+
+    operations(&mut s);
+
+    s.push_str("/** Encode ops (tape.rs): index = op number, the row of OPERATIONS. */\nexport const OPS = {");
+    s.push_str(&OPERATIONS.iter().enumerate().map(|(i, o)| format!(" {}: {i}", o.op)).collect::<Vec<_>>().join(","));
+    s.push_str(" } as const;\n\n");
+
+    tape_layout(&mut s);
+    errnos(&mut s);
+    s
+}
+
+/// PROTOCOLS, PROTOCOL_ALIASES and FAMILIES (protocol.rs).
+fn protocols(s: &mut String) {
     s.push_str("/** Every L4 protocol with a conntrack timeout table; states in attribute order. */\n");
     s.push_str("export const PROTOCOLS = [\n");
     for p in protocol::PROTOCOLS {
@@ -297,17 +316,10 @@ pub fn table() -> String {
         let _ = writeln!(s, "  {{ name: {}, number: {} }},", q(name), n);
     }
     s.push_str("] as const;\n\n");
+}
 
-    s.push_str("/** cttimeout commands by number (low byte of nlmsg_type). */\nexport const COMMANDS = [");
-    s.push_str(&Command::ALL.iter().map(|c| q(c.name())).collect::<Vec<_>>().join(", "));
-    s.push_str("] as const;\n\n");
-
-    operations(&mut s);
-
-    s.push_str("/** Encode ops (tape.rs): index = op number, the row of OPERATIONS. */\nexport const OPS = {");
-    s.push_str(&OPERATIONS.iter().enumerate().map(|(i, o)| format!(" {}: {i}", o.op)).collect::<Vec<_>>().join(","));
-    s.push_str(" } as const;\n\n");
-
+/// TAPE, REC and fullTimeouts (tape.rs): the WebAssembly boundary's layouts.
+fn tape_layout(s: &mut String) {
     s.push_str("/** Decode tape and encode spec layouts (tape.rs). */\nexport const TAPE = {\n");
     for (k, v) in [
         ("KIND_TIMEOUT", tape::KIND_TIMEOUT),
@@ -349,7 +361,10 @@ pub fn table() -> String {
         let _ = writeln!(s, "    case {}:\n      return {{ {} }};", p.number, fields.join(", "));
     }
     s.push_str("    default:\n      return undefined;\n  }\n}\n\n");
+}
 
+/// E and ERRNO (errno.rs).
+fn errnos(s: &mut String) {
     s.push_str("/** Linux errno numbers by name. */\nexport const E = {\n");
     for (n, name, _) in errno::ERRNO {
         let _ = writeln!(s, "  {name}: {n},");
@@ -361,7 +376,6 @@ pub fn table() -> String {
         let _ = writeln!(s, "  [{n}, {}, {}],", q(name), q(msg));
     }
     s.push_str("];\n");
-    s
 }
 
 /// The operations table (ops.rs) as `OPERATIONS`.

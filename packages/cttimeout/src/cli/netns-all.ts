@@ -97,7 +97,8 @@ export function worstStatus(statuses: readonly number[]): number {
   return statuses.includes(2) ? 2 : 0;
 }
 
-export async function netnsAll(argv: readonly string[], options: Options, words: readonly string[], io: Io, run: Run): Promise<number> {
+/** What --netns-all works with; refuses the rest before any namespace is visited. */
+function checkNetnsAll(options: Options, words: readonly string[]): 'named' | 'processes' {
   const mode = options.netnsAll;
   if (mode !== 'named' && mode !== 'processes')
     throw new CliError(`--netns-all=${mode}: the value is "processes" (or none, for the namespaces under /run/netns)`);
@@ -108,6 +109,13 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
     if (options.given.includes(bad))
       throw new CliError(`--netns-all cannot be combined with ${bad}${bad === '--watch' ? ' (run one watcher per namespace, e.g. a DaemonSet)' : ''}`);
   }
+  return mode;
+}
+
+type NetnsResult = { ns: Namespace; status: number; out: string; err: string };
+
+export async function netnsAll(argv: readonly string[], options: Options, words: readonly string[], io: Io, run: Run): Promise<number> {
+  const mode = checkNetnsAll(options, words);
   const namespaces = listNamespaces(mode);
   // Standard input is read once and handed to every namespace (apply -f -).
   let stdin: Promise<Uint8Array> | undefined;
@@ -115,7 +123,7 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
   const kept = withoutNetnsAll(argv);
   const inner = kept.map((i) => argv[i]!);
   const exact = io.exactArgs;
-  const results: Array<{ ns: Namespace; status: number; out: string; err: string }> = [];
+  const results: NetnsResult[] = [];
   for (const ns of namespaces) {
     // Output is bytes: nfct's text holds names that are not UTF-8 as they are.
     const outParts: Uint8Array[] = [];
@@ -137,39 +145,36 @@ export async function netnsAll(argv: readonly string[], options: Options, words:
   }
   const status = worstStatus(results.map((r) => r.status));
   if (options.json) {
-    const parse = (text: string): unknown => {
-      if (text.trim() === '') return undefined;
-      try {
-        return JSON.parse(text);
-      } catch {
-        return text;
-      }
-    };
-    io.out(
-      JSON.stringify(
-        {
-          namespaces: results.map((r) => ({
-            name: r.ns.label,
-            path: r.ns.path,
-            inode: r.ns.inode,
-            status: r.status,
-            output: parse(r.out),
-            error: parse(r.err),
-          })),
-          status,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    io.out(resultsJson(results, status));
+    return status;
   }
   const failed = results.filter((r) => r.status !== 0 && r.status !== 2);
   const where = process.env[NETNS_DIR_ENV] || '/run/netns';
-  if (options.json) return status;
   if (namespaces.length === 0) io.err(`cttimeout: --netns-all: no network namespace under ${where}${mode === 'processes' ? ' or of any process' : ''}\n`);
   else
     io.err(
       `cttimeout: --netns-all: ${namespaces.length} namespace${namespaces.length === 1 ? '' : 's'}, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((r) => `${r.ns.label}: exit ${r.status}`).join(', ')})` : ''}\n`,
     );
   return status;
+}
+
+/** --json: each namespace with its status and its output and errors (parsed when JSON). */
+function resultsJson(results: NetnsResult[], status: number): string {
+  const parse = (text: string): unknown => {
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  };
+  const namespaces = results.map((r) => ({
+    name: r.ns.label,
+    path: r.ns.path,
+    inode: r.ns.inode,
+    status: r.status,
+    output: parse(r.out),
+    error: parse(r.err),
+  }));
+  return JSON.stringify({ namespaces, status }, null, 2) + '\n';
 }

@@ -132,24 +132,17 @@ export const OPTION_SPECS: readonly Spec[] = [
 
 const BY_NAME = new Map(OPTION_SPECS.flatMap((s) => s.names.map((n) => [n, s] as const)));
 
+/** Options before any is read: every flag off, no values. */
+function noOptions(): Options {
+  return { json: false, dryRun: false, help: false, version: false, merge: false, verbose: false, prune: false, check: false, watch: false, given: [], at: {} };
+}
+
 /**
  * Splits argv into our options and the positional words (in order); `wordAt[i]` is the argv
  * index of `words[i]`.
  */
 export function extractOptions(argv: readonly string[]): { options: Options; words: string[]; wordAt: number[] } {
-  const options: Options = {
-    json: false,
-    dryRun: false,
-    help: false,
-    version: false,
-    merge: false,
-    verbose: false,
-    prune: false,
-    check: false,
-    watch: false,
-    given: [],
-    at: {},
-  };
+  const options = noOptions();
   const words: string[] = [];
   const wordAt: number[] = [];
   for (let i = 0; i < argv.length; i++) {

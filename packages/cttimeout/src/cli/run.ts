@@ -114,10 +114,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
+type Exact = (i: number | undefined) => ExactArg | undefined;
+
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const { options, words, wordAt } = extractOptions(argv);
-  const exact = (i: number | undefined): ExactArg | undefined => (i === undefined ? undefined : io.exactArgs === undefined ? argv[i] : io.exactArgs[i]);
-  // Paths in options go on as strings: one that is not UTF-8 is refused, never replaced.
+  const exact: Exact = (i) => (i === undefined ? undefined : io.exactArgs === undefined ? argv[i] : io.exactArgs[i]);
+  refuseNonUtf8Paths(options, exact);
+  if (options.help) {
+    io.out(commandHelp(helpTopic(words)));
+    return 0;
+  }
+  if (options.version) {
+    io.out(`cttimeout ${io.version}\n`);
+    return 0;
+  }
+  if (options.netnsAll !== undefined) return netnsAll(argv, options, words, io, runCli);
+  return (await ownCommand(words, wordAt, options, io, exact)) ?? nfctCommand(words, wordAt, options, io, exact);
+}
+
+/** Paths in options go on as strings: one that is not UTF-8 is refused, never replaced. */
+function refuseNonUtf8Paths(options: Options, exact: Exact): void {
   for (const [key, option] of [
     ['netns', '--netns'],
     ['capture', '--capture'],
@@ -132,26 +148,26 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         key,
       );
   }
-  /** A file path as typed: bytes that are not UTF-8 are passed to the file system as they are. */
-  const path = (i: number | undefined, typed: string): string | Buffer => {
-    const v = exact(i);
-    if (v === null)
-      throw new CliError(
-        `${JSON.stringify(typed)}: the path is not UTF-8 and its exact bytes could not be read (/proc/self/cmdline)`,
-        'ERR_INVALID_ARGUMENT',
-        'file',
-      );
-    return typeof v === 'string' || v === undefined ? typed : Buffer.from(v);
-  };
-  if (options.help) {
-    io.out(commandHelp(helpTopic(words)));
-    return 0;
-  }
-  if (options.version) {
-    io.out(`cttimeout ${io.version}\n`);
-    return 0;
-  }
-  if (options.netnsAll !== undefined) return netnsAll(argv, options, words, io, runCli);
+}
+
+const APPLY_OPTIONS = [
+  '--json',
+  '--netns',
+  '--capture',
+  '--dry-run',
+  '--file',
+  '--prune',
+  '--check',
+  '--config-dir',
+  '--owner-prefix',
+  '--watch',
+  '--interval',
+  '--hz',
+  '--verbose',
+];
+
+/** cttimeout's own commands (validate, completion, apply, decode); undefined for nfct's words. */
+async function ownCommand(words: string[], wordAt: number[], options: Options, io: CliIo, exact: Exact): Promise<number | undefined> {
   if (words[0] === 'validate') {
     only(options, 'validate', ['--json', '--file', '--config-dir', '--hz', '--owner-prefix']);
     return validateCommand(words, options, io);
@@ -161,21 +177,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return completionCommand(words, io);
   }
   if (words[0] === 'apply') {
-    only(options, 'apply', [
-      '--json',
-      '--netns',
-      '--capture',
-      '--dry-run',
-      '--file',
-      '--prune',
-      '--check',
-      '--config-dir',
-      '--owner-prefix',
-      '--watch',
-      '--interval',
-      '--hz',
-      '--verbose',
-    ]);
+    only(options, 'apply', APPLY_OPTIONS);
     const rest = words.slice(1);
     if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'timeout'))
       throw new CliError(`apply takes no arguments but -f FILE (got ${rest.map((w) => JSON.stringify(w)).join(' ')})`);
@@ -184,8 +186,24 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (words[0] === 'decode') {
     only(options, 'decode', ['--json']);
     if (words.length > 2) throw new CliError(`decode reads one input (FILE or -); got ${words.length - 1}`);
-    return decodeCommand(words[1] === undefined || words[1] === '-' ? words[1] : path(wordAt[1], words[1]), options, io);
+    return decodeCommand(words[1] === undefined || words[1] === '-' ? words[1] : filePath(exact(wordAt[1]), words[1]), options, io);
   }
+  return undefined;
+}
+
+/** A file path as typed: bytes that are not UTF-8 are passed to the file system as they are. */
+function filePath(v: ExactArg | undefined, typed: string): string | Buffer {
+  if (v === null)
+    throw new CliError(
+      `${JSON.stringify(typed)}: the path is not UTF-8 and its exact bytes could not be read (/proc/self/cmdline)`,
+      'ERR_INVALID_ARGUMENT',
+      'file',
+    );
+  return typeof v === 'string' || v === undefined ? typed : Buffer.from(v);
+}
+
+/** nfct's words: `timeout COMMAND ...` (either order), `version`, other subsystems refused. */
+async function nfctCommand(words: string[], wordAt: number[], options: Options, io: CliIo, exact: Exact): Promise<number> {
   const parsed = parseNfct(words);
   switch (parsed.kind) {
     case 'error':
@@ -421,60 +439,70 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
     return 0;
   }
   try {
-    await withClient(options, hz.limits.hz, io, async (ct) => {
-      const t = ct.transport;
-      switch (cmd.command) {
-        case 'list':
-          if (options.json) {
-            io.out(json(await ct.list().toArray()));
-          } else {
-            for await (const chunk of t.stream(message, { operation: 'list' })) printNfct(chunk, io);
-          }
-          return;
-        case 'get':
-        case 'default-get': {
-          const overruns = t.overruns;
-          const chunks = await t.request(message, { operation: cmd.command });
-          const [m] = chunks.flatMap((c) => timeoutMessages(c, cmd.command));
-          // An ACK without the object: never "done" with nothing printed.
-          if (m === undefined) throw missingObject(cmd.command, t.overruns !== overruns, 'the kernel acknowledged without sending the object');
-          if (!options.json) {
-            for (const c of chunks) printNfct(c, io);
-            return;
-          }
-          if (cmd.command === 'get') io.out(json(toKernelPolicy(m)));
-          else io.out(json({ family: m.family ?? m.l3proto, protocol: m.protocol ?? m.l4proto, timeouts: m.timeouts }));
-          return;
-        }
-        case 'flush':
-          if (options.json) {
-            io.out(json(await ct.flush()));
-            return;
-          }
-          await t.request(message, { operation: 'flush' });
-          return;
-        case 'update':
-          if (options.merge)
-            await ct.replace({ name: name as string, family: cmd.family!, protocol: cmd.protocol!, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
-          else await t.request(message, { operation: 'update' });
-          break;
-        default:
-          await t.request(message, { operation: cmd.command });
-      }
-      // What was done, for scripts (cli-output.schema.json, "done").
-      if (options.json) {
-        const policy = cmd.family !== undefined ? { family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } : {};
-        io.out(
-          json({ command: cmd.command, ...(name !== undefined ? { name } : {}), ...policy, ...(cmd.command === 'update' ? { merge: options.merge } : {}) }),
-        );
-      }
-    });
+    await withClient(options, hz.limits.hz, io, (ct) => sendTimeoutCommand({ ct, cmd, name, spec, message, options, io }));
   } catch (e) {
     throw new CliError(describe(e, ctx), e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, {
       cause: e,
     });
   }
   return 0;
+}
+
+/** A timeout command ready to send: the parsed words, the request and where output goes. */
+interface TimeoutJob {
+  ct: CtTimeout;
+  cmd: TimeoutCommand;
+  name: string | Uint8Array | undefined;
+  spec: RequestSpec;
+  message: Uint8Array;
+  options: Options;
+  io: CliIo;
+}
+
+async function sendTimeoutCommand(job: TimeoutJob): Promise<void> {
+  const { ct, cmd, name, spec, message, options, io } = job;
+  const t = ct.transport;
+  switch (cmd.command) {
+    case 'list':
+      if (options.json) io.out(json(await ct.list().toArray()));
+      else for await (const chunk of t.stream(message, { operation: 'list' })) printNfct(chunk, io);
+      return;
+    case 'get':
+    case 'default-get':
+      return getCommand(job);
+    case 'flush':
+      if (options.json) io.out(json(await ct.flush()));
+      else await t.request(message, { operation: 'flush' });
+      return;
+    case 'update':
+      if (options.merge)
+        await ct.replace({ name: name as string, family: cmd.family!, protocol: cmd.protocol!, timeouts: spec.timeouts ?? {} } as Policy, { merge: true });
+      else await t.request(message, { operation: 'update' });
+      break;
+    default:
+      await t.request(message, { operation: cmd.command });
+  }
+  // What was done, for scripts (cli-output.schema.json, "done").
+  if (options.json) {
+    const policy = cmd.family !== undefined ? { family: cmd.family, protocol: cmd.protocol, timeouts: spec.timeouts ?? {} } : {};
+    io.out(json({ command: cmd.command, ...(name !== undefined ? { name } : {}), ...policy, ...(cmd.command === 'update' ? { merge: options.merge } : {}) }));
+  }
+}
+
+/** get and default-get: the object the kernel sent, as nfct prints it or as JSON. */
+async function getCommand({ ct, cmd, message, options, io }: TimeoutJob): Promise<void> {
+  const t = ct.transport;
+  const overruns = t.overruns;
+  const chunks = await t.request(message, { operation: cmd.command });
+  const [m] = chunks.flatMap((c) => timeoutMessages(c, cmd.command));
+  // An ACK without the object: never "done" with nothing printed.
+  if (m === undefined) throw missingObject(cmd.command, t.overruns !== overruns, 'the kernel acknowledged without sending the object');
+  if (!options.json) {
+    for (const c of chunks) printNfct(c, io);
+    return;
+  }
+  if (cmd.command === 'get') io.out(json(toKernelPolicy(m)));
+  else io.out(json({ family: m.family ?? m.l3proto, protocol: m.protocol ?? m.l4proto, timeouts: m.timeouts }));
 }
 
 /** One line that says what failed and, where we know, what to do about it. */

@@ -42,6 +42,107 @@ function change(s: ApplyStep): Record<string, unknown> {
   return { action: s.action, name, status: s.status, ...(s.error ? { error: errorJson(s.error) } : {}) };
 }
 
+type Log = (event: string, fields: Record<string, unknown>) => void;
+
+/**
+ * Watchers on the files' directories: they only make the next tick come sooner (`poke` 100 ms
+ * after a change); the interval alone is enough.
+ */
+function watchDirectories(options: Options, poke: () => void): { close(): void } {
+  const watchers: FSWatcher[] = [];
+  const dirs = new Set<string>();
+  if (options.file !== undefined) dirs.add(dirname(options.file));
+  if (options.configDir !== undefined) {
+    dirs.add(options.configDir);
+    dirs.add(join(options.configDir, 'policies.d'));
+  }
+  let soon: NodeJS.Timeout | undefined;
+  for (const d of dirs) {
+    try {
+      const w = fsWatch(d, () => {
+        clearTimeout(soon);
+        soon = setTimeout(poke, 100);
+      });
+      w.on('error', () => w.close());
+      watchers.push(w);
+    } catch {
+      // not there (yet): the interval still sees it
+    }
+  }
+  return {
+    close: () => {
+      clearTimeout(soon);
+      for (const w of watchers) w.close();
+    },
+  };
+}
+
+/** One watcher's state between ticks: the last good desired state, the client, the last error. */
+class WatchState {
+  private ct: CtTimeout | undefined;
+  private good: Desired | undefined;
+  private lastDigest: string | undefined;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly options: Options,
+    private readonly io: Io,
+    private readonly limits: Limits,
+    private readonly open: () => Promise<CtTimeout>,
+    private readonly log: Log,
+  ) {}
+
+  private report(kind: string, e: unknown): void {
+    const err = errorJson(e);
+    const key = `${kind}:${String(err['message'])}`;
+    if (key === this.lastError) return; // once per distinct problem, not every interval
+    this.lastError = key;
+    this.log('error', { reason: kind, error: err, ...(kind === 'file' && this.good ? { keeping: this.good.files } : {}) });
+  }
+
+  /** Reads the files again; the reason of this tick ('start', 'file-changed' or 'drift'). */
+  async load(): Promise<string> {
+    let reason = 'drift';
+    try {
+      const d = await loadDesired(this.options, this.io.readStdin, this.limits, 'apply');
+      if (d.digest !== this.lastDigest) {
+        reason = this.lastDigest === undefined ? 'start' : 'file-changed';
+        this.lastDigest = d.digest;
+        this.good = d;
+        if (this.lastError?.startsWith('file:')) this.lastError = undefined;
+        this.log('loaded', { reason, files: d.files, policies: d.policies.length });
+      }
+    } catch (e) {
+      this.report('file', e);
+    }
+    return reason;
+  }
+
+  /** Applies the last good state (nothing before there is one). */
+  async apply(reason: string): Promise<void> {
+    if (this.good === undefined) return;
+    try {
+      this.ct ??= await this.open();
+      const result = await this.ct.apply(this.good.policies, { prune: this.options.prune, ...ownerOption(this.good) });
+      if (result.steps.length > 0) this.log('applied', { reason, changes: result.steps.map(change) });
+      if (this.lastError?.startsWith('kernel:')) this.lastError = undefined;
+    } catch (e) {
+      if (e instanceof ApplyError) {
+        this.log('applied', { reason, changes: e.steps.map(change), error: errorJson(e) });
+        return;
+      }
+      this.report('kernel', e);
+      // A broken socket is opened again next time.
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ct?.close().catch(() => undefined);
+    this.ct = undefined;
+  }
+}
+
 /**
  * `open` opens the client as every other command does (--netns, --capture, and --verbose /
  * CTTIMEOUT_DEBUG=1 tracing each request and reply on stderr).
@@ -55,7 +156,7 @@ export async function watchApply(
   if (options.file === '-') throw new CliError('apply --watch reads its files again on every change: give -f FILE or --config-dir DIR, not standard input');
   if (options.dryRun || options.check) throw new CliError('--watch changes the kernel; it cannot be combined with --dry-run or --check');
   const every = intervalMs(options);
-  const log = (event: string, fields: Record<string, unknown>): void => io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + '\n');
+  const log: Log = (event, fields) => io.out(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + '\n');
 
   let stopping: string | undefined;
   let wake: (() => void) | undefined;
@@ -67,74 +168,13 @@ export async function watchApply(
   const onInt = (): void => stop('SIGINT');
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
-
-  // Directory watchers only make the next tick come sooner; the interval alone is enough.
-  const watchers: FSWatcher[] = [];
-  const dirs = new Set<string>();
-  if (options.file !== undefined) dirs.add(dirname(options.file));
-  if (options.configDir !== undefined) {
-    dirs.add(options.configDir);
-    dirs.add(join(options.configDir, 'policies.d'));
-  }
-  let soon: NodeJS.Timeout | undefined;
-  for (const d of dirs) {
-    try {
-      const w = fsWatch(d, () => {
-        clearTimeout(soon);
-        soon = setTimeout(() => wake?.(), 100);
-      });
-      w.on('error', () => w.close());
-      watchers.push(w);
-    } catch {
-      // not there (yet): the interval still sees it
-    }
-  }
-
-  let ct: CtTimeout | undefined;
-  let good: Desired | undefined;
-  let lastDigest: string | undefined;
-  let lastError: string | undefined;
-  const report = (kind: string, e: unknown): void => {
-    const err = errorJson(e);
-    const key = `${kind}:${String(err['message'])}`;
-    if (key === lastError) return; // once per distinct problem, not every interval
-    lastError = key;
-    log('error', { reason: kind, error: err, ...(kind === 'file' && good ? { keeping: good.files } : {}) });
-  };
+  const dirs = watchDirectories(options, () => wake?.());
+  const state = new WatchState(options, io, kernel.limits, open, log);
 
   log('start', { interval: every / 1000, ...(options.netns !== undefined ? { netns: options.netns } : {}) });
   try {
     while (stopping === undefined) {
-      let reason = 'drift';
-      try {
-        const d = await loadDesired(options, io.readStdin, kernel.limits, 'apply');
-        if (d.digest !== lastDigest) {
-          reason = lastDigest === undefined ? 'start' : 'file-changed';
-          lastDigest = d.digest;
-          good = d;
-          if (lastError?.startsWith('file:')) lastError = undefined;
-          log('loaded', { reason, files: d.files, policies: d.policies.length });
-        }
-      } catch (e) {
-        report('file', e);
-      }
-      if (good !== undefined) {
-        try {
-          ct ??= await open();
-          const applyOptions = { prune: options.prune, ...ownerOption(good) };
-          const result = await ct.apply(good.policies, applyOptions);
-          if (result.steps.length > 0) log('applied', { reason, changes: result.steps.map(change) });
-          if (lastError?.startsWith('kernel:')) lastError = undefined;
-        } catch (e) {
-          if (e instanceof ApplyError) log('applied', { reason, changes: e.steps.map(change), error: errorJson(e) });
-          else report('kernel', e);
-          // A broken socket is opened again next time.
-          if (!(e instanceof ApplyError)) {
-            await ct?.close().catch(() => undefined);
-            ct = undefined;
-          }
-        }
-      }
+      await state.apply(await state.load());
       if (stopping !== undefined) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, every);
@@ -148,9 +188,8 @@ export async function watchApply(
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
-    clearTimeout(soon);
-    for (const w of watchers) w.close();
-    await ct?.close().catch(() => undefined);
+    dirs.close();
+    await state.close();
   }
   log('stop', { signal: stopping });
   return 0;
