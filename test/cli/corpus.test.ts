@@ -9,7 +9,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, nfct, privateNetns, requireBuiltCli, ROOT, type Netns } from '../helpers/cli.js';
+import { CLI, nfct, privateNetns, requireBuiltCli, ROOT } from '../helpers/cli.js';
+import { testNetns } from '../helpers/netns.js';
 
 const DIR = `${ROOT}test/fixtures/nfct-corpus`;
 /** Still in conntrack-tools; 03udplite and 07dccp were deleted there in April 2026. */
@@ -54,20 +55,16 @@ afterAll(() => rmSync(shim, { recursive: true, force: true }));
 
 /** Runs files in one private namespace, in order, as test.c runs a directory. */
 async function runCorpus(files: readonly string[], path: string): Promise<LineResult[]> {
-  const ns: Netns = await privateNetns();
-  try {
-    const results: LineResult[] = [];
-    for (const file of files) {
-      for (const { line, command, expected } of parseCorpus(readFileSync(join(DIR, file), 'utf8'), file)) {
-        const r = spawnSync('nsenter', [`--net=${ns.path}`, '/bin/sh', '-c', command], { env: { PATH: path } });
-        const status = r.status ?? 255;
-        results.push({ file, line, command: command.trim(), expected, status, passed: expected === 'OK' ? status === 0 : status !== 0 });
-      }
+  const ns = await testNetns();
+  const results: LineResult[] = [];
+  for (const file of files) {
+    for (const { line, command, expected } of parseCorpus(readFileSync(join(DIR, file), 'utf8'), file)) {
+      const r = spawnSync('nsenter', [`--net=${ns.path}`, '/bin/sh', '-c', command], { env: { PATH: path } });
+      const status = r.status ?? 255;
+      results.push({ file, line, command: command.trim(), expected, status, passed: expected === 'OK' ? status === 0 : status !== 0 });
     }
-    return results;
-  } finally {
-    ns.dispose();
   }
+  return results;
 }
 
 const OURS = () => `${shim}:/usr/bin:/bin`;

@@ -1,8 +1,9 @@
 // Where our CLI parts from nfct on purpose. Each test shows what nfct does on the real kernel
 // (so the test breaks if nfct or the kernel stop behaving that way) and that we instead stop
 // with a clear message, exit 64 (usage), and leave the namespace untouched.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, type Netns } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kernelMaxSeconds, nfct, ours, requireBuiltCli, type Netns } from '../helpers/cli.js';
+import { testNetns } from '../helpers/netns.js';
 
 const N32 = 'abcdefghijklmnopqrstuvwxyz012345'; // 32 characters: one too many
 const N40 = `${N32}67890abc`;
@@ -15,17 +16,8 @@ beforeAll(async () => {
   ({ hz, maxSeconds } = await kernelMaxSeconds());
 });
 
-let open: Netns[] = [];
-afterEach(() => {
-  for (const ns of open) ns.dispose();
-  open = [];
-});
-
 async function pair(): Promise<[Netns, Netns]> {
-  const a = await privateNetns();
-  const b = await privateNetns();
-  open.push(a, b);
-  return [a, b];
+  return [await testNetns(), await testNetns()];
 }
 
 /** The value nfct's text shows for a state. */

@@ -3,8 +3,9 @@
 // another; every step must give the same stdout, byte for byte, and the same exit status, and
 // the two namespaces must end up holding the same policies. Errors must come with a message
 // of ours on stderr. (Where we differ from nfct on purpose, see nfct-differences.test.ts.)
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { kernelMaxSeconds, nfct, ours, privateNetns, requireBuiltCli, runIn, words, type Netns } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kernelMaxSeconds, nfct, ours, requireBuiltCli, runIn, words } from '../helpers/cli.js';
+import { testNetns } from '../helpers/netns.js';
 
 /** A step: a command line for both tools ('' is an empty word), or a command run in both namespaces. */
 type Step = string | { sh: string[] };
@@ -244,18 +245,11 @@ beforeAll(async () => {
   MAX = (await kernelMaxSeconds()).maxSeconds;
 });
 
-let open: Netns[] = [];
-afterEach(() => {
-  for (const ns of open) ns.dispose();
-  open = [];
-});
-
 describe('cttimeout and nfct give the same stdout and exit status', () => {
   for (const [title, steps] of Object.entries(scenarios)) {
     it(title, async () => {
-      const theirs = await privateNetns();
-      const mine = await privateNetns();
-      open.push(theirs, mine);
+      const theirs = await testNetns();
+      const mine = await testNetns();
       let _errors = 0;
       for (const step of steps()) {
         if (typeof step !== 'string') {

@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, privateNetns, requireBuiltCli } from '../helpers/cli.js';
+import { ROOT, requireBuiltCli } from '../helpers/cli.js';
+import { testNetns } from '../helpers/netns.js';
 
 export interface Block {
   file: string;
@@ -104,34 +105,26 @@ describe('README code blocks', () => {
 
   for (const b of RUNNABLE.filter((x) => x.lang === 'js')) {
     it(`${label(b)} runs`, async () => {
-      const ns = await privateNetns();
-      try {
-        const file = join(dir, `block-${b.line}.mjs`);
-        writeFileSync(file, b.code);
-        const r = spawnSync('nsenter', [`--net=${ns.path}`, process.execPath, file], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
-        expect(r.stderr, `${label(b)}\n${b.code}`).toBe('');
-        expect(r.status).toBe(0);
-      } finally {
-        ns.dispose();
-      }
+      const ns = await testNetns();
+      const file = join(dir, `block-${b.line}.mjs`);
+      writeFileSync(file, b.code);
+      const r = spawnSync('nsenter', [`--net=${ns.path}`, process.execPath, file], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+      expect(r.stderr, `${label(b)}\n${b.code}`).toBe('');
+      expect(r.status).toBe(0);
     });
   }
 
   for (const b of RUNNABLE.filter((x) => x.lang === 'sh')) {
     it(`${label(b)} runs`, async () => {
-      const ns = await privateNetns();
-      try {
-        const cwd = mkdtempSync(join(dir, 'sh-'));
-        const r = spawnSync('nsenter', [`--net=${ns.path}`, 'bash', '-euo', 'pipefail', '-c', b.code], {
-          encoding: 'utf8',
-          cwd,
-          timeout: 60_000,
-          env: { ...process.env, PATH: `${join(dir, 'bin')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` },
-        });
-        expect([r.status, r.stderr], `${label(b)}\n${b.code}\nstdout: ${r.stdout}`).toEqual([0, expect.any(String)]);
-      } finally {
-        ns.dispose();
-      }
+      const ns = await testNetns();
+      const cwd = mkdtempSync(join(dir, 'sh-'));
+      const r = spawnSync('nsenter', [`--net=${ns.path}`, 'bash', '-euo', 'pipefail', '-c', b.code], {
+        encoding: 'utf8',
+        cwd,
+        timeout: 60_000,
+        env: { ...process.env, PATH: `${join(dir, 'bin')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` },
+      });
+      expect([r.status, r.stderr], `${label(b)}\n${b.code}\nstdout: ${r.stdout}`).toEqual([0, expect.any(String)]);
     });
   }
 });

@@ -5,10 +5,11 @@ import { readdirSync } from 'node:fs';
 import { concatBytes } from '../../packages/cttimeout/src/transport/bytes.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { captures } from './fixtures.js';
-import { late, privateNetns, useNetns, type Netns } from './netns.js';
-import { afterAll, beforeAll } from 'vitest';
+import { privateNetns, useNetns, useOpenedIn, type Netns } from './netns.js';
 
 export { privateNetns, type Netns };
+
+const openTransport = (ns: Netns): Promise<NetlinkTransport> => NetlinkTransport.open({ netns: ns.path });
 
 /**
  * A private network namespace and a transport opened in it, for a whole test file (consts
@@ -16,16 +17,8 @@ export { privateNetns, type Netns };
  */
 export function useTransport(): { ns: Netns; t: NetlinkTransport } {
   const ns = useNetns();
-  const t = late<NetlinkTransport>('the transport');
-  let opened: NetlinkTransport | undefined;
-  beforeAll(async () => {
-    opened = await NetlinkTransport.open({ netns: ns.path });
-    t.set(opened);
-  });
-  afterAll(async () => {
-    await opened?.close();
-  });
-  return { ns, t: t.value };
+  const t = useOpenedIn(ns, 'the transport', openTransport, (tr) => tr.close());
+  return { ns, t };
 }
 
 export const NLM_F_REQUEST = 0x01;

@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 
 export interface Netns {
   pid: number;
@@ -63,6 +63,13 @@ export function late<T extends object>(what: string): { value: T; set(v: T): voi
   };
 }
 
+/** A private network namespace for the running test alone: removed when the test finishes. */
+export async function testNetns(): Promise<Netns> {
+  const ns = await privateNetns();
+  onTestFinished(() => ns.dispose());
+  return ns;
+}
+
 /** A private network namespace for the whole test file (made before its tests, removed after). */
 export function useNetns(): Netns {
   const ns = late<Netns>('the private namespace');
@@ -73,6 +80,23 @@ export function useNetns(): Netns {
   });
   afterAll(() => made?.dispose());
   return ns.value;
+}
+
+/**
+ * Something opened in the file's namespace before its tests (a transport, a client) and closed
+ * after them; a const from the top of the file, as `late` makes it.
+ */
+export function useOpenedIn<T extends object>(ns: Netns, what: string, open: (ns: Netns) => Promise<T>, close: (t: T) => Promise<unknown>): T {
+  const value = late<T>(what);
+  let opened: T | undefined;
+  beforeAll(async () => {
+    opened = await open(ns);
+    value.set(opened);
+  });
+  afterAll(async () => {
+    if (opened !== undefined) await close(opened);
+  });
+  return value.value;
 }
 
 /** A temp dir for the whole test file: made now, removed after its tests. */

@@ -5,12 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRequest, PROTOCOLS } from '../../packages/cttimeout/src/codec/node.js';
 import { parseNfct } from '../../packages/cttimeout/src/cli/nfct.js';
-import { expectClean, hexOf, open, paste, rows, shot, useApp, type App } from './helpers.js';
+import { expectClean, hexOf, open, paste, rows, shot, useApp } from './helpers.js';
 
-let app: App;
-useApp((a) => {
-  app = a;
-});
+const { app } = useApp();
 
 /** Splits a command line the way a POSIX shell does for our quoting ('…' and '\''). */
 function shellWords(line: string): string[] {

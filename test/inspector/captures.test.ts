@@ -4,14 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { decode, inspect } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes, captures } from '../helpers/fixtures.js';
-import { deepestAt, expectClean, flatten, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
+import { deepestAt, expectClean, flatten, paste, rows, selectRow, shot, treeNodes, useApp } from './helpers.js';
 
-let _app: App;
-let o: Opened;
-useApp((a, opened) => {
-  _app = a;
-  o = opened;
-});
+const { o } = useApp();
 
 /** The top-level inspect() nodes that make up row `k` of a datagram. */
 function rowNodes(b: Uint8Array, k: number) {

@@ -6,16 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode, encodeRequest, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
-import { expectClean, hexOf, open, openFile, paste, rows, selectRow, shot, useApp, type App, type Opened } from './helpers.js';
+import { expectClean, hexOf, open, openFile, paste, rows, selectRow, shot, useApp, type Opened } from './helpers.js';
 
 const session = readFileSync(new URL('../fixtures/strace/session-f-tt.strace', import.meta.url), 'utf8');
 
-let app: App;
-let o: Opened;
-useApp((a, opened) => {
-  app = a;
-  o = opened;
-});
+const { app, o } = useApp();
 
 /** The rows of a capture, with an independent pairing: the next reply with the request's seq. */
 function expectedPairs(text: string) {

@@ -5,16 +5,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode, encodeRequest, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { readPolicyFile } from '../../packages/cttimeout/src/cli/policy-file.js';
-import { exportAs, expectClean, filterBy, hexOf, open, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
+import { exportAs, expectClean, filterBy, hexOf, open, openFile, paste, rows, selectRow, shot, treeNodes, useApp } from './helpers.js';
 
 const session = readFileSync(new URL('../fixtures/strace/session-f-tt.strace', import.meta.url), 'utf8');
 
-let app: App;
-let o: Opened;
-useApp((a, opened) => {
-  app = a;
-  o = opened;
-});
+const { app, o } = useApp();
 
 /** A dump as the kernel sends it: NEW messages with MULTI, then DONE (built with the codec). */
 function reply(spec: Parameters<typeof encodeRequest>[0]): string {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode, readCapture, type DecodedMessage } from '../../packages/cttimeout/src/codec/node.js';
 import { captures } from '../helpers/fixtures.js';
-import { expectClean, filterBy, paste, rows, shot, useApp, type Opened } from './helpers.js';
+import { expectClean, filterBy, paste, rows, shot, useApp } from './helpers.js';
 
 const session = readFileSync(new URL('../fixtures/strace/session-f-tt.strace', import.meta.url), 'utf8');
 // Every PROTOCOL.md capture with its direction, then the strace session.
@@ -16,10 +16,7 @@ const all = readCapture(text).datagrams.flatMap((d) => {
 });
 const where = (f: (m: DecodedMessage, dir: string | undefined) => boolean) => all.flatMap((x, i) => (x.m && f(x.m, x.dir) ? [i] : []));
 
-let o: Opened;
-useApp((_a, opened) => {
-  o = opened;
-});
+const { o } = useApp();
 
 describe('field filter', () => {
   const cases: Array<[string, number[]]> = [

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { InspectNode } from '../../packages/cttimeout/src/codec/node.js';
 import { launchChromium, serveStatic } from '../helpers/browser.js';
+import { late } from '../helpers/netns.js';
 
 export const DIST = fileURLToPath(new URL('../../packages/inspector/dist/', import.meta.url));
 export const ARTIFACTS = fileURLToPath(new URL('../.artifacts/inspector/', import.meta.url));
@@ -215,15 +216,19 @@ export const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
  * The built app served and opened in Chromium for a whole test file: registers the vitest
  * hooks and hands the app and its page to `use` once they exist; closes them after.
  */
-export function useApp(use: (app: App, o: Opened) => void): void {
-  let app: App | undefined;
+export function useApp(): { app: App; o: Opened } {
+  const app = late<App>('the inspector app');
+  const o = late<Opened>('the opened page');
+  let started: App | undefined;
   beforeAll(async () => {
-    app = await startApp();
-    use(app, await open(app));
+    started = await startApp();
+    app.set(started);
+    o.set(await open(started));
   });
   afterAll(async () => {
-    await app?.close();
+    await started?.close();
   });
+  return { app: app.value, o: o.value };
 }
 
 /** Waits for the filter typed into #filter to be applied (the count says "N of M"). */

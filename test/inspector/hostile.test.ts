@@ -5,17 +5,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeRequest, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
-import { DIST, expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
+import { DIST, expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type Opened } from './helpers.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS2 = '<script>__pwned=1</script>';
 
-let _app: App;
-let o: Opened;
-useApp((a, opened) => {
-  _app = a;
-  o = opened;
-});
+const { o } = useApp();
 
 async function nothingRan(page: Opened['page']) {
   const state = await page.evaluate(() => ({

@@ -3,14 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { decode, inspect, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
-import { expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type App, type Opened } from './helpers.js';
+import { expectClean, hexOf, openFile, paste, rows, selectRow, shot, treeNodes, useApp, type Opened } from './helpers.js';
 
-let _app: App;
-let o: Opened;
-useApp((a, opened) => {
-  _app = a;
-  o = opened;
-});
+const { o } = useApp();
 
 /** The bytes marked in the hex pane: the stop byte and the hatched ones after it. */
 function marks(page: Opened['page']) {

@@ -6,7 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, nfct, ours, privateNetns, runIn, useNetnsAndDir, values, write, yaml } from '../helpers/cli.js';
+import { ROOT, nfct, ours, runIn, useNetnsAndDir, values, write, yaml } from '../helpers/cli.js';
+import { testNetns } from '../helpers/netns.js';
 
 const PKG = join(ROOT, 'packages/cttimeout');
 const UNIT = join(PKG, 'systemd/cttimeout.service');
@@ -100,14 +101,10 @@ describe('systemd/cttimeout.service', () => {
     // Without the policies (a fresh boot), the firewall rules do not load.
     const rules = write(dir, 'rules.v4', RULES);
     const rules6 = write(dir, 'rules.v6', RULES6);
-    const fresh = await privateNetns();
-    try {
-      const before = spawnSync('nsenter', [`--net=${fresh.path}`, 'iptables-restore', rules], { encoding: 'utf8' });
-      expect(before.status).not.toBe(0);
-      expect(before.stderr).toMatch(/No such file or directory|RULE_APPEND failed|No such timeout policy/);
-    } finally {
-      fresh.dispose();
-    }
+    const fresh = await testNetns();
+    const before = spawnSync('nsenter', [`--net=${fresh.path}`, 'iptables-restore', rules], { encoding: 'utf8' });
+    expect(before.status).not.toBe(0);
+    expect(before.stderr).toMatch(/No such file or directory|RULE_APPEND failed|No such timeout policy/);
 
     const r = spawnSync('nsenter', [`--net=${ns.path}`, exe!, ...args], { encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
