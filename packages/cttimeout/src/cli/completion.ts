@@ -4,11 +4,11 @@
 //   zsh:  source <(cttimeout completion zsh)        (bashcompinit)
 //   fish: cttimeout completion fish | source
 import { PROTOCOL_ALIASES, PROTOCOLS } from '../generated/table.js';
-import { EXTENSION_COMMANDS, NFCT_COMMANDS, OWN_COMMANDS, VERB_OPERATIONS } from './nfct.js';
+import { COMMAND_WORDS, OWN_COMMANDS, VERB_OPERATIONS } from './nfct.js';
 import { OPTION_SPECS } from './options.js';
 import { CliError } from './strict.js';
 
-const COMMANDS = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, ...OWN_COMMANDS];
+const COMMANDS = COMMAND_WORDS;
 /** The own commands that take no `timeout` word (completion has its own arm). */
 const OWN_NO_TIMEOUT = OWN_COMMANDS.filter((c) => c !== 'completion');
 const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -26,6 +26,8 @@ export const VERB_OPERATIONS = OPERATIONS.filter((o): o is Row & { verb: Verb } 
 export const EXTENSION_COMMANDS: readonly Verb[] = VERB_OPERATIONS.filter((o) => !o.nfct).map((o) => o.verb);
 /** Commands of ours that are not request kinds. */
 export const OWN_COMMANDS = ['apply', 'validate', 'decode', 'completion'] as const;
+/** Every command word the CLI takes (nfct's "disable" is refused), as messages and completion list them. */
+export const COMMAND_WORDS: readonly string[] = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, ...OWN_COMMANDS];
 
 /** The operations-table row of a CLI verb. */
 export function operationOf(verb: string): (Row & { verb: Verb }) | undefined {
@@ -109,7 +111,7 @@ function argShape(args: string): { name: boolean; policy: boolean; pairs: boolea
 }
 
 const USAGE = 'usage: cttimeout COMMAND timeout [PARAMETERS...] (see cttimeout --help)';
-const COMMAND_LIST = [...NFCT_COMMANDS.filter((c) => c !== 'disable'), ...EXTENSION_COMMANDS, 'apply', 'decode'].join(', ');
+const COMMAND_LIST = COMMAND_WORDS.join(', ');
 
 /**
  * Parses positional words (argv without the program name and without our --options) the way
