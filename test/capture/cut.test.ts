@@ -1,17 +1,16 @@
 // A capture cut short (item 12 of issue 8): the good packets are decoded, then the cut one is
 // reported with its byte offset, by the CLI's decode as by the reader.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writePcap } from '../../packages/cttimeout/src/capture/index.js';
 import { formatNfct } from '../../packages/cttimeout/src/codec/node.js';
 import { bytes } from '../helpers/fixtures.js';
 import { CLI, requireBuiltCli } from '../helpers/cli.js';
+import { useTmpDir } from '../helpers/netns.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cttimeout-cut-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTmpDir('cttimeout-cut-');
 
 function decodeCli(file: string, json = false) {
   const r = spawnSync(process.execPath, [CLI, 'decode', file, ...(json ? ['--json'] : [])]);

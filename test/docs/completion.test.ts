@@ -1,19 +1,18 @@
 // `cttimeout completion bash|zsh|fish`: each script loads in its shell and completes what the
 // CLI accepts (commands, "timeout", families, protocols, each protocol's states, options).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NFCT_COMMANDS, OWN_COMMANDS, VERB_OPERATIONS } from '../../packages/cttimeout/src/cli/nfct.js';
 import { PROTOCOLS } from '../../packages/cttimeout/src/generated/table.js';
 import { CLI, requireBuiltCli } from '../helpers/cli.js';
+import { useTmpDir } from '../helpers/netns.js';
 
-let dir: string;
+const dir = useTmpDir('cttimeout-completion-');
 const script: Record<string, string> = {};
 beforeAll(() => {
   requireBuiltCli();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-completion-'));
   for (const shell of ['bash', 'zsh', 'fish']) {
     const r = spawnSync(process.execPath, [CLI, 'completion', shell], { encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);
@@ -21,7 +20,6 @@ beforeAll(() => {
     writeFileSync(script[shell]!, r.stdout);
   }
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What bash offers for the line (the last word is being completed; '' after a space). */
 function bash(line: string): string[] {

@@ -4,12 +4,12 @@
 // namespace with the built package and CLI. A block that cannot run here says why in an HTML
 // comment right above it: <!-- not run: REASON -->. Other languages (yaml, text) are not code.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, requireBuiltCli } from '../helpers/cli.js';
 import { testNetns } from '../helpers/netns.js';
+import { useTmpDir } from '../helpers/netns.js';
 
 export interface Block {
   file: string;
@@ -49,10 +49,9 @@ const ALL = READMES.flatMap(blocks);
 const RUNNABLE = ALL.filter((b) => b.notRun === undefined);
 const label = (b: Block) => `${b.file}:${b.line} (${b.lang})`;
 
-let dir: string;
+const dir = useTmpDir('cttimeout-readme-');
 beforeAll(() => {
   requireBuiltCli();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-readme-'));
   // A consumer project: the package as npm would link it, and Node's types.
   mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
   symlinkSync(join(ROOT, 'packages/cttimeout'), join(dir, 'node_modules/cttimeout'));
@@ -61,7 +60,6 @@ beforeAll(() => {
   mkdirSync(join(dir, 'bin'));
   symlinkSync(join(ROOT, 'packages/cttimeout/bin/cttimeout.js'), join(dir, 'bin/cttimeout'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('README code blocks', () => {
   it('are found, and every block not run says why', () => {

@@ -1,31 +1,26 @@
 // Files in the inspector: a pcap the transport writes right now (`capture` option, in a private
 // network namespace), the committed transport pcap and its pcapng conversion, and a pcap made
 // from every §7 capture by the package's writer. Rows and directions match readCapture+decode.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, encodeRequest, readCapture, writePcap } from '../../packages/cttimeout/src/codec/node.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { bytes, captures } from '../helpers/fixtures.js';
-import { privateNetns, type Netns } from '../helpers/netns.js';
 import { expectClean, open, openFile, rows, selectRow, shot, startApp, treeNodes, type App, type Opened } from './helpers.js';
+import { useNetns, useTmpDir } from '../helpers/netns.js';
 
 let app: App;
 let o: Opened;
-let ns: Netns;
-let dir: string;
+const ns = useNetns();
+const dir = useTmpDir('cttimeout-inspector-');
 
 beforeAll(async () => {
   app = await startApp();
   o = await open(app);
-  ns = await privateNetns();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-inspector-'));
 });
 afterAll(async () => {
-  ns?.dispose();
   await app?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** What the page must list for a capture file: one row per message, plus one per malformed datagram. */

@@ -3,21 +3,20 @@
 // namespace of a running process (here inside a private PID namespace with its own /proc, so
 // only private namespaces are visible). Reported per namespace, past failures, worst status.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, nfct, privateNetns, requireBuiltCli, runIn, write, yaml, policyNames, values, type Netns } from '../helpers/cli.js';
+import { useTmpDir } from '../helpers/netns.js';
 
 let blue: Netns;
 let green: Netns;
 let red: Netns;
-let dir: string;
+const dir = useTmpDir('cttimeout-netns-all-');
 let netnsDir: string;
 beforeAll(async () => {
   requireBuiltCli();
   [blue, green, red] = await Promise.all([privateNetns(), privateNetns(), privateNetns()]);
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-netns-all-'));
   netnsDir = join(dir, 'netns');
   mkdirSync(netnsDir);
   // As `ip netns add` would name them; green twice (one namespace, two names: visited once).
@@ -28,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(() => {
   for (const ns of [blue, green, red]) ns?.dispose();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The CLI with --netns-all in the machine's namespace: it opens its sockets in the listed ones only. */

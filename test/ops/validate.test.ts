@@ -1,18 +1,13 @@
 // `cttimeout validate`: a policy file checked offline — no netlink socket, no CAP_NET_ADMIN —
 // with the kernel's compiled defaults and an optional --hz; and --config-dir merging.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli, write, yaml } from '../helpers/cli.js';
+import { useTmpDir } from '../helpers/netns.js';
 
-let dir: string;
-beforeAll(() => {
-  requireBuiltCli();
-  dir = mkdtempSync(join(tmpdir(), 'cttimeout-validate-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(requireBuiltCli);
+const dir = useTmpDir('cttimeout-validate-');
 
 /**
  * The CLI without CAP_NET_ADMIN (dropped from the bounding set, so the exec'd node never has
