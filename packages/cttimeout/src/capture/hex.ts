@@ -85,111 +85,128 @@ function parseLine(line: string): HexLine | 'repeat' | undefined {
 
 export function readHex(text: string): Capture {
   const lines = text.split(/\r\n|\r|\n/);
-  const datagrams: Datagram[] = [];
-  const sink = new ByteSink();
-  let startLine = 0;
-  let direction: Datagram['direction'];
-  let digits = '';
-  let firstOdd: { line: number; column: number; token: string } | undefined;
-  let lastLineBytes: Uint8Array | undefined;
-  let repeatPending = false;
-  let sawOffsets = false;
+  const r = new HexReader();
+  for (let n = 0; n < lines.length; n++) {
+    const lineNo = n + 1;
+    const raw = lines[n]!;
+    if (raw.trim() === '') {
+      if (r.open) r.close(lineNo);
+      continue;
+    }
+    const parsed = parseLine(raw);
+    if (parsed === 'repeat') r.repeatPending = true;
+    else if (parsed === undefined) {
+      // A label: it ends the datagram before it and may name the next one's direction.
+      if (r.open) r.close(lineNo);
+      r.direction = labelDirection(raw.trim());
+    } else r.line(lineNo, parsed);
+  }
+  r.close(lines.length);
+  if (r.datagrams.length === 0) throw captureError('ERR_CAPTURE_FORMAT', 'no hex bytes found');
+  return { format: 'hex', datagrams: r.datagrams };
+}
 
-  const flushDigits = (line: number) => {
+/** readHex's state between lines: the datagrams so far, the one being read, what a dump line continues. */
+class HexReader {
+  readonly datagrams: Datagram[] = [];
+  readonly #sink = new ByteSink();
+  #startLine = 0;
+  direction: Datagram['direction'];
+  #digits = '';
+  #firstOdd: { line: number; column: number; token: string } | undefined;
+  /** A hexdump line's bytes, for a `*` line after it. */
+  #lastLineBytes: Uint8Array | undefined;
+  repeatPending = false;
+  #sawOffsets = false;
+
+  /** A datagram is being read. */
+  get open(): boolean {
+    return this.#sink.length > 0 || this.#digits.length > 0;
+  }
+
+  /** One line of hex digit groups, with or without an offset column. */
+  line(lineNo: number, parsed: HexLine): void {
+    let { offset, groups } = parsed;
+    if (parsed.offsetOnly && offset === undefined) {
+      // An 8-digit token alone: hexdump's closing offset if it continues an offset dump.
+      const v = parseInt(groups[0]!, 16);
+      if (this.#sawOffsets && v >= this.#sink.length + this.#digits.length / 2) {
+        offset = v;
+        groups = [];
+      }
+    }
+    if (offset !== undefined) this.#offset(lineNo, offset);
+    if (groups.length === 0) return;
+    if (this.#startLine === 0) this.#startLine = lineNo;
+    const before = this.#sink.length;
+    for (let g = 0; g < groups.length; g++) {
+      const tok = groups[g]!;
+      if (tok.length % 2 !== 0) {
+        this.#firstOdd = { line: lineNo, column: parsed.columns[g]!, token: tok };
+        this.#digits += tok;
+        this.#flushDigits(lineNo);
+      }
+      this.#digits += tok;
+    }
+    if (offset !== undefined) {
+      this.#flushDigits(lineNo);
+      this.#lastLineBytes = this.#sink.slice(before, this.#sink.length);
+    }
+  }
+
+  /** An offset column: a new dump at 0, the bytes a `*` line stands for, and no gap. */
+  #offset(lineNo: number, offset: number): void {
+    this.#flushDigits(lineNo);
+    const sink = this.#sink;
+    if (offset === 0 && sink.length > 0) this.close(lineNo);
+    const last = this.#lastLineBytes;
+    if (this.repeatPending && last && last.length > 0) {
+      if (offset > MAX_DATAGRAM_BYTES) {
+        throw captureError(
+          'ERR_CAPTURE_FORMAT',
+          `line ${lineNo}: offset 0x${offset.toString(16)} after a "*" line would repeat bytes past ${MAX_DATAGRAM_BYTES} bytes, more than any netlink datagram`,
+        );
+      }
+      while (sink.length < offset) {
+        for (let k = 0; k < last.length && sink.length < offset; k++) sink.push(last[k]!);
+      }
+      this.repeatPending = false;
+    }
+    if (offset !== sink.length) {
+      throw captureError(
+        'ERR_CAPTURE_FORMAT',
+        `line ${lineNo}: offset 0x${offset.toString(16)} does not follow the ${sink.length} (0x${sink.length.toString(16)}) bytes before it in this dump`,
+      );
+    }
+    this.#sawOffsets = true;
+  }
+
+  #flushDigits(line: number): void {
+    const digits = this.#digits;
     if (digits.length % 2 !== 0) {
-      const at = firstOdd ?? { line, column: 1, token: digits.slice(-8) };
+      const at = this.#firstOdd ?? { line, column: 1, token: digits.slice(-8) };
       throw captureError(
         'ERR_CAPTURE_FORMAT',
         `line ${at.line}, column ${at.column}: odd number of hex digits in "${at.token}" (a byte is cut in half or a digit is missing)`,
       );
     }
-    for (let k = 0; k < digits.length; k += 2) sink.push(parseInt(digits.slice(k, k + 2), 16));
-    digits = '';
-    firstOdd = undefined;
-  };
-  const close = (line: number) => {
-    flushDigits(line);
-    if (sink.length > 0) {
-      const d: Datagram = { bytes: sink.take(), source: `line ${startLine}` };
-      if (direction) d.direction = direction;
-      datagrams.push(d);
-    }
-    direction = undefined;
-    startLine = 0;
-    sawOffsets = false;
-    lastLineBytes = undefined;
-    repeatPending = false;
-  };
-
-  for (let n = 0; n < lines.length; n++) {
-    const lineNo = n + 1;
-    const raw = lines[n]!;
-    if (raw.trim() === '') {
-      if (sink.length > 0 || digits.length > 0) close(lineNo);
-      continue;
-    }
-    const parsed = parseLine(raw);
-    if (parsed === 'repeat') {
-      repeatPending = true;
-      continue;
-    }
-    if (parsed === undefined) {
-      // A label: it ends the datagram before it and may name the next one's direction.
-      if (sink.length > 0 || digits.length > 0) close(lineNo);
-      direction = labelDirection(raw.trim());
-      continue;
-    }
-    let { offset } = parsed;
-    let groups = parsed.groups;
-    if (parsed.offsetOnly && offset === undefined) {
-      // An 8-digit token alone: hexdump's closing offset if it continues an offset dump.
-      const v = parseInt(groups[0]!, 16);
-      if (sawOffsets && v >= sink.length + digits.length / 2) {
-        offset = v;
-        groups = [];
-      }
-    }
-    if (offset !== undefined) {
-      flushDigits(lineNo);
-      if (offset === 0 && sink.length > 0) close(lineNo);
-      if (repeatPending && lastLineBytes && lastLineBytes.length > 0) {
-        if (offset > MAX_DATAGRAM_BYTES) {
-          throw captureError(
-            'ERR_CAPTURE_FORMAT',
-            `line ${lineNo}: offset 0x${offset.toString(16)} after a "*" line would repeat bytes past ${MAX_DATAGRAM_BYTES} bytes, more than any netlink datagram`,
-          );
-        }
-        while (sink.length < offset) {
-          for (let k = 0; k < lastLineBytes.length && sink.length < offset; k++) sink.push(lastLineBytes[k]!);
-        }
-        repeatPending = false;
-      }
-      if (offset !== sink.length) {
-        throw captureError(
-          'ERR_CAPTURE_FORMAT',
-          `line ${lineNo}: offset 0x${offset.toString(16)} does not follow the ${sink.length} (0x${sink.length.toString(16)}) bytes before it in this dump`,
-        );
-      }
-      sawOffsets = true;
-    }
-    if (groups.length === 0) continue;
-    if (startLine === 0) startLine = lineNo;
-    const before = sink.length;
-    for (let g = 0; g < groups.length; g++) {
-      const tok = groups[g]!;
-      if (tok.length % 2 !== 0) {
-        firstOdd = { line: lineNo, column: parsed.columns[g]!, token: tok };
-        digits += tok;
-        flushDigits(lineNo);
-      }
-      digits += tok;
-    }
-    if (offset !== undefined) {
-      flushDigits(lineNo);
-      lastLineBytes = sink.slice(before, sink.length);
-    }
+    for (let k = 0; k < digits.length; k += 2) this.#sink.push(parseInt(digits.slice(k, k + 2), 16));
+    this.#digits = '';
+    this.#firstOdd = undefined;
   }
-  close(lines.length);
-  if (datagrams.length === 0) throw captureError('ERR_CAPTURE_FORMAT', 'no hex bytes found');
-  return { format: 'hex', datagrams };
+
+  /** Ends the datagram being read (if it has bytes). */
+  close(line: number): void {
+    this.#flushDigits(line);
+    if (this.#sink.length > 0) {
+      const d: Datagram = { bytes: this.#sink.take(), source: `line ${this.#startLine}` };
+      if (this.direction) d.direction = this.direction;
+      this.datagrams.push(d);
+    }
+    this.direction = undefined;
+    this.#startLine = 0;
+    this.#sawOffsets = false;
+    this.#lastLineBytes = undefined;
+    this.repeatPending = false;
+  }
 }

@@ -144,101 +144,33 @@ export function readPcapng(b: Uint8Array, options: ReadOptions = {}): Capture {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const skip = new SkipLog();
   const datagrams: Datagram[] = [];
-  let le = true;
-  let ifaces: Iface[] = [];
+  const section: Section = { le: true, ifaces: [] };
   const otherLinkTypes = new Set<number>();
   let packets = 0;
   let at = 0;
   if (b.length < 12 || v.getUint32(0, true) !== 0x0a0d0d0a) throw captureError('ERR_CAPTURE_FORMAT', 'not a pcapng file (no section header block)', 0);
   const capture = readRecords('pcapng', datagrams, skip, () => {
     while (at < b.length) {
-      if (at + 12 > b.length) {
-        throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at}: a block needs at least 12 bytes, only ${b.length - at} left`, at);
-      }
-      const rawType = v.getUint32(at, true);
-      if (rawType === 0x0a0d0d0a) {
-        // Section header: its byte-order magic decides how to read the section.
-        const bom = v.getUint32(at + 8, true);
-        if (bom === 0x1a2b3c4d) le = true;
-        else if (bom === 0x4d3c2b1a) le = false;
-        else throw captureError('ERR_CAPTURE_FORMAT', `section header at byte ${at}: bad byte-order magic`, at);
-        ifaces = [];
-      }
-      const type = v.getUint32(at, le);
-      const len = v.getUint32(at + 4, le);
-      if (len < 12 || len % 4 !== 0) {
-        throw captureError(
-          'ERR_CAPTURE_FORMAT',
-          `block at byte ${at} (type 0x${type.toString(16)}): block length ${len} is not a multiple of 4 of at least 12`,
-          at,
-        );
-      }
-      if (at + len > b.length) {
-        throw captureError(
-          'ERR_CAPTURE_TRUNCATED',
-          `block at byte ${at} (type 0x${type.toString(16)}): says ${len} bytes but only ${b.length - at} are left (the file is cut short)`,
-          at,
-        );
-      }
-      if (v.getUint32(at + len - 4, le) !== len) {
-        throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at}: trailing block length does not match ${len}`, at + len - 4);
-      }
+      const { type, len } = blockAt(v, at, section);
       const body = at + 8;
       const end = at + len - 4;
-      if (type === 1) {
-        // Interface description: link type, snaplen, options.
-        const iface: Iface = { linkType: v.getUint16(body, le), units: 1e6 };
-        for (let o = body + 8; o + 4 <= end; ) {
-          const code = v.getUint16(o, le);
-          const olen = v.getUint16(o + 2, le);
-          if (code === 0) break;
-          if (o + 4 + olen > end) break;
-          if (code === 9 && olen >= 1) {
-            const r = b[o + 4]!;
-            iface.units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
-          } else if (code === 2) {
-            iface.name = new TextDecoder().decode(b.subarray(o + 4, o + 4 + olen)).replace(/\0+$/, '');
-          }
-          o += 4 + ((olen + 3) & ~3);
+      if (type === 1) section.ifaces.push(interfaceBlock(v, b, body, end, section.le));
+      else if (type === 6 || type === 3 || type === 2) {
+        const where = `packet ${++packets}`;
+        const p = packetBlock(v, type, body, end, section.le);
+        if (p.data + p.incl > end) {
+          throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: says ${p.incl} captured bytes but the block holds only ${end - p.data}`, at);
         }
-        ifaces.push(iface);
-      } else if (type === 6 || type === 3 || type === 2) {
-        packets++;
-        const where = `packet ${packets}`;
-        let ifIndex: number;
-        let time: number | undefined;
-        let data: number;
-        let incl: number;
-        let orig: number;
-        if (type === 3) {
-          // Simple packet block: interface 0, no timestamp; captured length = what fits.
-          ifIndex = 0;
-          orig = v.getUint32(body, le);
-          data = body + 4;
-          incl = Math.min(orig, end - data);
-        } else {
-          ifIndex = type === 6 ? v.getUint32(body, le) : v.getUint16(body, le);
-          const hi = v.getUint32(body + 4, le);
-          const lo = v.getUint32(body + 8, le);
-          incl = v.getUint32(body + 12, le);
-          orig = v.getUint32(body + 16, le);
-          data = body + 20;
-          const iface = ifaces[ifIndex];
-          if (iface) time = (hi * 4294967296 + lo) / iface.units;
-        }
-        if (data + incl > end) {
-          throw captureError('ERR_CAPTURE_TRUNCATED', `${where} at byte ${at}: says ${incl} captured bytes but the block holds only ${end - data}`, at);
-        }
-        const iface = ifaces[ifIndex];
-        if (!iface) throw captureError('ERR_CAPTURE_FORMAT', `${where} at byte ${at}: interface ${ifIndex} was never described (no IDB)`, at);
+        const iface = section.ifaces[p.ifIndex];
+        if (!iface) throw captureError('ERR_CAPTURE_FORMAT', `${where} at byte ${at}: interface ${p.ifIndex} was never described (no IDB)`, at);
         if (iface.linkType !== LINKTYPE_NETLINK) {
           otherLinkTypes.add(iface.linkType);
-          skip.add(`interface ${ifIndex}${iface.name ? ` (${iface.name})` : ''} has link type ${linkTypeName(iface.linkType)}`, where);
+          skip.add(`interface ${p.ifIndex}${iface.name ? ` (${iface.name})` : ''} has link type ${linkTypeName(iface.linkType)}`, where);
         } else {
-          const d = cooked(b, data, incl, where, at, skip, options.allFamilies);
+          const d = cooked(b, p.data, p.incl, where, at, skip, options.allFamilies);
           if (d) {
-            if (time !== undefined) d.time = time;
-            d.source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(incl, orig)}`;
+            if (p.ticks !== undefined) d.time = p.ticks / iface.units;
+            d.source = `${where}${iface.name ? ` on ${iface.name}` : ''}${describeLength(p.incl, p.orig)}`;
             datagrams.push(d);
           }
         }
@@ -253,6 +185,87 @@ export function readPcapng(b: Uint8Array, options: ReadOptions = {}): Capture {
     );
   }
   return capture;
+}
+
+/** What a pcapng section decides for the blocks after its header: byte order and interfaces. */
+interface Section {
+  le: boolean;
+  ifaces: Iface[];
+}
+
+/** The block at `at`, its lengths checked; a section header first sets the byte order. */
+function blockAt(v: DataView, at: number, section: Section): { type: number; len: number } {
+  const size = v.byteLength;
+  if (at + 12 > size) throw captureError('ERR_CAPTURE_TRUNCATED', `block at byte ${at}: a block needs at least 12 bytes, only ${size - at} left`, at);
+  if (v.getUint32(at, true) === 0x0a0d0d0a) {
+    // Section header: its byte-order magic decides how to read the section.
+    const bom = v.getUint32(at + 8, true);
+    if (bom === 0x1a2b3c4d) section.le = true;
+    else if (bom === 0x4d3c2b1a) section.le = false;
+    else throw captureError('ERR_CAPTURE_FORMAT', `section header at byte ${at}: bad byte-order magic`, at);
+    section.ifaces = [];
+  }
+  const le = section.le;
+  const type = v.getUint32(at, le);
+  const len = v.getUint32(at + 4, le);
+  if (len < 12 || len % 4 !== 0) {
+    throw captureError(
+      'ERR_CAPTURE_FORMAT',
+      `block at byte ${at} (type 0x${type.toString(16)}): block length ${len} is not a multiple of 4 of at least 12`,
+      at,
+    );
+  }
+  if (at + len > size) {
+    throw captureError(
+      'ERR_CAPTURE_TRUNCATED',
+      `block at byte ${at} (type 0x${type.toString(16)}): says ${len} bytes but only ${size - at} are left (the file is cut short)`,
+      at,
+    );
+  }
+  if (v.getUint32(at + len - 4, le) !== len) {
+    throw captureError('ERR_CAPTURE_FORMAT', `block at byte ${at}: trailing block length does not match ${len}`, at + len - 4);
+  }
+  return { type, len };
+}
+
+/** An interface description block: link type, then the options if_tsresol (9) and if_name (2). */
+function interfaceBlock(v: DataView, b: Uint8Array, body: number, end: number, le: boolean): Iface {
+  const iface: Iface = { linkType: v.getUint16(body, le), units: 1e6 };
+  for (let o = body + 8; o + 4 <= end; ) {
+    const code = v.getUint16(o, le);
+    const olen = v.getUint16(o + 2, le);
+    if (code === 0 || o + 4 + olen > end) break;
+    if (code === 9 && olen >= 1) {
+      const r = b[o + 4]!;
+      iface.units = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+    } else if (code === 2) {
+      iface.name = new TextDecoder().decode(b.subarray(o + 4, o + 4 + olen)).replace(/\0+$/, '');
+    }
+    o += 4 + ((olen + 3) & ~3);
+  }
+  return iface;
+}
+
+/** An enhanced (6), simple (3) or obsolete (2) packet block: where its data is, and its timestamp in interface units. */
+function packetBlock(
+  v: DataView,
+  type: number,
+  body: number,
+  end: number,
+  le: boolean,
+): { ifIndex: number; ticks?: number; data: number; incl: number; orig: number } {
+  if (type === 3) {
+    // Simple packet block: interface 0, no timestamp; captured length = what fits.
+    const orig = v.getUint32(body, le);
+    return { ifIndex: 0, data: body + 4, incl: Math.min(orig, end - body - 4), orig };
+  }
+  return {
+    ifIndex: type === 6 ? v.getUint32(body, le) : v.getUint16(body, le),
+    ticks: v.getUint32(body + 4, le) * 4294967296 + v.getUint32(body + 8, le),
+    data: body + 20,
+    incl: v.getUint32(body + 12, le),
+    orig: v.getUint32(body + 16, le),
+  };
 }
 
 /** The file's kind from its first 4 bytes. */

@@ -48,70 +48,94 @@ function dumpBytes(hexArea: string, lineNo: number, column: number): number[] {
 
 export function readStrace(text: string): Capture {
   const lines = text.split(/\r\n|\r|\n/);
-  const datagrams: Datagram[] = [];
-  const sink = new ByteSink();
-  let call: { name: string; line: number; time?: number } | undefined;
-  let bufferStart = 0;
-  let bufferExpect: number | undefined;
-
-  const close = () => {
-    if (call && sink.length > 0) {
-      const d: Datagram = { bytes: sink.take(), source: `line ${call.line}` };
-      const dir = DIRECTION[call.name];
-      if (dir) d.direction = dir;
-      if (call.time !== undefined) d.time = call.time;
-      datagrams.push(d);
-    }
-    sink.length = 0;
-    bufferStart = 0;
-    bufferExpect = undefined;
-  };
-
+  const r = new StraceReader();
   for (let n = 0; n < lines.length; n++) {
     const lineNo = n + 1;
     const line = lines[n]!;
     const dump = DUMP.exec(line);
     if (dump) {
-      if (!call) throw captureError('ERR_CAPTURE_FORMAT', `line ${lineNo}: hexdump line before any system call`);
-      const offset = parseInt(dump[1]!, 16);
-      if (offset === 0 && sink.length > bufferStart && bufferExpect === undefined) {
-        // A second dump for the same call without a "* N bytes in buffer" line: a new buffer.
-        bufferStart = sink.length;
-      }
-      if (offset !== sink.length - bufferStart) {
-        throw captureError(
-          'ERR_CAPTURE_FORMAT',
-          `line ${lineNo}: hexdump offset 0x${dump[1]} does not follow the ${sink.length - bufferStart} bytes dumped before it for the call at line ${call.line}`,
-        );
-      }
-      sink.pushAll(dumpBytes(dump[2]!, lineNo, line.length - dump[2]!.length + 1));
+      r.dump(lineNo, line, dump);
       continue;
     }
     const buf = BUFFER.exec(line);
     if (buf) {
-      if (!call) throw captureError('ERR_CAPTURE_FORMAT', `line ${lineNo}: buffer line before any system call`);
-      bufferStart = sink.length;
-      bufferExpect = Number(buf[1]);
+      r.buffer(lineNo, Number(buf[1]));
       continue;
     }
     const prefix = PREFIX.exec(line)!;
     const rest = line.slice(prefix[0].length);
     const m = CALL.exec(rest);
-    if (m) {
-      // An "<unfinished ...>" line only opens the call; its dump follows the "resumed" line.
-      if (/<unfinished \.\.\.>\s*$/.test(rest)) continue;
-      close();
-      const c: { name: string; line: number; time?: number } = { name: m[1]!, line: lineNo };
-      if (prefix[1] !== undefined) c.time = Number(prefix[1]) * 3600 + Number(prefix[2]) * 60 + Number(prefix[3]) + (prefix[4] ? Number(prefix[4]) : 0);
-      else if (prefix[5] !== undefined) c.time = Number(prefix[5]);
-      call = c;
-      continue;
-    }
+    // An "<unfinished ...>" line only opens the call; its dump follows the "resumed" line.
+    if (m && /<unfinished \.\.\.>\s*$/.test(rest)) continue;
+    r.close();
     // Program output, "+++ exited", signals: they end the call's dump.
-    close();
-    call = undefined;
+    r.call = m ? callAt(m[1]!, lineNo, prefix) : undefined;
   }
-  close();
-  if (datagrams.length === 0) throw captureError('ERR_CAPTURE_FORMAT', 'no hexdumped system calls found (run strace with -e write=FD -e read=FD)');
-  return { format: 'strace', datagrams };
+  r.close();
+  if (r.datagrams.length === 0) throw captureError('ERR_CAPTURE_FORMAT', 'no hexdumped system calls found (run strace with -e write=FD -e read=FD)');
+  return { format: 'strace', datagrams: r.datagrams };
+}
+
+interface Call {
+  name: string;
+  line: number;
+  time?: number;
+}
+
+/** A system call line: its name, line and the time of strace's -t / -tt / -ttt prefix. */
+function callAt(name: string, line: number, prefix: RegExpExecArray): Call {
+  const c: Call = { name, line };
+  if (prefix[1] !== undefined) c.time = Number(prefix[1]) * 3600 + Number(prefix[2]) * 60 + Number(prefix[3]) + (prefix[4] ? Number(prefix[4]) : 0);
+  else if (prefix[5] !== undefined) c.time = Number(prefix[5]);
+  return c;
+}
+
+/** readStrace's state between lines: the datagrams so far and the call whose dump is being read. */
+class StraceReader {
+  readonly datagrams: Datagram[] = [];
+  call: Call | undefined;
+  readonly #sink = new ByteSink();
+  #bufferStart = 0;
+  #bufferExpect: number | undefined;
+
+  /** A hexdump line of the current call. */
+  dump(lineNo: number, line: string, dump: RegExpExecArray): void {
+    const call = this.call;
+    if (!call) throw captureError('ERR_CAPTURE_FORMAT', `line ${lineNo}: hexdump line before any system call`);
+    const sink = this.#sink;
+    const offset = parseInt(dump[1]!, 16);
+    if (offset === 0 && sink.length > this.#bufferStart && this.#bufferExpect === undefined) {
+      // A second dump for the same call without a "* N bytes in buffer" line: a new buffer.
+      this.#bufferStart = sink.length;
+    }
+    if (offset !== sink.length - this.#bufferStart) {
+      throw captureError(
+        'ERR_CAPTURE_FORMAT',
+        `line ${lineNo}: hexdump offset 0x${dump[1]} does not follow the ${sink.length - this.#bufferStart} bytes dumped before it for the call at line ${call.line}`,
+      );
+    }
+    sink.pushAll(dumpBytes(dump[2]!, lineNo, line.length - dump[2]!.length + 1));
+  }
+
+  /** A "* N bytes in buffer I" line (readv/writev, sendmsg's iovecs): a buffer starts. */
+  buffer(lineNo: number, bytes: number): void {
+    if (!this.call) throw captureError('ERR_CAPTURE_FORMAT', `line ${lineNo}: buffer line before any system call`);
+    this.#bufferStart = this.#sink.length;
+    this.#bufferExpect = bytes;
+  }
+
+  /** Ends the current call's datagram (if it dumped bytes). */
+  close(): void {
+    const call = this.call;
+    if (call && this.#sink.length > 0) {
+      const d: Datagram = { bytes: this.#sink.take(), source: `line ${call.line}` };
+      const dir = DIRECTION[call.name];
+      if (dir) d.direction = dir;
+      if (call.time !== undefined) d.time = call.time;
+      this.datagrams.push(d);
+    }
+    this.#sink.length = 0;
+    this.#bufferStart = 0;
+    this.#bufferExpect = undefined;
+  }
 }
