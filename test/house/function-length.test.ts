@@ -18,7 +18,6 @@ const DIRS = ['packages/cttimeout/src', 'packages/inspector/src', 'crates/codec/
  * (then drop its line).
  */
 const PENDING = new Set([
-  'packages/cttimeout/src/testing/model.ts handle',
   'packages/cttimeout/src/apply/index.ts execute',
   'packages/cttimeout/src/apply/index.ts runApply',
 ]);

@@ -16,6 +16,17 @@ export const ERRNO = E;
 export type ModelCommand = (typeof COMMANDS)[number];
 const COMMAND_NUMBERS = Object.fromEntries(COMMANDS.map((c, n) => [c, n])) as Record<ModelCommand, number>;
 
+/** A request past nfnetlink's attribute checks, as every command handler gets it. */
+interface Checked {
+  req: ModelRequest;
+  name: Uint8Array | undefined;
+  hasData: boolean;
+  /** Success: the messages, then an ACK when the request asked for one. */
+  ok: (messages?: ModelReply['messages']) => ModelReply;
+}
+
+const failed = (errno: number): ModelReply => ({ errno, messages: [], end: 'error' });
+
 /**
  * A request as the codec decodes it. `command` is the name or the low byte of nlmsg_type;
  * `name` is a string (UTF-8 encoded) or the exact bytes; `nameHex` (the codec's field for
@@ -176,68 +187,85 @@ export class KernelModel {
 
   /** Handles one request as the kernel does. */
   handle(req: ModelRequest): ModelReply {
-    const ack = (req.flags & NLM_F.ACK) !== 0;
-    const fail = (errno: number): ModelReply => ({ errno, messages: [], end: 'error' });
-    const ok = (messages: ModelReply['messages'] = []): ModelReply => ({ errno: 0, messages, end: ack ? 'ack' : 'none' });
     const cmd = typeof req.command === 'string' ? COMMAND_NUMBERS[req.command] : req.command;
-    if (cmd === null || cmd === undefined || !(cmd >= 0 && cmd < COMMANDS.length)) return fail(ERRNO.EINVAL);
-
+    if (cmd === null || cmd === undefined || !(cmd >= 0 && cmd < COMMANDS.length)) return failed(ERRNO.EINVAL);
     // nfnetlink validates every attribute against the policy before any handler runs.
     let name: Uint8Array | undefined;
     if (req.nameHex !== undefined) name = nameBytes(hexBytes(req.nameHex));
     else if (req.name !== undefined) name = nameBytes(req.name);
-    if (name !== undefined && name.length > NAME_MAX_BYTES) return fail(ERRNO.EINVAL);
-    const hasData = req.timeouts !== undefined || req.rawTimeouts !== undefined || req.unknownTimeouts !== undefined;
-    const { l3proto, l4proto } = req;
-
-    switch (cmd) {
-      case 0: {
-        if (name === undefined || l3proto === undefined || l4proto === undefined || !hasData) return fail(ERRNO.EINVAL);
-        const found = this.#find(name);
-        if (found) {
-          if (req.flags & NLM_F.EXCL) return fail(ERRNO.EEXIST);
-          if (!(req.flags & NLM_F.REPLACE)) return fail(ERRNO.EBUSY);
-          if (found.l3proto !== l3proto || found.l4proto !== l4proto) return fail(ERRNO.EINVAL);
-          // Not a merge: omitted states go back to the current defaults.
-          found.jiffies = this.#parseData(l4proto, req, this.#table(l4proto));
-          return ok();
-        }
-        if (!this.#trackers.has(l4proto)) return fail(ERRNO.EOPNOTSUPP);
-        this.#policies.push({ name: name.slice(), l3proto, l4proto, use: 1, jiffies: this.#parseData(l4proto, req, this.#table(l4proto)) });
-        return ok();
-      }
-      case 1: {
-        // Any of the two DUMP bits makes it a dump; a name in it is ignored. No ACK after a dump.
-        if (req.flags & NLM_F.DUMP) return { errno: 0, messages: this.#policies.map((p) => ({ kind: 'policy', policy: this.#view(p) })), end: 'done' };
-        if (name === undefined) return fail(ERRNO.EINVAL);
-        const found = this.#find(name);
-        return found ? ok([{ kind: 'policy', policy: this.#view(found) }]) : fail(ERRNO.ENOENT);
-      }
-      case 2: {
-        if (name === undefined) {
-          // Flush: everything not in use goes; always succeeds.
-          for (let i = this.#policies.length - 1; i >= 0; i--) if (this.#policies[i]!.use === 1) this.#policies.splice(i, 1);
-          return ok();
-        }
-        const i = this.#policies.findIndex((p) => sameBytes(p.name, name));
-        if (i < 0) return fail(ERRNO.ENOENT);
-        if (this.#policies[i]!.use !== 1) return fail(ERRNO.EBUSY);
-        this.#policies.splice(i, 1);
-        return ok();
-      }
-      case 3: {
-        // >= 6.11: L3PROTO is optional and ignored. Omitted states keep their values.
-        if (l4proto === undefined || !hasData) return fail(ERRNO.EINVAL);
-        if (!this.#trackers.has(l4proto)) return fail(ERRNO.EOPNOTSUPP);
-        this.#defaults.set(this.#key(l4proto), this.#parseData(l4proto, req, this.#table(l4proto)));
-        return ok();
-      }
-      default: {
-        if (l3proto === undefined || l4proto === undefined) return fail(ERRNO.EINVAL);
-        if (!this.#trackers.has(l4proto)) return fail(ERRNO.EOPNOTSUPP);
-        return ok([{ kind: 'defaults', l3proto, l4proto, timeouts: this.#seconds(l4proto, this.#table(l4proto)) }]);
-      }
+    if (name !== undefined && name.length > NAME_MAX_BYTES) return failed(ERRNO.EINVAL);
+    const r: Checked = {
+      req,
+      name,
+      hasData: req.timeouts !== undefined || req.rawTimeouts !== undefined || req.unknownTimeouts !== undefined,
+      ok: (messages = []) => ({ errno: 0, messages, end: req.flags & NLM_F.ACK ? 'ack' : 'none' }),
+    };
+    switch (COMMANDS[cmd]!) {
+      case 'NEW':
+        return this.#new(r);
+      case 'GET':
+        return this.#get(r);
+      case 'DELETE':
+        return this.#delete(r);
+      case 'DEFAULT_SET':
+        return this.#defaultSet(r);
+      case 'DEFAULT_GET':
+        return this.#defaultGet(r);
     }
+  }
+
+  #new({ req, name, hasData, ok }: Checked): ModelReply {
+    const { l3proto, l4proto } = req;
+    if (name === undefined || l3proto === undefined || l4proto === undefined || !hasData) return failed(ERRNO.EINVAL);
+    const found = this.#find(name);
+    if (found) {
+      if (req.flags & NLM_F.EXCL) return failed(ERRNO.EEXIST);
+      if (!(req.flags & NLM_F.REPLACE)) return failed(ERRNO.EBUSY);
+      if (found.l3proto !== l3proto || found.l4proto !== l4proto) return failed(ERRNO.EINVAL);
+      // Not a merge: omitted states go back to the current defaults.
+      found.jiffies = this.#parseData(l4proto, req, this.#table(l4proto));
+      return ok();
+    }
+    if (!this.#trackers.has(l4proto)) return failed(ERRNO.EOPNOTSUPP);
+    this.#policies.push({ name: name.slice(), l3proto, l4proto, use: 1, jiffies: this.#parseData(l4proto, req, this.#table(l4proto)) });
+    return ok();
+  }
+
+  #get({ req, name, ok }: Checked): ModelReply {
+    // Any of the two DUMP bits makes it a dump; a name in it is ignored. No ACK after a dump.
+    if (req.flags & NLM_F.DUMP) return { errno: 0, messages: this.#policies.map((p) => ({ kind: 'policy', policy: this.#view(p) })), end: 'done' };
+    if (name === undefined) return failed(ERRNO.EINVAL);
+    const found = this.#find(name);
+    return found ? ok([{ kind: 'policy', policy: this.#view(found) }]) : failed(ERRNO.ENOENT);
+  }
+
+  #delete({ name, ok }: Checked): ModelReply {
+    if (name === undefined) {
+      // Flush: everything not in use goes; always succeeds.
+      for (let i = this.#policies.length - 1; i >= 0; i--) if (this.#policies[i]!.use === 1) this.#policies.splice(i, 1);
+      return ok();
+    }
+    const i = this.#policies.findIndex((p) => sameBytes(p.name, name));
+    if (i < 0) return failed(ERRNO.ENOENT);
+    if (this.#policies[i]!.use !== 1) return failed(ERRNO.EBUSY);
+    this.#policies.splice(i, 1);
+    return ok();
+  }
+
+  #defaultSet({ req, hasData, ok }: Checked): ModelReply {
+    // >= 6.11: L3PROTO is optional and ignored. Omitted states keep their values.
+    const { l4proto } = req;
+    if (l4proto === undefined || !hasData) return failed(ERRNO.EINVAL);
+    if (!this.#trackers.has(l4proto)) return failed(ERRNO.EOPNOTSUPP);
+    this.#defaults.set(this.#key(l4proto), this.#parseData(l4proto, req, this.#table(l4proto)));
+    return ok();
+  }
+
+  #defaultGet({ req, ok }: Checked): ModelReply {
+    const { l3proto, l4proto } = req;
+    if (l3proto === undefined || l4proto === undefined) return failed(ERRNO.EINVAL);
+    if (!this.#trackers.has(l4proto)) return failed(ERRNO.EOPNOTSUPP);
+    return ok([{ kind: 'defaults', l3proto, l4proto, timeouts: this.#seconds(l4proto, this.#table(l4proto)) }]);
   }
 
   /**
