@@ -291,16 +291,19 @@ wasm_bindgen_cli() {
   echo "installed wasm-bindgen $want ($how)"
 }
 
-# d. wasm-pack (it finds the matching wasm-bindgen on PATH and downloads nothing).
-wasm_pack() {
-  if command -v wasm-pack >/dev/null && wasm-pack --version >/dev/null 2>&1; then
-    wasm-pack --version
+# A tool from crates.io: its version when it runs, otherwise installed (cargo_install) first.
+cargo_tool() { # cargo_tool BIN CRATE
+  local bin=$1 crate=$2 how
+  if command -v "$bin" >/dev/null && "$bin" --version >/dev/null 2>&1; then
+    "$bin" --version
     return
   fi
-  local how
-  how=$(cargo_install wasm-pack wasm-pack | tail -n 1)
-  echo "installed $(wasm-pack --version) ($how)"
+  how=$(cargo_install "$crate" "$crate" | tail -n 1)
+  echo "installed $("$bin" --version) ($how)"
 }
+
+# d. wasm-pack (it finds the matching wasm-bindgen on PATH and downloads nothing).
+wasm_pack() { cargo_tool wasm-pack wasm-pack; }
 
 # ---------------------------------------------------------------------------------------------
 # e. npm dependencies: `npm ci` when node_modules is missing or does not hold what

@@ -67,15 +67,7 @@ cross_zig() {
   echo "installed zig $have ($zig)"
 }
 
-cross_zigbuild() {
-  if cargo-zigbuild --version >/dev/null 2>&1; then
-    cargo-zigbuild --version
-    return
-  fi
-  local how
-  how=$(cargo_install cargo-zigbuild cargo-zigbuild | tail -n 1)
-  echo "installed $(cargo-zigbuild --version) ($how)"
-}
+cross_zigbuild() { cargo_tool cargo-zigbuild cargo-zigbuild; }
 
 cross_std() {
   local pair t missing=() version sysroot stamp
