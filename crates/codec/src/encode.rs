@@ -216,27 +216,30 @@ impl Emit for Name<'_> {
     }
 }
 
-/// CTA_TIMEOUT_L3PROTO, big endian.
-struct L3(u16);
-impl Emit for L3 {
-    fn size(&self) -> usize {
-        AttrWriter::size(2)
-    }
-    fn emit(&self, w: &mut AttrWriter<'_>) {
-        w.be16(CTA_TIMEOUT_L3PROTO, self.0);
-    }
+/// A fixed-size attribute: its type, the writer method that puts it, its payload size.
+macro_rules! fixed_attr {
+    ($(#[$doc:meta])* $name:ident($ty:ty) = $attr:expr, $put:ident, $len:expr) => {
+        $(#[$doc])*
+        struct $name($ty);
+        impl Emit for $name {
+            fn size(&self) -> usize {
+                AttrWriter::size($len)
+            }
+            fn emit(&self, w: &mut AttrWriter<'_>) {
+                w.$put($attr, self.0);
+            }
+        }
+    };
 }
 
-/// CTA_TIMEOUT_L4PROTO.
-struct L4(u8);
-impl Emit for L4 {
-    fn size(&self) -> usize {
-        AttrWriter::size(1)
-    }
-    fn emit(&self, w: &mut AttrWriter<'_>) {
-        w.u8(CTA_TIMEOUT_L4PROTO, self.0);
-    }
-}
+fixed_attr!(
+    /// CTA_TIMEOUT_L3PROTO, big endian.
+    L3(u16) = CTA_TIMEOUT_L3PROTO, be16, 2
+);
+fixed_attr!(
+    /// CTA_TIMEOUT_L4PROTO.
+    L4(u8) = CTA_TIMEOUT_L4PROTO, u8, 1
+);
 
 /// CTA_TIMEOUT_DATA: a nest of the given states, in attribute order.
 struct Data(Slots);
