@@ -2,7 +2,7 @@
 //! dissector for nfnetlink cttimeout, from the same tables encode and decode use (commands,
 //! attributes, families, protocols and their states, errno names). The file is committed and
 //! shipped in the npm package; `cargo test` fails when it is stale
-//! (`UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test wireshark` rewrites it).
+//! (`UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test generated` rewrites it).
 //!
 //! Wireshark's netlink-netfilter dissector has no table for subsystems: it shows subsystem 8 as
 //! `Data`, and it cannot be called from Lua for the other subsystems (it asserts on the private

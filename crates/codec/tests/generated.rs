@@ -1,11 +1,12 @@
-//! The committed generated files (TypeScript, docs/errors.md, man/errors.inc) must be what the
-//! Rust tables render.
+//! The committed generated files (TypeScript, docs/errors.md, man/errors.inc, the Wireshark
+//! dissector) must be what the Rust tables render; `UPDATE_GENERATED=1` rewrites them all.
 use std::path::PathBuf;
 
 #[test]
 fn generated_files_are_current() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    for (name, want) in cttimeout_codec::typescript::files() {
+    let lua = ("packages/cttimeout/wireshark/cttimeout.lua", cttimeout_codec::wireshark::lua());
+    for (name, want) in cttimeout_codec::typescript::files().into_iter().chain([lua]) {
         let path = root.join(name);
         if std::env::var_os("UPDATE_GENERATED").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

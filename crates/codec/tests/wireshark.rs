@@ -1,21 +1,4 @@
-//! The committed Wireshark dissector must be what the Rust tables render.
-use std::path::PathBuf;
-
-#[test]
-fn lua_dissector_is_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../packages/cttimeout/wireshark/cttimeout.lua");
-    let want = cttimeout_codec::wireshark::lua();
-    if std::env::var_os("UPDATE_GENERATED").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).unwrap();
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "{} is stale: run `UPDATE_GENERATED=1 cargo test -p cttimeout-codec --test wireshark`",
-        path.display()
-    );
-}
+//! The Wireshark dissector names every state (that it is current: tests/generated.rs).
 
 #[test]
 fn lua_names_every_state_of_every_protocol() {
