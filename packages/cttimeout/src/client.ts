@@ -23,9 +23,10 @@ import {
   type Limits,
   type PolicyName,
 } from './validate.js';
-import { runApply, type ApplyContext, type ApplyOptions, type ApplyResult } from './apply/index.js';
+import type { ApplyContext, ApplyOptions, ApplyResult } from './apply/index.js';
 
-export { ApplyError } from './apply/index.js';
+// The apply runner is imported by apply() only (CLI start-up: `list timeout` does not load it).
+export { ApplyError } from './apply/error.js';
 export type { ApplyAction, ApplyOptions, ApplyResult, ApplyStep, KeptPolicy, Recovery, StepStatus } from './apply/index.js';
 
 /** `socket` (a fake from cttimeout/testing) and `trace` (log every request/reply) go to the transport. */
@@ -333,6 +334,7 @@ export class CtTimeout {
       encode: (spec) => this.#encode(spec, 'apply'),
       batch: (messages, c) => this.#transport.requestBatch(messages, { operation: 'apply', ...c }),
     };
+    const { runApply } = await import('./apply/index.js');
     return runApply(ctx, policies, o);
   }
 

@@ -7,7 +7,7 @@
 //    killed in between is finished by the next one.
 //  - Steps are independent (one name each): a failed step does not stop the others; a transport
 //    failure (timeout, ENOBUFS, closed) or an abort stops sending, after the batch in flight.
-import { CtTimeoutError, type ErrorCode } from '../errors.js';
+import { CtTimeoutError } from '../errors.js';
 import type { Family, ProtocolName, RequestSpec } from '../codec/types.js';
 import { E } from '../generated/table.js';
 import { policySpec, withOperation, type KernelPolicy, type Policy } from '../policy.js';
@@ -22,6 +22,8 @@ import {
   type Limits,
   type PolicyName,
 } from '../validate.js';
+import { TURN_UNITS, turn } from '../transport/budget.js';
+import { ApplyError } from './error.js';
 import { clearJournal, readJournal, writeJournal, type JournalEntry, type JournalPolicy } from './journal.js';
 
 export type ApplyAction = 'create' | 'update' | 'recreate' | 'delete';
@@ -97,25 +99,7 @@ export interface ApplyOptions {
   onProgress?: (settled: number, total: number) => void;
 }
 
-/** What a step failure, an abort or a transport failure left; `steps` say what the kernel did. */
-export class ApplyError extends CtTimeoutError {
-  override name = 'ApplyError';
-  readonly result: ApplyResult;
-
-  constructor(result: ApplyResult, code: ErrorCode, message: string, cause?: CtTimeoutError) {
-    super(code, `apply: ${message}`, {
-      source: cause?.source ?? 'usage',
-      operation: 'apply',
-      ...(cause?.errno !== undefined ? { errno: cause.errno } : {}),
-      cause,
-    });
-    this.result = result;
-  }
-
-  get steps(): ApplyStep[] {
-    return this.result.steps;
-  }
-}
+export { ApplyError };
 
 /** What apply needs from the client. */
 export interface ApplyContext {
@@ -124,6 +108,14 @@ export interface ApplyContext {
   getDefaults(family: Family, protocol: ProtocolName, opts: { timeoutMs?: number; signal?: AbortSignal }): Promise<Record<string, number>>;
   encode(spec: RequestSpec): Uint8Array;
   batch(messages: Uint8Array[], opts: { timeoutMs?: number }): Promise<PromiseSettledResult<Uint8Array[]>[]>;
+}
+
+/** Policies planned per share of the event-loop turn's budget (transport/budget.ts). */
+const PLAN_SLICE = 256;
+
+/** Waits for a later turn when this one's budget is spent. */
+function nextTurnIfSpent(units: number): Promise<void> | undefined {
+  return turn.enter(units);
 }
 
 /** Requests per batch. A recreate's two requests always share one. */
@@ -215,7 +207,10 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
 
   const steps = result.steps;
   const wantedKeys = new Set<string>();
+  let planned = 0;
   for (const p of wanted) {
+    // A share of the turn's budget per PLAN_SLICE policies: planning 100,000 is not one task.
+    if (++planned % PLAN_SLICE === 0) await nextTurnIfSpent(TURN_UNITS / 4);
     wantedKeys.add(p.key);
     const d = defaults.get(p.protocol)!;
     const unsupported =
@@ -264,6 +259,10 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
       }
     }
   }
+  // What planning needed is garbage now, not held through the requests (peak memory).
+  wanted.length = 0;
+  wantedKeys.clear();
+  current.clear();
   result.unchanged = steps.length === 0 && result.recovered.every((r) => r.action === 'none');
   if (opts.dryRun || steps.length === 0) return result;
 
@@ -299,24 +298,30 @@ interface Unit {
   specs: RequestSpec[];
 }
 
+/** How many requests a step takes: a recreate is a DELETE and a NEW, in one batch. */
+const requestsOf = (step: ApplyStep): number => (step.action === 'recreate' ? 2 : 1);
+
+function unitOf(step: ApplyStep): Unit {
+  const specs: RequestSpec[] = [];
+  if (step.action === 'delete' || step.action === 'recreate') specs.push({ op: 'DELETE', name: step.name });
+  if (step.action === 'create' || step.action === 'recreate') specs.push(policySpec(step.after!, 'NEW_EXCLUSIVE'));
+  if (step.action === 'update') specs.push(policySpec(step.after!, 'NEW_REPLACE'));
+  return { step, specs };
+}
+
 async function execute(ctx: ApplyContext, steps: ApplyStep[], opts: ApplyOptions, call: { timeoutMs?: number }): Promise<void> {
-  const units: Unit[] = [];
-  for (const step of steps) {
-    const specs: RequestSpec[] = [];
-    if (step.action === 'delete' || step.action === 'recreate') specs.push({ op: 'DELETE', name: step.name });
-    if (step.action === 'create' || step.action === 'recreate') specs.push(policySpec(step.after!, 'NEW_EXCLUSIVE'));
-    if (step.action === 'update') specs.push(policySpec(step.after!, 'NEW_REPLACE'));
-    units.push({ step, specs });
-  }
   let stopped = false;
   let progress = 0;
-  for (let i = 0; i < units.length && !stopped; ) {
+  for (let i = 0; i < steps.length && !stopped; ) {
     if (opts.signal?.aborted) break;
+    // A batch's requests are made when it goes, not all up front (they would be held through
+    // the whole run: peak memory of a 100,000-policy apply).
     const batch: Unit[] = [];
     let n = 0;
-    while (i < units.length && n + units[i]!.specs.length <= APPLY_BATCH) {
-      n += units[i]!.specs.length;
-      batch.push(units[i++]!);
+    while (i < steps.length && n + requestsOf(steps[i]!) <= APPLY_BATCH) {
+      const u = unitOf(steps[i++]!);
+      n += u.specs.length;
+      batch.push(u);
     }
     const recreates = batch.filter((u) => u.step.action === 'recreate');
     if (opts.journal !== undefined && recreates.length > 0) {

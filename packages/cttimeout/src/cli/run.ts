@@ -13,14 +13,10 @@ import { CtTimeoutError, ERROR_CODES, errnoMessage } from '../errors.js';
 import { detectHz, maxSecondsFor } from '../kernel-hz.js';
 import { displayName, HZ_VALUES, limitOf, nameKey, type Limits } from '../validate.js';
 import { toKernelPolicy, type Policy } from '../policy.js';
-import { commandHelp } from './help.js';
 import { EXTENSION_COMMANDS, NFCT_COMMANDS, operationOf, OWN_COMMANDS, parseNfct, prefixMatch, type TimeoutCommand } from './nfct.js';
-import { completionCommand } from './completion.js';
-import { loadDesired, ownerOption } from './desired.js';
-import { netnsAll } from './netns-all.js';
+// help, completion, validate, apply's policy files, --watch and --netns-all are imported where
+// they are used: a `list timeout` does not load them (CLI start-up).
 import { extractOptions, type Options } from './options.js';
-import { validateCommand } from './validate.js';
-import { watchApply } from './watch.js';
 import { readFileBounded } from './input.js';
 import { checkName, CliError, EXIT, pairsToTimeouts, showName, type ExactArg } from './strict.js';
 
@@ -121,14 +117,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const exact: Exact = (i) => (i === undefined ? undefined : io.exactArgs === undefined ? argv[i] : io.exactArgs[i]);
   refuseNonUtf8Paths(options, exact);
   if (options.help) {
-    io.out(commandHelp(helpTopic(words)));
+    io.out((await import('./help.js')).commandHelp(helpTopic(words)));
     return 0;
   }
   if (options.version) {
     io.out(`cttimeout ${io.version}\n`);
     return 0;
   }
-  if (options.netnsAll !== undefined) return netnsAll(argv, options, words, io, runCli);
+  if (options.netnsAll !== undefined) return (await import('./netns-all.js')).netnsAll(argv, options, words, io, runCli);
   return (await ownCommand(words, wordAt, options, io, exact)) ?? nfctCommand(words, wordAt, options, io, exact);
 }
 
@@ -170,11 +166,11 @@ const APPLY_OPTIONS = [
 async function ownCommand(words: string[], wordAt: number[], options: Options, io: CliIo, exact: Exact): Promise<number | undefined> {
   if (words[0] === 'validate') {
     only(options, 'validate', ['--json', '--file', '--config-dir', '--hz', '--owner-prefix']);
-    return validateCommand(words, options, io);
+    return (await import('./validate.js')).validateCommand(words, options, io);
   }
   if (words[0] === 'completion') {
     only(options, 'completion', []);
-    return completionCommand(words, io);
+    return (await import('./completion.js')).completionCommand(words, io);
   }
   if (words[0] === 'apply') {
     only(options, 'apply', APPLY_OPTIONS);
@@ -555,8 +551,9 @@ export function describe(e: unknown, ctx?: Context): string {
 
 async function apply(options: Options, io: CliIo): Promise<number> {
   const hz = await kernelHz(options);
-  if (options.watch) return watchApply(options, io, hz, () => openClient(options, hz.hz, verboseTrace(options, io), io.socket));
+  if (options.watch) return (await import('./watch.js')).watchApply(options, io, hz, () => openClient(options, hz.hz, verboseTrace(options, io), io.socket));
   if (options.interval !== undefined) throw new CliError('--interval only applies to apply --watch');
+  const { loadDesired, ownerOption } = await import('./desired.js');
   const desired = await loadDesired(options, () => io.readStdin(), hz.limits, 'apply');
   // --check is a dry run whose exit status says whether the kernel matches.
   const dryRun = options.dryRun || options.check;
