@@ -5,7 +5,7 @@ import { CtTimeoutError } from './errors.js';
 import { decodeStrict, encodeRequest } from './codec/api.js';
 import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from './codec/types.js';
 import { detectHz } from './kernel-hz.js';
-import { checkPolicy, policySpec, toKernelPolicy, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
+import { checkPolicy, policySpec, toKernelPolicy, inOperation, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
 import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
 import { turn } from './transport/budget.js';
 import { u16, u32 } from './transport/bytes.js';
@@ -139,15 +139,6 @@ function checkBoolean(v: unknown, field: string): boolean {
   return v === true;
 }
 
-/** Runs argument checks of an operation, adding `operation: ` to their errors. */
-function args<T>(operation: string, check: () => T): T {
-  try {
-    return check();
-  } catch (e) {
-    throw withOperation(e, operation);
-  }
-}
-
 export class CtTimeout {
   readonly #transport: NetlinkTransport;
   readonly #limits: Limits;
@@ -165,7 +156,7 @@ export class CtTimeout {
 
   /** Opens a NETLINK_NETFILTER socket (needs CAP_NET_ADMIN in that network namespace). */
   static async open(options?: OpenOptions): Promise<CtTimeout> {
-    const o = args('open', () => {
+    const o = inOperation('open', () => {
       const o = optionsObject<OpenOptions>(options);
       if (o.hz !== undefined) checkHz(o.hz, 'options.hz');
       return o;
@@ -213,7 +204,7 @@ export class CtTimeout {
    */
   async add(policy: Policy, opts?: CallOptions & { exclusive?: boolean }): Promise<void> {
     await nextTurnIfSpent();
-    const [p, o] = args('add', () => {
+    const [p, o] = inOperation('add', () => {
       const o = checkCallOptions<CallOptions & { exclusive?: boolean }>(opts);
       return [checkPolicy(policy, 'add', this.#limits), { ...o, exclusive: checkBoolean(o.exclusive, 'options.exclusive') }] as const;
     });
@@ -228,7 +219,7 @@ export class CtTimeout {
    */
   async replace(policy: Policy, opts?: CallOptions & { merge?: boolean }): Promise<void> {
     await nextTurnIfSpent();
-    const [checked, o] = args('replace', () => {
+    const [checked, o] = inOperation('replace', () => {
       const o = checkCallOptions<CallOptions & { merge?: boolean }>(opts);
       return [checkPolicy(policy, 'replace', this.#limits), { ...o, merge: checkBoolean(o.merge, 'options.merge') }] as const;
     });
@@ -250,7 +241,7 @@ export class CtTimeout {
   /** One policy; ENOENT when there is none of that name. */
   async get(name: PolicyName, opts?: CallOptions): Promise<KernelPolicy> {
     await nextTurnIfSpent();
-    const [n, o] = args('get', () => [checkName(name).name, checkCallOptions(opts)] as const);
+    const [n, o] = inOperation('get', () => [checkName(name).name, checkCallOptions(opts)] as const);
     const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'GET', name: n }, 'get', o);
     if (m === undefined) throw missingObject('get', this.#transport.overruns !== overruns, `the kernel acknowledged ${n} without sending it`);
@@ -259,7 +250,7 @@ export class CtTimeout {
 
   /** Every policy of the namespace, in creation order, streamed datagram by datagram. */
   list(opts?: CallOptions): PolicyList {
-    const o = args('list', () => checkCallOptions(opts));
+    const o = inOperation('list', () => checkCallOptions(opts));
     const transport = this.#transport;
     const message = this.#encode({ op: 'GET' }, 'list');
     const chunks = () => transport.stream(message, { operation: 'list', ...o });
@@ -276,13 +267,13 @@ export class CtTimeout {
   /** Deletes one policy: ENOENT if missing, EBUSY if an iptables CT rule uses it. */
   async delete(name: PolicyName, opts?: CallOptions): Promise<void> {
     await nextTurnIfSpent();
-    const [n, o] = args('delete', () => [checkName(name).name, checkCallOptions(opts)] as const);
+    const [n, o] = inOperation('delete', () => [checkName(name).name, checkCallOptions(opts)] as const);
     await this.#call({ op: 'DELETE', name: n }, 'delete', o);
   }
 
   /** Deletes every policy not in use, and says which were deleted and which stayed. */
   async flush(opts?: CallOptions): Promise<FlushResult> {
-    const o = args('flush', () => checkCallOptions(opts));
+    const o = inOperation('flush', () => checkCallOptions(opts));
     const before = await this.list(o).toArray();
     await this.#call({ op: 'DELETE' }, 'flush', o);
     const kept = await this.list(o).toArray();
@@ -293,7 +284,7 @@ export class CtTimeout {
   /** The namespace's default timeouts of a protocol (shared by both families). */
   async getDefaults<P extends ProtocolName>(family: Family, protocol: P, opts?: CallOptions): Promise<FullTimeouts<P>> {
     await nextTurnIfSpent();
-    const [f, p, o] = args('getDefaults', () => [checkFamily(family), checkProtocol(protocol), checkCallOptions(opts)] as const);
+    const [f, p, o] = inOperation('getDefaults', () => [checkFamily(family), checkProtocol(protocol), checkCallOptions(opts)] as const);
     const overruns = this.#transport.overruns;
     const [m] = await this.#call({ op: 'DEFAULT_GET', l3proto: f, l4proto: p }, 'getDefaults', o);
     if (m?.timeouts === undefined) throw missingObject('getDefaults', this.#transport.overruns !== overruns, 'the kernel sent no timeouts');
@@ -306,7 +297,7 @@ export class CtTimeout {
    */
   async setDefaults<P extends ProtocolName>(family: Family, protocol: P, timeouts: Timeouts<P>, opts?: CallOptions): Promise<void> {
     await nextTurnIfSpent();
-    const [f, p, t, o] = args('setDefaults', () => {
+    const [f, p, t, o] = inOperation('setDefaults', () => {
       const f = checkFamily(family);
       const p = checkProtocol(protocol);
       if (timeouts === undefined) throw invalidArgument('timeouts', 'setDefaults needs the states to set, as an object of state: seconds');
@@ -326,7 +317,7 @@ export class CtTimeout {
    * throws an ApplyError whose `steps` say what the kernel did.
    */
   async apply(policies: readonly Policy[], opts?: ApplyOptions): Promise<ApplyResult> {
-    const o = args('apply', () => checkCallOptions<ApplyOptions>(opts));
+    const o = inOperation('apply', () => checkCallOptions<ApplyOptions>(opts));
     const ctx: ApplyContext = {
       limits: this.#limits,
       list: (c) => this.list(c).toArray(),

@@ -67,6 +67,15 @@ export function withOperation(e: unknown, operation: string): unknown {
   return e;
 }
 
+/** Runs an operation's argument checks, adding `operation: ` to their errors (client methods, object API functions). */
+export function inOperation<T>(operation: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw withOperation(e, operation);
+  }
+}
+
 /** The NEW request for a policy (checked, or read from the kernel). */
 export function policySpec(
   p: { name: PolicyName; family: Family | number; protocol: ProtocolName; timeouts: object },

@@ -7,7 +7,7 @@
 import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { decodeStrict, encodeRequest, formatNfct, formatNfctBytes } from '../codec/api.js';
 import type { PolicyName } from '../codec/name.js';
-import { withOperation } from '../policy.js';
+import { inOperation } from '../policy.js';
 import { checkName, checkSeconds, describeValue } from '../validate.js';
 import { findProtocol, STATE_NAMES } from '../codec/tables.js';
 import { COMMANDS } from '../generated/table.js';
@@ -38,15 +38,6 @@ function usage(code: ErrorCode, operation: string, message: string, field?: stri
 function checkInt(operation: string, what: string, v: unknown, max: number): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
     throw usage('ERR_VALUE_RANGE', operation, `${what} ${describeValue(v)} is not an integer in 0..${max}`, what);
-}
-
-/** Runs a validate.ts check, naming the C function in its error. */
-function inOp<T>(operation: string, check: () => T): T {
-  try {
-    return check();
-  } catch (e) {
-    throw withOperation(e, operation);
-  }
 }
 
 /** A timeout policy object: `struct nfct_timeout`. */
@@ -83,7 +74,7 @@ export class TimeoutPolicy {
     switch (type) {
       case NFCT_TIMEOUT_ATTR_NAME:
         // validate.ts (the codec's rules): at most 31 bytes, no NUL, a string well-formed UTF-16
-        this.#name = inOp(op, () => checkName(value).name);
+        this.#name = inOperation(op, () => checkName(value).name);
         return;
       case NFCT_TIMEOUT_ATTR_L3PROTO:
         if (typeof value !== 'number') throw usage('ERR_INVALID_ARGUMENT', op, 'L3PROTO takes a number', 'l3proto');
@@ -154,7 +145,7 @@ export class TimeoutPolicy {
     const names = this.#stateNames(op);
     checkInt(op, 'state', state, names.length - 1);
     // The C library's u32: the object API encodes for any kernel, so no HZ limit here.
-    inOp(op, () => checkSeconds(seconds, { maxSeconds: 0xffffffff }, `timeouts.${names[state]}`));
+    inOperation(op, () => checkSeconds(seconds, { maxSeconds: 0xffffffff }, `timeouts.${names[state]}`));
     this.#states.set(state, seconds);
   }
 
