@@ -8,7 +8,7 @@ import { CtTimeout } from '../../packages/cttimeout/src/index.js';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { TURN_RELEASE, TURN_UNITS } from '../../packages/cttimeout/src/transport/budget.js';
 import type { NetlinkSocket, OpenSocket, SocketEvent } from '../../packages/cttimeout/src/transport/socket.js';
-import { getPolicy } from '../helpers/netlink.js';
+import { dumpPolicies, getPolicy } from '../helpers/netlink.js';
 
 /** Per turn: requests the socket took, and replies the caller saw. */
 const now = { sent: 0, settled: 0 };
@@ -123,6 +123,45 @@ describe('work per event-loop turn is bounded', () => {
     expect(worst('sent')).toBeLessThanOrEqual(4 * 2 * TURN_UNITS);
     expect(Math.max(...pending.map((p, i) => p - (pending[i - 1] ?? 0)))).toBeLessThanOrEqual(4 * 2 * TURN_UNITS);
     expect(pending.length).toBeGreaterThanOrEqual(10_000 / (4 * 2 * TURN_UNITS));
+    await t.close();
+  });
+
+  it('a dump whose datagrams arrive in one batch reaches its reader a few 32 KiB datagrams a turn', async () => {
+    const DATAGRAMS = 300;
+    const portId = 4243;
+    // Every datagram of the dump handed over at once (the I/O thread read them in one go).
+    const socket: OpenSocket = async (_options, onEvents) => ({
+      portId,
+      send: (data) => {
+        const [ack] = acks(data, portId);
+        const seq = (ack as { seq: number }).seq;
+        if (new DataView(data.buffer, data.byteOffset).getUint16(6, true) & 0x300) {
+          const events: SocketEvent[] = Array.from({ length: DATAGRAMS }, (_, i) => {
+            const d = new Uint8Array(32 * 1024);
+            new DataView(d.buffer).setUint32(0, i, true); // no two alike (a repeat is dropped as a duplicate)
+            return { kind: 'chunk', seq, data: d, terminal: false, errno: 0 };
+          });
+          events.push({ ...(ack as Extract<SocketEvent, { kind: 'chunk' }>) });
+          setImmediate(() => onEvents(events));
+        } else setImmediate(() => onEvents([ack!]));
+      },
+      setPaused: () => {},
+      setReceiveBuffer: (b) => 2 * b,
+      receiveBuffer: () => 64 * 1024 * 1024,
+      counters: () => [0, 0],
+      close: async () => {},
+    });
+    const t = await NetlinkTransport.open({ socket });
+    startTicking();
+    let got = 0;
+    for await (const _ of t.stream(dumpPolicies())) {
+      got++;
+      now.settled++;
+    }
+    ticking = false;
+    expect(got).toBe(DATAGRAMS + 1);
+    // A 32 KiB datagram is 33 units: two turns' worth between ticks is a handful, not all 300.
+    expect(worst('settled')).toBeLessThanOrEqual(Math.ceil((2 * TURN_UNITS) / 33) + 1);
     await t.close();
   });
 });

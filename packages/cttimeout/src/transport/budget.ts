@@ -4,7 +4,7 @@
 // ct.add() validates and encodes them all in the caller's task, and a batch of replies
 // (thousands of ACKs) resolves thousands of promises in one callback. So each turn has a
 // budget, in units of about one request's JS work (validate + encode, a direct send, a reply
-// handled); once it is spent, the rest waits for a later turn (setImmediate). Counted, so that
+// handled, a KiB of dump); once it is spent, the rest waits for a later turn (setImmediate). Counted, so that
 // which path a request takes and how requests share a sendmsg do not depend on the machine's
 // load; the one time limit is for requests sent on this thread (at 100,000 policies each NEW
 // walks a long list inside sendmsg), and it only moves them to a later turn.

@@ -341,7 +341,9 @@ export class NetlinkTransport {
         break;
       }
       const e = this.#inbox.shift()!;
-      if (e.kind === 'chunk') this.#budget.take();
+      // A reply chunk is a unit, plus one per KiB: a 32 KiB dump datagram holds ~150 policies
+      // for its consumer to decode, an ACK nothing.
+      if (e.kind === 'chunk') this.#budget.take(1 + (e.data.length >> 10));
       this.#onEvent(e);
     }
     this.#life.flow.schedule();
