@@ -192,8 +192,41 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
   }
 
   const current = new Map((await ctx.list(read)).map((p) => [nameKey(p.name), p]));
-  // The defaults fill in omitted states; the same request tells which protocols this kernel
-  // tracks (EOPNOTSUPP: no tracker, e.g. dccp on Linux ≥ 6.17).
+  const defaults = await trackedDefaults(ctx, wanted, read);
+  const steps = result.steps;
+  const wantedKeys = new Set<string>();
+  let planned = 0;
+  for (const p of wanted) {
+    // A share of the turn's budget per PLAN_SLICE policies: planning 100,000 is not one task.
+    if (++planned % PLAN_SLICE === 0) await nextTurnIfSpent(TURN_UNITS / 4);
+    wantedKeys.add(p.key);
+    const step = planStep(p, defaults.get(p.protocol)!, current.get(p.key));
+    if (step) steps.push(step);
+    else result.inSync.push(p.name);
+  }
+  if (opts.prune) planPrune(current, wantedKeys, ownerKey, result);
+  // What planning needed is garbage now, not held through the requests (peak memory).
+  wanted.length = 0;
+  wantedKeys.clear();
+  current.clear();
+  result.unchanged = steps.length === 0 && result.recovered.every((r) => r.action === 'none');
+  if (opts.dryRun || steps.length === 0) return result;
+  refuseUntracked(result);
+  await execute(ctx, steps, opts, call);
+  const failure = failureOf(result, opts);
+  if (failure) throw failure;
+  return result;
+}
+
+/**
+ * The kernel's defaults for each protocol of the list (they fill in omitted states); the same
+ * request tells which protocols this kernel tracks (EOPNOTSUPP: no tracker, e.g. dccp on Linux ≥ 6.17).
+ */
+async function trackedDefaults(
+  ctx: ApplyContext,
+  wanted: readonly CheckedPolicy[],
+  read: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<Map<ProtocolName, Record<string, number> | CtTimeoutError>> {
   const defaults = new Map<ProtocolName, Record<string, number> | CtTimeoutError>();
   for (const p of wanted) {
     if (defaults.has(p.protocol)) continue;
@@ -204,93 +237,86 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
       defaults.set(p.protocol, e);
     }
   }
+  return defaults;
+}
 
-  const steps = result.steps;
-  const wantedKeys = new Set<string>();
-  let planned = 0;
-  for (const p of wanted) {
-    // A share of the turn's budget per PLAN_SLICE policies: planning 100,000 is not one task.
-    if (++planned % PLAN_SLICE === 0) await nextTurnIfSpent(TURN_UNITS / 4);
-    wantedKeys.add(p.key);
-    const d = defaults.get(p.protocol)!;
-    const unsupported =
-      d instanceof CtTimeoutError
-        ? new CtTimeoutError(
-            'EOPNOTSUPP',
-            `apply: ${displayName(p.name)}: this kernel has no conntrack tracker for ${p.protocol} (DEFAULT_GET answered EOPNOTSUPP)`,
-            { source: 'kernel', operation: 'apply', errno: d.errno ?? 95, field: 'protocol', cause: d },
-          )
-        : undefined;
-    const after = {
-      name: p.name,
-      family: p.family,
-      protocol: p.protocol,
-      timeouts: unsupported ? p.timeouts : { ...(d as Record<string, number>), ...p.timeouts },
-    } as Policy;
-    const before = current.get(p.key);
-    let step: ApplyStep;
-    if (before === undefined) step = { action: 'create', name: p.name, after, status: 'planned' };
-    else if (before.family !== p.family || before.protocol !== p.protocol) {
-      step = { action: 'recreate', name: p.name, before, after, status: 'planned' };
-      if (before.use > 1 && !unsupported) {
-        step.predicted = new CtTimeoutError(
-          'EBUSY',
-          `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`,
-          { source: 'kernel', operation: 'apply', errno: E.EBUSY },
-        );
-      }
-    } else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>))
-      step = { action: 'update', name: p.name, before, after, status: 'planned' };
+/** What applying `p` takes, with what the kernel will refuse predicted; undefined when the kernel already has it. */
+function planStep(p: CheckedPolicy, d: Record<string, number> | CtTimeoutError, before: KernelPolicy | undefined): ApplyStep | undefined {
+  const unsupported =
+    d instanceof CtTimeoutError
+      ? new CtTimeoutError(
+          'EOPNOTSUPP',
+          `apply: ${displayName(p.name)}: this kernel has no conntrack tracker for ${p.protocol} (DEFAULT_GET answered EOPNOTSUPP)`,
+          { source: 'kernel', operation: 'apply', errno: d.errno ?? 95, field: 'protocol', cause: d },
+        )
+      : undefined;
+  const after = {
+    name: p.name,
+    family: p.family,
+    protocol: p.protocol,
+    timeouts: unsupported ? p.timeouts : { ...(d as Record<string, number>), ...p.timeouts },
+  } as Policy;
+  let step: ApplyStep;
+  if (before === undefined) step = { action: 'create', name: p.name, after, status: 'planned' };
+  else if (before.family !== p.family || before.protocol !== p.protocol) {
+    step = { action: 'recreate', name: p.name, before, after, status: 'planned' };
+    if (before.use > 1 && !unsupported) {
+      step.predicted = new CtTimeoutError(
+        'EBUSY',
+        `apply: ${displayName(p.name)} is used by ${before.use - 1} iptables CT rule(s): the kernel refuses to delete it, so it cannot change to ${p.family}/${p.protocol}`,
+        { source: 'kernel', operation: 'apply', errno: E.EBUSY },
+      );
+    }
+  } else if (!sameTimeouts(before.timeouts, after.timeouts as Record<string, number>))
+    step = { action: 'update', name: p.name, before, after, status: 'planned' };
+  else return undefined;
+  if (unsupported) step.predicted = unsupported;
+  return step;
+}
+
+/** Prune: a delete step for each policy not in the list that this list owns; the others kept, with why. */
+function planPrune(current: Map<string, KernelPolicy>, wantedKeys: Set<string>, ownerKey: string | undefined, result: ApplyResult): void {
+  for (const [key, before] of current) {
+    if (wantedKeys.has(key)) continue;
+    const reason = ownerKey !== undefined && !startsWith(key, ownerKey) ? 'not-owned' : OVS.test(key) ? 'ovs' : before.use > 1 ? 'in-use' : undefined;
+    if (reason === undefined) result.steps.push({ action: 'delete', name: before.name, before, status: 'planned' });
     else {
-      result.inSync.push(p.name);
-      continue;
-    }
-    if (unsupported) step.predicted = unsupported;
-    steps.push(step);
-  }
-  if (opts.prune) {
-    for (const [key, before] of current) {
-      if (wantedKeys.has(key)) continue;
-      const reason = ownerKey !== undefined && !startsWith(key, ownerKey) ? 'not-owned' : OVS.test(key) ? 'ovs' : before.use > 1 ? 'in-use' : undefined;
-      if (reason === undefined) steps.push({ action: 'delete', name: before.name, before, status: 'planned' });
-      else {
-        result.kept.push({ name: before.name, reason, policy: before });
-        if (reason === 'in-use') result.keptInUse.push(before.name);
-      }
+      result.kept.push({ name: before.name, reason, policy: before });
+      if (reason === 'in-use') result.keptInUse.push(before.name);
     }
   }
-  // What planning needed is garbage now, not held through the requests (peak memory).
-  wanted.length = 0;
-  wantedKeys.clear();
-  current.clear();
-  result.unchanged = steps.length === 0 && result.recovered.every((r) => r.action === 'none');
-  if (opts.dryRun || steps.length === 0) return result;
+}
 
-  // A protocol this kernel does not track: the list cannot be applied as written. Refuse it
-  // whole, before sending anything, rather than apply part of it.
+/**
+ * A protocol this kernel does not track: the list cannot be applied as written. Refused whole,
+ * before anything is sent, rather than applied in part.
+ */
+function refuseUntracked(result: ApplyResult): void {
+  const steps = result.steps;
   const unsupported = steps.filter((s) => s.predicted?.code === 'EOPNOTSUPP');
-  if (unsupported.length > 0) {
-    for (const s of steps) {
-      if (s.predicted?.code === 'EOPNOTSUPP') Object.assign(s, { status: 'failed', error: s.predicted });
-      else s.status = 'not-run';
-    }
-    const which = unsupported.map((s) => `${displayName(s.name)} (${s.after!.protocol})`).join(', ');
-    throw new ApplyError(result, 'ERR_APPLY_FAILED', `nothing sent: this kernel has no conntrack tracker for ${which}`, unsupported[0]!.error);
+  if (unsupported.length === 0) return;
+  for (const s of steps) {
+    if (s.predicted?.code === 'EOPNOTSUPP') Object.assign(s, { status: 'failed', error: s.predicted });
+    else s.status = 'not-run';
   }
+  const which = unsupported.map((s) => `${displayName(s.name)} (${s.after!.protocol})`).join(', ');
+  throw new ApplyError(result, 'ERR_APPLY_FAILED', `nothing sent: this kernel has no conntrack tracker for ${which}`, unsupported[0]!.error);
+}
 
-  await execute(ctx, steps, opts, call);
-
+/** The ApplyError for a run in which a step is not done (counts of each status, the first failures), or undefined. */
+function failureOf(result: ApplyResult, opts: ApplyOptions): ApplyError | undefined {
+  const steps = result.steps;
   const failed = steps.filter((s) => s.status !== 'done');
-  if (failed.length === 0) return result;
+  if (failed.length === 0) return undefined;
   const count = (st: StepStatus) => steps.filter((s) => s.status === st).length;
   const summary = `${count('done')} of ${steps.length} steps done, ${count('failed')} failed, ${count('may-have-run')} may have run, ${count('not-run')} not run`;
-  if (opts.signal?.aborted) throw new ApplyError(result, 'ERR_ABORTED', `aborted; ${summary}`);
+  if (opts.signal?.aborted) return new ApplyError(result, 'ERR_ABORTED', `aborted; ${summary}`);
   const first = failed.find((s) => s.error) ?? failed[0]!;
   const names = failed
     .filter((s) => s.status === 'failed')
     .slice(0, 5)
     .map((s) => `${s.action} ${displayName(s.name)}: ${s.error?.message.replace(/^apply: /, '')}`);
-  throw new ApplyError(result, 'ERR_APPLY_FAILED', `${names.length > 0 ? names.join('; ') + '; ' : ''}${summary}`, first.error);
+  return new ApplyError(result, 'ERR_APPLY_FAILED', `${names.length > 0 ? names.join('; ') + '; ' : ''}${summary}`, first.error);
 }
 
 interface Unit {
