@@ -234,11 +234,52 @@ function where(p: PolicyProblem): string {
  * bytes) appears twice. Throws one PolicyListError listing every bad entry.
  */
 export function checkPolicyList(list: unknown, limits: Limits, operation?: string): CheckedPolicy[] {
+  const check = new PolicyListCheck(policyArray(list), limits, operation);
+  while (!check.done) check.next(check.size);
+  return check.finish();
+}
+
+/** `list` when it is an array, else the argument error checkPolicyList gives. */
+function policyArray(list: unknown): unknown[] {
   if (!Array.isArray(list)) throw invalidArgument('policies', `expected an array of policies, got ${describeValue(list)}`);
-  const problems: PolicyProblem[] = [];
-  const out: CheckedPolicy[] = [];
-  const seen = new Map<string, number>();
-  list.forEach((p, index) => {
+  return list;
+}
+
+/**
+ * checkPolicyList a slice at a time, for callers that yield to the event loop between slices
+ * (apply of 100,000 policies: ~8 µs each). The list is copied first, so what is checked is the
+ * list as given; finish() throws every problem at once, as checkPolicyList does.
+ */
+export class PolicyListCheck {
+  readonly #list: unknown[];
+  readonly #limits: Limits;
+  readonly #operation: string | undefined;
+  readonly #problems: PolicyProblem[] = [];
+  readonly #out: CheckedPolicy[] = [];
+  readonly #seen = new Map<string, number>();
+  #at = 0;
+
+  constructor(list: unknown, limits: Limits, operation?: string) {
+    this.#list = policyArray(list).slice();
+    this.#limits = limits;
+    this.#operation = operation;
+  }
+
+  get size(): number {
+    return this.#list.length;
+  }
+
+  get done(): boolean {
+    return this.#at >= this.#list.length;
+  }
+
+  /** Checks the next `count` entries (holes of a sparse array are skipped, as forEach does). */
+  next(count: number): void {
+    const end = Math.min(this.#list.length, this.#at + count);
+    for (; this.#at < end; this.#at++) if (this.#at in this.#list) this.#entry(this.#list[this.#at], this.#at);
+  }
+
+  #entry(p: unknown, index: number): void {
     let name: PolicyName | undefined;
     try {
       name = checkName((p as { name?: unknown } | null)?.name).name;
@@ -246,17 +287,27 @@ export function checkPolicyList(list: unknown, limits: Limits, operation?: strin
       // reported by checkPolicy below
     }
     try {
-      const c = checkPolicy(p, limits);
-      const first = seen.get(c.key);
+      const c = checkPolicy(p, this.#limits);
+      const first = this.#seen.get(c.key);
       if (first !== undefined) {
-        problems.push({ index, name: c.name, code: 'ERR_DUPLICATE_NAME', field: 'name', message: `name: ${displayName(c.name)} is also policy ${first}` });
-      } else seen.set(c.key, index);
-      out.push(c);
+        this.#problems.push({
+          index,
+          name: c.name,
+          code: 'ERR_DUPLICATE_NAME',
+          field: 'name',
+          message: `name: ${displayName(c.name)} is also policy ${first}`,
+        });
+      } else this.#seen.set(c.key, index);
+      this.#out.push(c);
     } catch (e) {
       if (!(e instanceof CtTimeoutError)) throw e;
-      problems.push({ index, ...(name !== undefined ? { name } : {}), code: e.code, field: e.field ?? 'policy', message: e.message });
+      this.#problems.push({ index, ...(name !== undefined ? { name } : {}), code: e.code, field: e.field ?? 'policy', message: e.message });
     }
-  });
-  if (problems.length > 0) throw new PolicyListError(problems, operation);
-  return out;
+  }
+
+  /** The checked policies; a PolicyListError with every problem when there was one. */
+  finish(): CheckedPolicy[] {
+    if (this.#problems.length > 0) throw new PolicyListError(this.#problems, this.#operation);
+    return this.#out;
+  }
 }

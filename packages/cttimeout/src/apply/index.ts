@@ -13,7 +13,7 @@ import { E } from '../generated/table.js';
 import { policySpec, withOperation, type KernelPolicy, type Policy } from '../policy.js';
 import {
   checkName,
-  checkPolicyList,
+  PolicyListCheck,
   displayName,
   invalidArgument,
   describeValue,
@@ -174,7 +174,10 @@ export async function runApply(ctx: ApplyContext, policies: unknown, opts: Apply
   let wanted: CheckedPolicy[];
   try {
     ({ ownerKey } = checkApplyOptions(opts));
-    wanted = checkPolicyList(policies, ctx.limits, 'apply');
+    // The whole list before anything is sent, a slice per share of the turn's budget.
+    const check = new PolicyListCheck(policies, ctx.limits, 'apply');
+    for (check.next(PLAN_SLICE); !check.done; check.next(PLAN_SLICE)) await nextTurnIfSpent(TURN_UNITS / 4);
+    wanted = check.finish();
   } catch (e) {
     throw withOperation(e, 'apply');
   }
