@@ -234,8 +234,8 @@ function where(p: PolicyProblem): string {
  * bytes) appears twice. Throws one PolicyListError listing every bad entry.
  */
 export function checkPolicyList(list: unknown, limits: Limits, operation?: string): CheckedPolicy[] {
-  const check = new PolicyListCheck(policyArray(list), limits, operation);
-  while (!check.done) check.next(check.size);
+  const check = new PolicyListCheck(list, limits, operation);
+  check.next(check.size);
   return check.finish();
 }
 
