@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../packages/cttimeout/src/cli/run.js';
+import { runCli } from '../../packages/cttimeout/src/cli/run.js';
 import { exactArgs } from '../../packages/cttimeout/src/cli/strict.js';
-import { CLI, NFCT, runBytes, runIn, useNetnsAndDir } from '../helpers/cli.js';
+import { CLI, memoryIo, NFCT, runBytes, runIn, useNetnsAndDir } from '../helpers/cli.js';
 
 const { ns } = useNetnsAndDir();
 
@@ -81,22 +81,13 @@ describe('when the exact bytes cannot be had, the CLI refuses', () => {
   });
 
   it('a name with unknown bytes is ERR_INVALID_NAME, exit 64, and nothing is sent', async () => {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      out: (d) => void (out += String(d)),
-      err: (t) => void (err += t),
-      readStdin: async () => new Uint8Array(),
-      stdinIsTTY: false,
-      version: '0',
-      exactArgs: ['--dry-run', 'delete', 'timeout', null],
-    };
+    const { io, text } = memoryIo({ exactArgs: ['--dry-run', 'delete', 'timeout', null] });
     expect(await runCli(['--dry-run', 'delete', 'timeout', FFFD], io)).toBe(64);
-    expect(out).toBe('');
-    expect(err).toMatch(/^cttimeout: policy name "\uFFFD": its bytes are not UTF-8 .*refusing rather than acting on another policy\n$/);
-    err = '';
+    expect(text.out).toBe('');
+    expect(text.err).toMatch(/^cttimeout: policy name "\uFFFD": its bytes are not UTF-8 .*refusing rather than acting on another policy\n$/);
+    text.err = '';
     io.exactArgs = ['delete', 'timeout', null, '--json'];
     expect(await runCli(['delete', 'timeout', FFFD, '--json'], io)).toBe(64);
-    expect(JSON.parse(err).error).toMatchObject({ code: 'ERR_INVALID_NAME', field: 'name', exitCode: 64 });
+    expect(JSON.parse(text.err).error).toMatchObject({ code: 'ERR_INVALID_NAME', field: 'name', exitCode: 64 });
   });
 });

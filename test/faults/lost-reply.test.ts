@@ -2,7 +2,8 @@
 // ENOBUFS that says the request may be retried, not an "unexpected reply".
 import { describe, expect, it } from 'vitest';
 import { CtTimeout } from '../../packages/cttimeout/src/client.js';
-import { runCli, type CliIo } from '../../packages/cttimeout/src/cli/run.js';
+import { runCli } from '../../packages/cttimeout/src/cli/run.js';
+import { memoryIo } from '../helpers/cli.js';
 import { cttimeoutKernel, withFaults } from '../../packages/cttimeout/src/testing/index.js';
 
 function fakeKernel() {
@@ -44,19 +45,10 @@ describe('the CLI, a reply lost to ENOBUFS', () => {
   async function cli(argv: string[], lost: boolean): Promise<{ status: number; out: string; err: string }> {
     const k = fakeKernel();
     const f = lost ? withFaults(k.socket, { kind: 'enobufs', at: 1 }) : undefined;
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      out: (d) => (out += typeof d === 'string' ? d : new TextDecoder().decode(d)),
-      err: (t) => (err += t),
-      readStdin: async () => new Uint8Array(),
-      stdinIsTTY: true,
-      version: '0.0.0-test',
-      socket: f?.socket ?? k.socket,
-    };
+    const { io, text } = memoryIo({ stdinIsTTY: true, socket: f?.socket ?? k.socket });
     const status = await runCli(['--hz', '250', ...argv], io);
     if (f) expect(f.log.fired).toEqual(['enobufs']);
-    return { status, out, err };
+    return { status, ...text };
   }
 
   it.each([

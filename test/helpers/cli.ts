@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, beforeEach, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../../packages/cttimeout/src/cli/run.js';
 import { privateNetns, useNetns, useTmpDir, type Netns } from './netns.js';
 
 export { privateNetns, type Netns };
@@ -145,4 +146,18 @@ export function expectRun(ns: Netns, args: string[], status: number, opts?: Para
   const r = ours(ns, args, opts);
   expect(r.status, `cttimeout ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(status);
   return r;
+}
+
+/** A CliIo for runCli in-process that keeps what the CLI writes in `text`; `extra` sets the rest (exactArgs, socket, …). */
+export function memoryIo(extra: Partial<CliIo> = {}): { io: CliIo; text: { out: string; err: string } } {
+  const text = { out: '', err: '' };
+  const io: CliIo = {
+    out: (d) => void (text.out += typeof d === 'string' ? d : new TextDecoder().decode(d)),
+    err: (t) => void (text.err += t),
+    readStdin: async () => new Uint8Array(),
+    stdinIsTTY: false,
+    version: '0.0.0-test',
+    ...extra,
+  };
+  return { io, text };
 }
