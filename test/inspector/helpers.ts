@@ -235,7 +235,12 @@ export function useApp(): { app: App; o: Opened } {
 export async function filterBy(page: Page, text: string): Promise<string> {
   const before = await page.evaluate(() => document.body.dataset.filtered ?? '');
   await page.fill('#filter', text);
-  await page.waitForFunction((b) => (document.body.dataset.filtered ?? '') !== b, before, { timeout: 30_000 });
+  // The view for this text: a filter that was running before the edit can land first.
+  await page.waitForFunction(
+    ({ b, q }) => (document.body.dataset.filtered ?? '') !== b && document.body.dataset.filterQuery === q,
+    { b: before, q: text.trim() },
+    { timeout: 30_000 },
+  );
   return (await page.textContent('#count')) ?? '';
 }
 

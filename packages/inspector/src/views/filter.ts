@@ -84,6 +84,9 @@ export async function applyFilter(): Promise<void> {
   app.view = rows;
   viewChanged();
   list.scroller.scrollTop = 0;
+  // For tests and tools: which filter text the shown view is for, and a count of views shown (a
+  // filter still running from before an edit lands first; its text tells it apart).
+  document.body.dataset.filterQuery = q;
   document.body.dataset.filtered = String(++applied);
   if (visibleCount() > 0 && posOf(app.selected) < 0) select(rowAt(0), false);
   else {
