@@ -3,8 +3,9 @@
 // requests sent together still go through the I/O thread; both paths give the same replies.
 import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
+import { loadNative, type NativeEvent } from '../../packages/cttimeout/src/transport/native.js';
 import { nativeSocket, type OpenSocket } from '../../packages/cttimeout/src/transport/socket.js';
-import { NEW, TCP, deletePolicy, dumpPolicies, getPolicy, messages, newPolicy } from '../helpers/netlink.js';
+import { NEW, NLM_F_ACK, NLM_F_REQUEST, TCP, deletePolicy, dumpPolicies, getPolicy, messages, newPolicy } from '../helpers/netlink.js';
 import { useNetns } from '../helpers/netns.js';
 
 const ns = useNetns();
@@ -83,6 +84,43 @@ describe('direct path', () => {
       expect(n.direct).toBe(3); // alone again
     } finally {
       await t.close();
+    }
+  });
+
+  it('the addon writes plain replies into the memory it is given, the same bytes as its event objects', async () => {
+    const native = loadNative();
+    const sock = await native.open({ netns: ns.path }, () => {});
+    if (!('portId' in sock)) throw new Error(sock.message);
+    /** The request with NLM_F_ACK and sequence number `seq`, as the transport sends it. */
+    const withSeq = (m: Uint8Array, seq: number) => {
+      const b = m.slice();
+      const v = new DataView(b.buffer);
+      v.setUint16(6, v.getUint16(6, true) | NLM_F_REQUEST | NLM_F_ACK, true);
+      v.setUint32(8, seq, true);
+      return b;
+    };
+    try {
+      const out = new Uint8Array(4096);
+      const meta = new Int32Array(16);
+      expect(sock.sendNow(withSeq(newPolicy('m', TCP, [[3, 77]]), 1), out, meta)).toBe(1);
+      expect([...meta.subarray(0, 4)]).toEqual([1, 36, 1, 0]); // seq, bytes, terminal, errno
+      // A GET: its object and ACK, packed, and the same as objects (no memory given).
+      const packed = sock.sendNow(withSeq(getPolicy('m'), 2), out, meta) as number;
+      const chunks: Uint8Array[] = [];
+      for (let i = 0, at = 0; i < packed; at += meta[i * 4 + 1]!, i++) chunks.push(out.slice(at, at + meta[i * 4 + 1]!));
+      const objects = sock.sendNow(withSeq(getPolicy('m'), 2), null, null) as NativeEvent[];
+      expect(objects.map((e) => (e.kind === 'chunk' ? [e.seq, e.data.length, e.terminal, e.errno] : e.kind))).toEqual(
+        chunks.map((c, i) => [2, c.length, meta[i * 4 + 2] === 1, meta[i * 4 + 3]]),
+      );
+      expect(objects.map((e) => (e.kind === 'chunk' ? [...e.data] : []))).toEqual(chunks.map((c) => [...c]));
+      expect(messages(chunks).map((m) => m.type)).toEqual([NEW, 2]);
+      // An error is a terminal chunk with its errno; too little memory gives objects instead.
+      expect(sock.sendNow(withSeq(getPolicy('missing'), 3), out, meta)).toBe(1);
+      expect([meta[0], meta[2], meta[3]]).toEqual([3, 1, 2]); // ENOENT
+      const small = sock.sendNow(withSeq(getPolicy('m'), 4), new Uint8Array(8), meta);
+      expect(Array.isArray(small) && small.every((e) => e.kind === 'chunk' && e.seq === 4)).toBe(true);
+    } finally {
+      await sock.close();
     }
   });
 

@@ -250,7 +250,9 @@ impl Conn {
         }
         let mut events = Vec::new();
         send_one(s, data, &mut events);
-        if events.is_empty() && receive_some(s, &mut buf, &mut events) {
+        // Alone on the socket, this request's ACK (or error) is the last datagram queued: stop
+        // there instead of paying one more recvmsg for its EAGAIN.
+        if events.is_empty() && receive_some(s, &mut buf, &mut events, split::first_seq(data)) {
             // A fatal recvmsg error: the I/O thread must stop too.
             s.stop.store(true, Ordering::SeqCst);
             s.wake();
@@ -319,6 +321,27 @@ impl Drop for Conn {
     }
 }
 
+/// Writes the events of a send_now into plain memory when they are only reply chunks that
+/// fit and carry no extended-ACK text: the bytes back to back in `out`, and per chunk four
+/// numbers in `meta` (seq, length, terminal 0/1, errno). Returns how many chunks; None when
+/// the events must go as objects (anything else is rare: errors with text, ENOBUFS, ...).
+pub fn pack(events: &[Event], out: &mut [u8], meta: &mut [i32]) -> Option<usize> {
+    if events.len() * 4 > meta.len() {
+        return None;
+    }
+    let mut at = 0;
+    for (i, e) in events.iter().enumerate() {
+        let Event::Chunk(c) = e else { return None };
+        if c.ext_ack_message.is_some() || c.ext_ack_offset.is_some() || at + c.data.len() > out.len() {
+            return None;
+        }
+        out[at..at + c.data.len()].copy_from_slice(&c.data);
+        at += c.data.len();
+        meta[i * 4..i * 4 + 4].copy_from_slice(&[c.seq as i32, c.data.len() as i32, c.terminal as i32, c.errno]);
+    }
+    Some(events.len())
+}
+
 fn io_loop(s: &Shared, mut sink: Sink) {
     let fd = s.fd.as_raw_fd();
     let mut events: Vec<Event> = Vec::new();
@@ -345,7 +368,7 @@ fn io_loop(s: &Shared, mut sink: Sink) {
         let mut fatal = false;
         if readable && !s.paused.load(Ordering::SeqCst) {
             let mut buf = s.rx.lock().unwrap_or_else(|e| e.into_inner());
-            fatal = receive_some(s, &mut buf, &mut events);
+            fatal = receive_some(s, &mut buf, &mut events, None);
         }
         if let Some(c) = &s.capture {
             c.flush();
@@ -381,8 +404,9 @@ fn send_one(s: &Shared, data: &[u8], events: &mut Vec<Event>) {
     }
 }
 
-/// Reads what is queued (up to a batch). Returns true if the socket failed for good.
-fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool {
+/// Reads what is queued (up to a batch), or up to the datagram that ends request `until`.
+/// Returns true if the socket failed for good.
+fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>, until: Option<u32>) -> bool {
     let fd = s.fd.as_raw_fd();
     let mut bytes = 0;
     for _ in 0..MAX_BATCH_DATAGRAMS {
@@ -425,7 +449,11 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>) -> bool 
                 if let Some((offset, text)) = sp.malformed {
                     events.push(Event::Dropped { reason: format!("malformed datagram at byte {offset}: {text}") });
                 }
+                let ended = until.is_some_and(|seq| sp.chunks.iter().any(|c| c.terminal && c.seq == seq));
                 events.extend(sp.chunks.into_iter().map(Event::Chunk));
+                if ended {
+                    return false;
+                }
             }
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => events.push(Event::Overrun),
             Err(e) => {
@@ -487,6 +515,35 @@ mod tests {
         }
         conn.close();
         assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
+    }
+
+    fn chunk(seq: u32, data: &[u8], terminal: bool, errno: i32) -> Event {
+        Event::Chunk(Chunk { seq, data: data.to_vec(), terminal, errno, ext_ack_message: None, ext_ack_offset: None })
+    }
+
+    #[test]
+    fn pack_writes_plain_chunks_and_refuses_everything_else() {
+        let (mut out, mut meta) = ([0u8; 8], [0i32; 8]);
+        let two = [chunk(7, b"abc", false, 0), chunk(7, b"de", true, 2)];
+        assert_eq!(pack(&two, &mut out, &mut meta), Some(2));
+        assert_eq!((&out[..5], &meta[..]), (&b"abcde"[..], &[7, 3, 0, 0, 7, 2, 1, 2][..]));
+        assert_eq!(pack(&[], &mut out, &mut meta), Some(0));
+        // Does not fit: bytes, or more chunks than meta has room for.
+        assert_eq!(pack(&[chunk(1, &[0; 9], true, 0)], &mut out, &mut meta), None);
+        assert_eq!(
+            pack(&[chunk(1, b"a", false, 0), chunk(1, b"b", false, 0), chunk(1, b"c", true, 0)], &mut out, &mut meta),
+            None
+        );
+        // Extended-ACK text and other events go as objects.
+        let texted = Event::Chunk(Chunk {
+            ext_ack_message: Some("no".into()),
+            ..match chunk(1, b"a", true, 22) {
+                Event::Chunk(c) => c,
+                _ => unreachable!(),
+            }
+        });
+        assert_eq!(pack(&[texted], &mut out, &mut meta), None);
+        assert_eq!(pack(&[chunk(1, b"a", true, 0), Event::Overrun], &mut out, &mut meta), None);
     }
 
     #[test]

@@ -233,11 +233,25 @@ mod node {
         /// Sends one sendmsg on this thread and returns the replies already queued (the kernel
         /// answers a cttimeout request inside sendmsg), with no hop to the I/O thread; null when
         /// that cannot be done without waiting (nothing was sent: use send). Later replies
-        /// arrive through onEvents.
-        #[napi]
-        pub fn send_now(&self, env: Env, data: Uint8Array) -> Result<Option<Vec<NativeEvent>>> {
+        /// arrive through onEvents. With `out` and `meta`, replies that are plain chunks are
+        /// written there instead (see conn::pack) and the result is their count: creating the
+        /// event objects and buffers cost more than the kernel's work on a DELETE.
+        #[napi(ts_return_type = "number | Array<NativeEvent> | null")]
+        pub fn send_now(
+            &self,
+            env: Env,
+            data: &[u8],
+            out: Option<&mut [u8]>,
+            meta: Option<&mut [i32]>,
+        ) -> Result<Option<Either<u32, Vec<NativeEvent>>>> {
             let conn = self.conn.as_ref().ok_or_else(closed)?;
-            conn.send_now(&data).map(|events| events.into_iter().map(|e| to_js_copied(&env, e)).collect()).transpose()
+            let Some(events) = conn.send_now(data) else { return Ok(None) };
+            if let (Some(out), Some(meta)) = (out, meta) {
+                if let Some(n) = crate::conn::pack(&events, out, meta) {
+                    return Ok(Some(Either::A(n as u32)));
+                }
+            }
+            events.into_iter().map(|e| to_js_copied(&env, e)).collect::<Result<_>>().map(|v| Some(Either::B(v)))
         }
 
         /// Nothing is in flight: the I/O thread stops watching the socket until the next send

@@ -12,9 +12,11 @@ export declare class NativeSocket {
    * Sends one sendmsg on this thread and returns the replies already queued (the kernel
    * answers a cttimeout request inside sendmsg), with no hop to the I/O thread; null when
    * that cannot be done without waiting (nothing was sent: use send). Later replies
-   * arrive through onEvents.
+   * arrive through onEvents. With `out` and `meta`, replies that are plain chunks are
+   * written there instead (see conn::pack) and the result is their count: creating the
+   * event objects and buffers cost more than the kernel's work on a DELETE.
    */
-  sendNow(data: Uint8Array): Array<NativeEvent> | null
+  sendNow(data: Uint8Array, out?: Uint8Array | undefined | null, meta?: Int32Array | undefined | null): number | Array<NativeEvent> | null
   /**
    * Nothing is in flight: the I/O thread stops watching the socket until the next send
    * (send_now reads the replies it expects itself).

@@ -99,17 +99,35 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
   };
 }
 
+/** Room for the direct path's replies (a GET's object and ACK are ~250 bytes). */
+const DIRECT_BYTES = 16 * 1024;
+const DIRECT_CHUNKS = 16;
+
 /** The native socket with sendNow delivering its replies through onEvents. */
 function withSendNow(native: NativeSocket, onEvents: (events: SocketEvent[]) => void): NetlinkSocket {
   // An addon older than this package (a stale platform package) lacks the direct path.
   const direct = typeof native.sendNow === 'function' && typeof native.setIdle === 'function';
+  // The addon writes plain reply chunks here (bytes; seq, length, terminal, errno per chunk)
+  // instead of making event objects; copies taken with slice() are V8's own memory.
+  const out = new Uint8Array(DIRECT_BYTES);
+  const meta = new Int32Array(DIRECT_CHUNKS * 4);
   return {
     portId: native.portId,
     send: (data) => native.send(data),
     sendNow(data) {
       if (!direct) return false;
-      const events = native.sendNow(data);
-      if (events === null) return false;
+      const r = native.sendNow(data, out, meta);
+      if (r === null) return false;
+      if (typeof r !== 'number') {
+        if (r.length > 0) onEvents(r);
+        return true;
+      }
+      const events: SocketEvent[] = [];
+      for (let i = 0, at = 0; i < r; i++) {
+        const length = meta[i * 4 + 1]!;
+        events.push({ kind: 'chunk', seq: meta[i * 4]! >>> 0, data: out.slice(at, at + length), terminal: meta[i * 4 + 2] === 1, errno: meta[i * 4 + 3]! });
+        at += length;
+      }
       if (events.length > 0) onEvents(events);
       return true;
     },
