@@ -3,7 +3,7 @@
 // requests sent together still go through the I/O thread; both paths give the same replies.
 import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
-import { loadNative, type NativeEvent } from '../../packages/cttimeout/src/transport/native.js';
+import { loadNative, type NativeBatch, type NativeEvent } from '../../packages/cttimeout/src/transport/native.js';
 import { nativeSocket, type OpenSocket } from '../../packages/cttimeout/src/transport/socket.js';
 import { NEW, NLM_F_ACK, NLM_F_REQUEST, TCP, deletePolicy, dumpPolicies, getPolicy, messages, newPolicy } from '../helpers/netlink.js';
 import { useNetns } from '../helpers/netns.js';
@@ -119,6 +119,46 @@ describe('direct path', () => {
       expect([meta[0], meta[2], meta[3]]).toEqual([3, 1, 2]); // ENOENT
       const small = sock.sendNow(withSeq(getPolicy('m'), 4), new Uint8Array(8), meta);
       expect(Array.isArray(small) && small.every((e) => e.kind === 'chunk' && e.seq === 4)).toBe(true);
+    } finally {
+      await sock.close();
+    }
+  });
+
+  it('the I/O thread hands over a batch as one buffer: an entry per reply, then the bytes', async () => {
+    const native = loadNative();
+    const batches: NativeBatch[] = [];
+    let got!: () => void;
+    const all = new Promise<void>((r) => (got = r));
+    let acks = 0;
+    const sock = await native.open({ netns: ns.path }, (b) => {
+      batches.push(b);
+      acks += b.entries;
+      if (acks >= 3) got();
+    });
+    if (!('portId' in sock)) throw new Error(sock.message);
+    try {
+      const req = (m: Uint8Array, seq: number) => {
+        const b = m.slice();
+        const v = new DataView(b.buffer);
+        v.setUint16(6, v.getUint16(6, true) | NLM_F_REQUEST | NLM_F_ACK, true);
+        v.setUint32(8, seq, true);
+        return b;
+      };
+      const three = [req(newPolicy('b1', TCP, [[3, 1]]), 11), req(newPolicy('b2', TCP, [[3, 2]]), 12), req(getPolicy('nope'), 13)];
+      sock.send(Buffer.concat(three));
+      await all;
+      const b = batches.length === 1 ? batches[0]! : undefined;
+      // All three ACKs were queued when sendmsg returned: one batch.
+      expect(b?.others).toEqual([]);
+      const v = new DataView(b!.packed.buffer, b!.packed.byteOffset, b!.packed.byteLength);
+      const entries = Array.from({ length: b!.entries }, (_, i) => [0, 1, 2, 3].map((k) => v.getInt32(i * 16 + k * 4, true)));
+      expect(entries).toEqual([
+        [11, 36, 1, 0],
+        [12, 36, 1, 0],
+        [13, 36, 1, 2], // ENOENT
+      ]);
+      expect(b!.packed.length).toBe(3 * 16 + 3 * 36);
+      expect(messages([b!.packed.subarray(48)]).map((m) => m.type)).toEqual([2, 2, 2]);
     } finally {
       await sock.close();
     }

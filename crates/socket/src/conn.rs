@@ -249,10 +249,11 @@ impl Conn {
             return None;
         }
         let mut events = Vec::new();
+        // Alone on the socket, the last of these requests' ACKs (or errors) is the last datagram
+        // queued: stop there instead of paying one more recvmsg for its EAGAIN.
+        let mut waiting: VecDeque<u32> = split::seqs(data).into();
         send_one(s, data, &mut events);
-        // Alone on the socket, this request's ACK (or error) is the last datagram queued: stop
-        // there instead of paying one more recvmsg for its EAGAIN.
-        if events.is_empty() && receive_some(s, &mut buf, &mut events, split::first_seq(data)) {
+        if events.is_empty() && receive_some(s, &mut buf, &mut events, Some(&mut waiting)) {
             // A fatal recvmsg error: the I/O thread must stop too.
             s.stop.store(true, Ordering::SeqCst);
             s.wake();
@@ -260,9 +261,8 @@ impl Conn {
         if let Some(c) = &s.capture {
             c.flush();
         }
-        // Not answered yet (or a reply may follow a dropped one): the I/O thread takes over.
-        let answered =
-            events.iter().any(|e| matches!(e, Event::Chunk(c) if c.terminal) || matches!(e, Event::SendFailed { .. }));
+        // Not all answered yet (or a reply may follow a dropped one): the I/O thread takes over.
+        let answered = waiting.is_empty() || events.iter().any(|e| matches!(e, Event::SendFailed { .. }));
         if !answered || events.iter().any(|e| matches!(e, Event::Overrun | Event::Truncated { .. })) {
             s.listening.store(true, Ordering::SeqCst);
             s.wake();
@@ -321,10 +321,60 @@ impl Drop for Conn {
     }
 }
 
-/// Writes the events of a send_now into plain memory when they are only reply chunks that
-/// fit and carry no extended-ACK text: the bytes back to back in `out`, and per chunk four
-/// numbers in `meta` (seq, length, terminal 0/1, errno). Returns how many chunks; None when
-/// the events must go as objects (anything else is rare: errors with text, ENOBUFS, ...).
+/// A chunk the JS side can take as plain memory: no extended-ACK text (rare: errors only).
+fn is_plain(c: &Chunk) -> bool {
+    c.ext_ack_message.is_none() && c.ext_ack_offset.is_none()
+}
+
+/// A chunk's entry: seq, length, terminal (0/1), errno.
+fn entry(c: &Chunk) -> [i32; 4] {
+    [c.seq as i32, c.data.len() as i32, c.terminal as i32, c.errno]
+}
+
+/// An event that goes as an object: its entry's length is -1.
+const OBJECT_ENTRY: [i32; 4] = [0, -1, 0, 0];
+
+/// Events as plain memory for the JS side, in order, in one buffer: per event an entry of four
+/// little-endian i32 (seq, length, terminal 0/1, errno), then the chunks' bytes back to back. An
+/// event that is not a plain chunk (ENOBUFS, an error with extended-ACK text, ...) has
+/// OBJECT_ENTRY and goes in `others`. An object and a buffer per reply cost more than the
+/// kernel's work on a DELETE; this is one buffer per batch.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Packed {
+    pub bytes: Vec<u8>,
+    pub entries: usize,
+    pub others: Vec<Event>,
+}
+
+impl Packed {
+    pub fn new(events: Vec<Event>) -> Packed {
+        let entries = events.len();
+        let data: usize = events.iter().map(|e| if let Event::Chunk(c) = e { c.data.len() } else { 0 }).sum();
+        let mut bytes = vec![0u8; entries * 16];
+        bytes.reserve(data);
+        let mut others = Vec::new();
+        for (i, e) in events.into_iter().enumerate() {
+            let n = match e {
+                Event::Chunk(c) if is_plain(&c) => {
+                    bytes.extend_from_slice(&c.data);
+                    entry(&c)
+                }
+                other => {
+                    others.push(other);
+                    OBJECT_ENTRY
+                }
+            };
+            for (k, v) in n.iter().enumerate() {
+                bytes[i * 16 + k * 4..i * 16 + k * 4 + 4].copy_from_slice(&v.to_le_bytes());
+            }
+        }
+        Packed { bytes, entries, others }
+    }
+}
+
+/// Writes the events of a send_now into memory the caller gives, in Packed's format, when they
+/// are only plain chunks that fit: `out` gets the bytes, `meta` the entries. Returns how many
+/// events; None when they must go as objects.
 pub fn pack(events: &[Event], out: &mut [u8], meta: &mut [i32]) -> Option<usize> {
     if events.len() * 4 > meta.len() {
         return None;
@@ -332,12 +382,12 @@ pub fn pack(events: &[Event], out: &mut [u8], meta: &mut [i32]) -> Option<usize>
     let mut at = 0;
     for (i, e) in events.iter().enumerate() {
         let Event::Chunk(c) = e else { return None };
-        if c.ext_ack_message.is_some() || c.ext_ack_offset.is_some() || at + c.data.len() > out.len() {
+        if !is_plain(c) || at + c.data.len() > out.len() {
             return None;
         }
         out[at..at + c.data.len()].copy_from_slice(&c.data);
         at += c.data.len();
-        meta[i * 4..i * 4 + 4].copy_from_slice(&[c.seq as i32, c.data.len() as i32, c.terminal as i32, c.errno]);
+        meta[i * 4..i * 4 + 4].copy_from_slice(&entry(c));
     }
     Some(events.len())
 }
@@ -404,9 +454,10 @@ fn send_one(s: &Shared, data: &[u8], events: &mut Vec<Event>) {
     }
 }
 
-/// Reads what is queued (up to a batch), or up to the datagram that ends request `until`.
+/// Reads what is queued (up to a batch), or up to the datagram that ends the last of the
+/// requests `until` (whose sequence numbers it takes out as they end).
 /// Returns true if the socket failed for good.
-fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>, until: Option<u32>) -> bool {
+fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>, mut until: Option<&mut VecDeque<u32>>) -> bool {
     let fd = s.fd.as_raw_fd();
     let mut bytes = 0;
     for _ in 0..MAX_BATCH_DATAGRAMS {
@@ -449,7 +500,17 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>, until: O
                 if let Some((offset, text)) = sp.malformed {
                     events.push(Event::Dropped { reason: format!("malformed datagram at byte {offset}: {text}") });
                 }
-                let ended = until.is_some_and(|seq| sp.chunks.iter().any(|c| c.terminal && c.seq == seq));
+                let ended = until.as_deref_mut().is_some_and(|w| {
+                    for c in sp.chunks.iter().filter(|c| c.terminal) {
+                        // Replies come in request order: the request ending is the oldest one.
+                        if w.front() == Some(&c.seq) {
+                            w.pop_front();
+                        } else {
+                            w.retain(|seq| *seq != c.seq);
+                        }
+                    }
+                    w.is_empty()
+                });
                 events.extend(sp.chunks.into_iter().map(Event::Chunk));
                 if ended {
                     return false;
@@ -544,6 +605,14 @@ mod tests {
         });
         assert_eq!(pack(&[texted], &mut out, &mut meta), None);
         assert_eq!(pack(&[chunk(1, b"a", true, 0), Event::Overrun], &mut out, &mut meta), None);
+    }
+
+    #[test]
+    fn packed_keeps_the_order_of_chunks_and_other_events() {
+        let p = Packed::new(vec![chunk(5, b"xy", false, 0), Event::Overrun, chunk(5, b"z", true, 0)]);
+        let entries: Vec<i32> = p.bytes[..48].chunks(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        assert_eq!(entries, [5, 2, 0, 0, 0, -1, 0, 0, 5, 1, 1, 0]);
+        assert_eq!((&p.bytes[48..], p.entries, p.others.as_slice()), (&b"xyz"[..], 3, &[Event::Overrun][..]));
     }
 
     #[test]

@@ -80,6 +80,25 @@ mod node {
         Fatal { errno: i32, message: String },
     }
 
+    /// A batch of events from the I/O thread, as plain memory (conn::Packed): `entries` entries
+    /// of four little-endian i32 (seq, length, terminal, errno) at the start of `packed`, then
+    /// the chunks' bytes back to back; an entry of length -1 is the next of `others`.
+    #[napi(object)]
+    pub struct NativeBatch {
+        pub packed: Buffer,
+        pub entries: u32,
+        pub others: Vec<NativeEvent>,
+    }
+
+    fn batch_to_js(events: Vec<Event>) -> NativeBatch {
+        let p = crate::conn::Packed::new(events);
+        NativeBatch {
+            packed: p.bytes.into(),
+            entries: p.entries as u32,
+            others: p.others.into_iter().map(to_js).collect(),
+        }
+    }
+
     fn to_js(e: Event) -> NativeEvent {
         match e {
             Event::Chunk(c) => NativeEvent::Chunk {
@@ -121,7 +140,7 @@ mod node {
     /// Weak (does not keep Node alive by itself: the JS side holds the loop open while requests
     /// are pending), not callee-handled, and bounded: at most 2 batches (of about 128 KiB)
     /// wait for the JS thread; then the I/O thread blocks, and with it the kernel's dump.
-    type EventFn = ThreadsafeFunction<Vec<NativeEvent>, Unknown<'static>, Vec<NativeEvent>, Status, false, true, 2>;
+    type EventFn = ThreadsafeFunction<NativeBatch, Unknown<'static>, NativeBatch, Status, false, true, 2>;
 
     pub struct OpenTask {
         opts: OpenOptions,
@@ -137,8 +156,7 @@ mod node {
                 return Err(Error::from_reason("open ran twice"));
             };
             let sink = Box::new(move |events: Vec<Event>| {
-                let js = events.into_iter().map(to_js).collect();
-                tsfn.call(js, ThreadsafeFunctionCallMode::Blocking) == Status::Ok
+                tsfn.call(batch_to_js(events), ThreadsafeFunctionCallMode::Blocking) == Status::Ok
             });
             Ok(Conn::open(&self.opts, sink))
         }
@@ -151,15 +169,15 @@ mod node {
         }
     }
 
-    /// Opens a NETLINK_NETFILTER socket. `onEvents` receives batches of events on the JS
+    /// Opens a NETLINK_NETFILTER socket. `onEvents` receives batches of events (NativeBatch) on the JS
     /// thread. Resolves to the socket, or to a NativeOpenError describing what failed.
     #[napi(ts_return_type = "Promise<NativeSocket | NativeOpenError>")]
     pub fn open(
         options: NativeOpenOptions,
-        on_events: Function<'_, Vec<NativeEvent>, Unknown<'static>>,
+        on_events: Function<'_, NativeBatch, Unknown<'static>>,
     ) -> Result<AsyncTask<OpenTask>> {
         let events = on_events
-            .build_threadsafe_function::<Vec<NativeEvent>>()
+            .build_threadsafe_function::<NativeBatch>()
             .callee_handled::<false>()
             .weak::<true>()
             .max_queue_size::<2>()

@@ -37,6 +37,17 @@ export declare class NativeSocket {
   close(): Promise<unknown>
 }
 
+/**
+ * A batch of events from the I/O thread, as plain memory (conn::Packed): `entries` entries
+ * of four little-endian i32 (seq, length, terminal, errno) at the start of `packed`, then
+ * the chunks' bytes back to back; an entry of length -1 is the next of `others`.
+ */
+export interface NativeBatch {
+  packed: Buffer
+  entries: number
+  others: Array<NativeEvent>
+}
+
 /** One thing the I/O thread saw, tagged by `kind`. */
 export type NativeEvent =
   | { kind: 'chunk'; seq: number; data: Buffer; terminal: boolean; errno: number; extAckMessage?: string; extAckOffset?: number }
@@ -71,7 +82,7 @@ export interface NativeOpenOptions {
 }
 
 /**
- * Opens a NETLINK_NETFILTER socket. `onEvents` receives batches of events on the JS
+ * Opens a NETLINK_NETFILTER socket. `onEvents` receives batches of events (NativeBatch) on the JS
  * thread. Resolves to the socket, or to a NativeOpenError describing what failed.
  */
-export declare function open(options: NativeOpenOptions, onEvents: (arg: Array<NativeEvent>) => unknown): Promise<NativeSocket | NativeOpenError>
+export declare function open(options: NativeOpenOptions, onEvents: (arg: NativeBatch) => unknown): Promise<NativeSocket | NativeOpenError>

@@ -11,7 +11,7 @@ import { CtTimeoutError } from '../errors.js';
 import type * as Binding from './native.generated.js';
 
 export type NativeBinding = typeof Binding;
-export type { NativeEvent, NativeOpenError, NativeOpenOptions, NativeSocket } from './native.generated.js';
+export type { NativeBatch, NativeEvent, NativeOpenError, NativeOpenOptions, NativeSocket } from './native.generated.js';
 
 /** The platforms a prebuilt addon ships for (npm/<suffix>/, crates/socket/napi.json). */
 export const ADDON_PLATFORMS = ['linux-x64-gnu', 'linux-arm64-gnu', 'linux-x64-musl', 'linux-arm64-musl'] as const;

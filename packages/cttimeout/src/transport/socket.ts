@@ -2,7 +2,7 @@
 // implementation; cttimeout/testing provides a scripted fake kernel and a fault-injecting
 // decorator over either. The transport sees only this interface.
 import { CtTimeoutError, isErrorCode } from '../errors.js';
-import { loadNative, type NativeEvent, type NativeSocket } from './native.js';
+import { loadNative, type NativeBatch, type NativeEvent, type NativeSocket } from './native.js';
 
 /** What a socket reports, in batches, on the JS thread. */
 export type SocketEvent =
@@ -88,7 +88,8 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
         unprivilegedGid: o.unprivileged?.gid,
         protocol: o.protocol,
       },
-      onEvents,
+      // An addon older than this package (a stale platform package) hands over event objects.
+      (batch: NativeBatch | NativeEvent[]) => onEvents(Array.isArray(batch) ? batch : unpackBatch(batch)),
     );
     if ('portId' in result) return withSendNow(result, onEvents);
     throw new CtTimeoutError(isErrorCode(result.code) ? result.code : 'ERR_SOCKET', `open: ${result.message}`, {
@@ -97,6 +98,41 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
       errno: result.errno ?? undefined,
     });
   };
+}
+
+/**
+ * Events from the addon's plain-memory form (crates/socket conn::Packed): `entries` entries of
+ * four numbers in `meta` (seq, length, terminal 0/1, errno), the chunks' bytes back to back in
+ * `data`; an entry of length -1 is the next of `others`. Chunks are copies (V8's own memory,
+ * no finalizer per reply).
+ */
+function unpack(meta: Int32Array, entries: number, data: Uint8Array, others: readonly NativeEvent[], view = false): SocketEvent[] {
+  const events: SocketEvent[] = [];
+  for (let i = 0, at = 0, next = 0; i < entries; i++) {
+    const length = meta[i * 4 + 1]!;
+    if (length < 0) {
+      events.push(others[next++]!);
+      continue;
+    }
+    // A dump datagram (up to 32 KiB) is a view of the batch's buffer; small replies are copied,
+    // so an ACK kept by a caller does not keep 128 KiB alive.
+    const chunk = view && length >= VIEW_BYTES ? data.subarray(at, at + length) : data.slice(at, at + length);
+    events.push({ kind: 'chunk', seq: meta[i * 4]! >>> 0, data: chunk, terminal: meta[i * 4 + 2] === 1, errno: meta[i * 4 + 3]! });
+    at += length;
+  }
+  return events;
+}
+
+/** Chunks at least this large are views of the I/O thread's batch buffer, not copies. */
+const VIEW_BYTES = 4096;
+
+/** A batch from the I/O thread: its entries, then the bytes, in one buffer. */
+function unpackBatch(b: NativeBatch): SocketEvent[] {
+  const size = b.entries * 16;
+  const p = b.packed;
+  // Int32Array needs 4-byte alignment (the addon's buffers have it; copy when not).
+  const meta = p.byteOffset % 4 === 0 ? new Int32Array(p.buffer, p.byteOffset, b.entries * 4) : new Int32Array(p.slice(0, size).buffer);
+  return unpack(meta, b.entries, p.subarray(size), b.others, true);
 }
 
 /** Room for the direct path's replies (a GET's object and ACK are ~250 bytes). */
@@ -118,16 +154,7 @@ function withSendNow(native: NativeSocket, onEvents: (events: SocketEvent[]) => 
       if (!direct) return false;
       const r = native.sendNow(data, out, meta);
       if (r === null) return false;
-      if (typeof r !== 'number') {
-        if (r.length > 0) onEvents(r);
-        return true;
-      }
-      const events: SocketEvent[] = [];
-      for (let i = 0, at = 0; i < r; i++) {
-        const length = meta[i * 4 + 1]!;
-        events.push({ kind: 'chunk', seq: meta[i * 4]! >>> 0, data: out.slice(at, at + length), terminal: meta[i * 4 + 2] === 1, errno: meta[i * 4 + 3]! });
-        at += length;
-      }
+      const events = typeof r === 'number' ? unpack(meta, r, out, []) : r;
       if (events.length > 0) onEvents(events);
       return true;
     },
