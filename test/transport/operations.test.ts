@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
+import { handOver } from '../../packages/cttimeout/src/transport/transport.js';
 import {
   NLM_F_ACK,
   NLM_F_EXCL,
@@ -55,6 +56,11 @@ describe('PROTOCOL.md §2 operations round-trip', () => {
     expect(timeouts(ms[0]!).get(8)).toBe(10); // CLOSE
     expect(ms[0]!.seq).toBe(ms[1]!.seq);
     expect(get[6]).toBe(NLM_F_REQUEST); // the caller's bytes are not changed
+    // Bytes handed over (the client's own encodeRequest output) are written into, not copied.
+    const mine = captured('B.request');
+    mine[6] = NLM_F_REQUEST;
+    await t.request(handOver(mine));
+    expect([mine[6], new DataView(mine.buffer, mine.byteOffset).getUint32(8, true)]).toEqual([NLM_F_REQUEST | NLM_F_ACK, ms[0]!.seq + 1]);
   });
 
   it('NEW on an existing name → EBUSY (§7.D) with seq, errno and operation', async () => {

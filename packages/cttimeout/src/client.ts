@@ -6,7 +6,7 @@ import { decodeStrict, encodeRequest } from './codec/api.js';
 import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from './codec/types.js';
 import { detectHz } from './kernel-hz.js';
 import { checkPolicy, policySpec, toKernelPolicy, inOperation, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
-import { NetlinkTransport, type TransportOptions } from './transport/transport.js';
+import { NetlinkTransport, handOver, type TransportOptions } from './transport/transport.js';
 import { turn } from './transport/budget.js';
 import { u16, u32 } from './transport/bytes.js';
 import { E, NLMSG } from './generated/table.js';
@@ -192,7 +192,7 @@ export class CtTimeout {
   }
 
   async #call(spec: RequestSpec, operation: string, opts: CallOptions = {}): Promise<TimeoutMessage[]> {
-    const chunks = await this.#transport.request(this.#encode(spec, operation), { operation, ...opts });
+    const chunks = await this.#transport.request(handOver(this.#encode(spec, operation)), { operation, ...opts });
     const out: TimeoutMessage[] = [];
     for (const c of chunks) if (!isAckOnly(c)) for (const m of decodeStrict(c, operation)) if (m.kind === 'timeout') out.push(m);
     return out;
@@ -322,7 +322,7 @@ export class CtTimeout {
       limits: this.#limits,
       list: (c) => this.list(c).toArray(),
       getDefaults: (family, protocol, c) => this.getDefaults(family, protocol, c),
-      encode: (spec) => this.#encode(spec, 'apply'),
+      encode: (spec) => handOver(this.#encode(spec, 'apply')),
       batch: (messages, c) => this.#transport.requestBatch(messages, { operation: 'apply', ...c }),
     };
     const { runApply } = await import('./apply/index.js');

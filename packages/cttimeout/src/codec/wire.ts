@@ -31,10 +31,11 @@ export function checkOneMessage(bytes: Uint8Array): DecodeProblem | undefined {
 /**
  * A copy of one request as it goes on the wire: flags by {@link wireFlags}, sequence number
  * `seq`; and whether it is a dump. Throws a CtTimeoutError (source 'usage', code ERR_LENGTH or
- * ERR_TRUNCATED) when `message` is not exactly one message.
+ * ERR_TRUNCATED) when `message` is not exactly one message. `inPlace` writes into `message`
+ * itself instead (for bytes nobody else holds: a copy is an allocation V8 makes outside its heap).
  */
-export function prepareForSend(message: Uint8Array, seq: number): { bytes: Uint8Array; dump: boolean } {
-  const bytes = message.slice();
+export function prepareForSend(message: Uint8Array, seq: number, inPlace = false): { bytes: Uint8Array; dump: boolean } {
+  const bytes = inPlace ? message : message.slice();
   const r = binding().glue.prepareForSend(bytes, seq >>> 0);
   if (r < 0) {
     const p = lastProblem();

@@ -6,7 +6,7 @@
 //   lifecycle.ts — a request's life    stream.ts — reply streams with backpressure
 //   socket.ts    — the socket seam and the native binding
 import { CtTimeoutError, errnoName, kernelError } from '../errors.js';
-import { barrier, checkOneMessage, prepareForSend, probeRequest, splitMessages } from '../codec/node.js';
+import { barrier, prepareForSend, probeRequest, splitMessages } from '../codec/node.js';
 import { E, NETLINK } from '../generated/table.js';
 import { sameBytes, u16 } from './bytes.js';
 import { turn } from './budget.js';
@@ -58,6 +58,18 @@ export interface TransportStats {
   lateReplies: number;
   datagramsSent: number;
   datagramsReceived: number;
+}
+
+/** Requests the transport may write into (their sender keeps no reference): see handOver. */
+const handedOver = new WeakSet<Uint8Array>();
+
+/**
+ * Marks a request as the transport's to write its sequence number and flags into, instead of
+ * a copy: for bytes made for this one request (the client's encodeRequest output).
+ */
+export function handOver(message: Uint8Array): Uint8Array {
+  handedOver.add(message);
+  return message;
 }
 
 export class NetlinkTransport {
@@ -296,9 +308,17 @@ export class NetlinkTransport {
     } catch (e) {
       return void settle(e as CtTimeoutError);
     }
-    const bad = message instanceof Uint8Array ? checkOneMessage(message) : { message: 'the message must be a Uint8Array' };
-    if (bad)
-      return void settle(new CtTimeoutError('ERR_BAD_ARGUMENT', `request: ${bad.message}`, { source: 'usage', operation: o.operation, field: 'message' }));
+    const seq = this.#life.allocSeq();
+    let prepared: { bytes: Uint8Array; dump: boolean };
+    try {
+      if (!(message instanceof Uint8Array)) throw new Error('request: the message must be a Uint8Array');
+      // The client's own requests are written into; a caller's bytes are copied first.
+      prepared = prepareForSend(message, seq, handedOver.delete(message));
+    } catch (e) {
+      const text = (e as Error).message;
+      return void settle(new CtTimeoutError('ERR_BAD_ARGUMENT', text, { source: 'usage', operation: o.operation, field: 'message' }));
+    }
+    const { bytes, dump } = prepared;
     const operation = o.operation ?? `nlmsg_type 0x${u16(message, 4).toString(16).padStart(4, '0')}`;
     if (this.#closed || this.#fatal) {
       return void settle(this.#fatal ?? transportError('ERR_CLOSED', `${operation}: the netlink transport is closed`, { operation, sent: false }));
@@ -307,8 +327,6 @@ export class NetlinkTransport {
       return void settle(
         transportError('ERR_ABORTED', `${operation}: aborted; the request was never sent`, { operation, sent: false, cause: o.signal.reason }),
       );
-    const seq = this.#life.allocSeq();
-    const { bytes, dump } = prepareForSend(message, seq);
     const r: Req = {
       seq,
       bytes,
