@@ -454,6 +454,19 @@ fn send_one(s: &Shared, data: &[u8], events: &mut Vec<Event>) {
     }
 }
 
+/// Takes the requests these chunks end out of `waiting`; true when none is left.
+fn all_ended(waiting: &mut VecDeque<u32>, chunks: &[Chunk]) -> bool {
+    for c in chunks.iter().filter(|c| c.terminal) {
+        // Replies come in request order: the request ending is the oldest one.
+        if waiting.front() == Some(&c.seq) {
+            waiting.pop_front();
+        } else {
+            waiting.retain(|seq| *seq != c.seq);
+        }
+    }
+    waiting.is_empty()
+}
+
 /// Reads what is queued (up to a batch), or up to the datagram that ends the last of the
 /// requests `until` (whose sequence numbers it takes out as they end).
 /// Returns true if the socket failed for good.
@@ -500,17 +513,7 @@ fn receive_some(s: &Shared, buf: &mut Vec<u8>, events: &mut Vec<Event>, mut unti
                 if let Some((offset, text)) = sp.malformed {
                     events.push(Event::Dropped { reason: format!("malformed datagram at byte {offset}: {text}") });
                 }
-                let ended = until.as_deref_mut().is_some_and(|w| {
-                    for c in sp.chunks.iter().filter(|c| c.terminal) {
-                        // Replies come in request order: the request ending is the oldest one.
-                        if w.front() == Some(&c.seq) {
-                            w.pop_front();
-                        } else {
-                            w.retain(|seq| *seq != c.seq);
-                        }
-                    }
-                    w.is_empty()
-                });
+                let ended = until.as_deref_mut().is_some_and(|w| all_ended(w, &sp.chunks));
                 events.extend(sp.chunks.into_iter().map(Event::Chunk));
                 if ended {
                     return false;
@@ -613,6 +616,19 @@ mod tests {
         let entries: Vec<i32> = p.bytes[..48].chunks(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
         assert_eq!(entries, [5, 2, 0, 0, 0, -1, 0, 0, 5, 1, 1, 0]);
         assert_eq!((&p.bytes[48..], p.entries, p.others.as_slice()), (&b"xyz"[..], 3, &[Event::Overrun][..]));
+    }
+
+    #[test]
+    fn all_ended_waits_for_every_request_of_the_sendmsg() {
+        let mut w: VecDeque<u32> = [1, 2, 3].into();
+        let c = |seq, terminal| match chunk(seq, b"x", terminal, 0) {
+            Event::Chunk(c) => c,
+            _ => unreachable!(),
+        };
+        assert!(!all_ended(&mut w, &[c(1, true), c(2, false)]));
+        assert!(!all_ended(&mut w, &[c(3, true)])); // out of order
+        assert_eq!(w, [2]);
+        assert!(all_ended(&mut w, &[c(2, true)]));
     }
 
     #[test]
