@@ -44,6 +44,15 @@ function counted(open: OpenSocket = nativeSocket()) {
   return { n, socket };
 }
 
+/** The request with NLM_F_ACK and sequence number `seq`, as the transport sends it (for the bare addon). */
+function asSent(m: Uint8Array, seq: number): Uint8Array {
+  const b = m.slice();
+  const v = new DataView(b.buffer);
+  v.setUint16(6, v.getUint16(6, true) | NLM_F_REQUEST | NLM_F_ACK, true);
+  v.setUint32(8, seq, true);
+  return b;
+}
+
 describe('direct path', () => {
   it('answers requests made one at a time inside sendNow, and leaves dumps and batches to the I/O thread', async () => {
     const { n, socket } = counted();
@@ -91,33 +100,25 @@ describe('direct path', () => {
     const native = loadNative();
     const sock = await native.open({ netns: ns.path }, () => {});
     if (!('portId' in sock)) throw new Error(sock.message);
-    /** The request with NLM_F_ACK and sequence number `seq`, as the transport sends it. */
-    const withSeq = (m: Uint8Array, seq: number) => {
-      const b = m.slice();
-      const v = new DataView(b.buffer);
-      v.setUint16(6, v.getUint16(6, true) | NLM_F_REQUEST | NLM_F_ACK, true);
-      v.setUint32(8, seq, true);
-      return b;
-    };
     try {
       const out = new Uint8Array(4096);
       const meta = new Int32Array(16);
-      expect(sock.sendNow(withSeq(newPolicy('m', TCP, [[3, 77]]), 1), out, meta)).toBe(1);
+      expect(sock.sendNow(asSent(newPolicy('m', TCP, [[3, 77]]), 1), out, meta)).toBe(1);
       expect([...meta.subarray(0, 4)]).toEqual([1, 36, 1, 0]); // seq, bytes, terminal, errno
       // A GET: its object and ACK, packed, and the same as objects (no memory given).
-      const packed = sock.sendNow(withSeq(getPolicy('m'), 2), out, meta) as number;
+      const packed = sock.sendNow(asSent(getPolicy('m'), 2), out, meta) as number;
       const chunks: Uint8Array[] = [];
       for (let i = 0, at = 0; i < packed; at += meta[i * 4 + 1]!, i++) chunks.push(out.slice(at, at + meta[i * 4 + 1]!));
-      const objects = sock.sendNow(withSeq(getPolicy('m'), 2), null, null) as NativeEvent[];
+      const objects = sock.sendNow(asSent(getPolicy('m'), 2), null, null) as NativeEvent[];
       expect(objects.map((e) => (e.kind === 'chunk' ? [e.seq, e.data.length, e.terminal, e.errno] : e.kind))).toEqual(
         chunks.map((c, i) => [2, c.length, meta[i * 4 + 2] === 1, meta[i * 4 + 3]]),
       );
       expect(objects.map((e) => (e.kind === 'chunk' ? [...e.data] : []))).toEqual(chunks.map((c) => [...c]));
       expect(messages(chunks).map((m) => m.type)).toEqual([NEW, 2]);
       // An error is a terminal chunk with its errno; too little memory gives objects instead.
-      expect(sock.sendNow(withSeq(getPolicy('missing'), 3), out, meta)).toBe(1);
+      expect(sock.sendNow(asSent(getPolicy('missing'), 3), out, meta)).toBe(1);
       expect([meta[0], meta[2], meta[3]]).toEqual([3, 1, 2]); // ENOENT
-      const small = sock.sendNow(withSeq(getPolicy('m'), 4), new Uint8Array(8), meta);
+      const small = sock.sendNow(asSent(getPolicy('m'), 4), new Uint8Array(8), meta);
       expect(Array.isArray(small) && small.every((e) => e.kind === 'chunk' && e.seq === 4)).toBe(true);
     } finally {
       await sock.close();
@@ -137,14 +138,7 @@ describe('direct path', () => {
     });
     if (!('portId' in sock)) throw new Error(sock.message);
     try {
-      const req = (m: Uint8Array, seq: number) => {
-        const b = m.slice();
-        const v = new DataView(b.buffer);
-        v.setUint16(6, v.getUint16(6, true) | NLM_F_REQUEST | NLM_F_ACK, true);
-        v.setUint32(8, seq, true);
-        return b;
-      };
-      const three = [req(newPolicy('b1', TCP, [[3, 1]]), 11), req(newPolicy('b2', TCP, [[3, 2]]), 12), req(getPolicy('nope'), 13)];
+      const three = [asSent(newPolicy('b1', TCP, [[3, 1]]), 11), asSent(newPolicy('b2', TCP, [[3, 2]]), 12), asSent(getPolicy('nope'), 13)];
       sock.send(Buffer.concat(three));
       await all;
       const b = batches.length === 1 ? batches[0]! : undefined;

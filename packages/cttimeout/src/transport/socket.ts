@@ -104,7 +104,7 @@ export function nativeSocket(o: NativeSocketOptions = {}): OpenSocket {
  * Events from the addon's plain-memory form (crates/socket conn::Packed): `entries` entries of
  * four numbers in `meta` (seq, length, terminal 0/1, errno), the chunks' bytes back to back in
  * `data`; an entry of length -1 is the next of `others`. Chunks are copies (V8's own memory,
- * no finalizer per reply).
+ * no finalizer per reply), but with `view` those of VIEW_BYTES or more are views of `data`.
  */
 function unpack(meta: Int32Array, entries: number, data: Uint8Array, others: readonly NativeEvent[], view = false): SocketEvent[] {
   const events: SocketEvent[] = [];
