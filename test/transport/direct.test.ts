@@ -1,7 +1,7 @@
 // The direct path: a request alone on the socket is sent on the JS thread and its reply read
 // there too (the kernel answers inside sendmsg), with no hop to the I/O thread. Dumps and
 // requests sent together still go through the I/O thread; both paths give the same replies.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { loadNative, type NativeBatch, type NativeEvent } from '../../packages/cttimeout/src/transport/native.js';
 import { nativeSocket, type OpenSocket } from '../../packages/cttimeout/src/transport/socket.js';
@@ -162,5 +162,39 @@ describe('direct path', () => {
     const { n, socket } = counted(nativeSocket({ unprivileged: { uid: 65534, gid: 65534 } }));
     await expect(NetlinkTransport.open({ netns: ns.path, socket })).rejects.toMatchObject({ code: 'EPERM' });
     expect(n).toMatchObject({ direct: 0, queued: 1 });
+  });
+});
+
+describe('timers on the direct path', () => {
+  it('a GET whose object and ACK come in one batch sets no timer (was one setTimeout + clearTimeout each)', async () => {
+    const t = await NetlinkTransport.open({ netns: ns.path, timeoutMs: 12_345 });
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      await t.request(newPolicy('timer', TCP, [[3, 5]]));
+      for (let i = 0; i < 20; i++) expect(messages(await t.request(getPolicy('timer'))).map((m) => m.type)).toEqual([NEW, 2]);
+      // One may be set for a request the turn budget moved to a later turn; before, every GET set one.
+      expect(spy.mock.calls.filter((c) => c[1] === 12_345).length).toBeLessThanOrEqual(2);
+      await t.request(deletePolicy('timer'));
+    } finally {
+      spy.mockRestore();
+      await t.close();
+    }
+  });
+
+  it('a reply that stops after its first chunk still times out: the timer starts after the batch', async () => {
+    let dropLast = false;
+    const open = nativeSocket();
+    const socket: OpenSocket = (options, onEvents) =>
+      open(options, (events) => onEvents(dropLast ? events.filter((e) => !(e.kind === 'chunk' && e.terminal)) : events));
+    const t = await NetlinkTransport.open({ netns: ns.path, socket });
+    try {
+      await t.request(newPolicy('half', TCP, [[3, 5]]));
+      dropLast = true; // the GET's object arrives, its ACK never does
+      await expect(t.request(getPolicy('half'), { timeoutMs: 50, operation: 'get' })).rejects.toMatchObject({ code: 'ERR_TIMEOUT', sent: true });
+      dropLast = false;
+      await t.request(deletePolicy('half'));
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -84,6 +84,8 @@ export class NetlinkTransport {
   /** Socket events not handled yet because this turn's budget was spent, in arrival order. */
   readonly #inbox = new Fifo<SocketEvent>();
   #draining = false;
+  /** Requests that got a reply chunk but not their last: their timer starts again after the batch. */
+  readonly #rearm: Req[] = [];
 
   private constructor(sock: NetlinkSocket, options: InternalTransportOptions) {
     this.#sock = sock;
@@ -364,6 +366,10 @@ export class NetlinkTransport {
       if (e.kind === 'chunk') this.#budget.take(1 + (e.data.length >> 10));
       this.#onEvent(e);
     }
+    // Once per batch, not per chunk: a GET's object and its ACK come in one batch, and a timer
+    // set and cleared between them cost more than the request's own JS work.
+    for (const r of this.#rearm) this.#life.armTimer(r);
+    this.#rearm.length = 0;
     this.#life.flow.schedule();
   };
 
@@ -415,7 +421,7 @@ export class NetlinkTransport {
     r.received++;
     this.#life.disarmTimer(r);
     r.onChunk(e.data);
-    if (!e.terminal) return this.#life.armTimer(r);
+    if (!e.terminal) return void this.#rearm.push(r);
     this.#life.finish(
       r,
       e.errno === 0
