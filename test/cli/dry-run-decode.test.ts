@@ -6,7 +6,7 @@ import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../packages/cttimeout/src/codec/node.js';
-import { nfct, ours, useNetnsAndDir, ROOT, runIn, words } from '../helpers/cli.js';
+import { CLI, nfct, ours, useNetnsAndDir, ROOT, runIn, words } from '../helpers/cli.js';
 
 const { ns, dir } = useNetnsAndDir();
 
@@ -57,15 +57,10 @@ describe('--dry-run prints the request bytes and sends nothing', () => {
     // Still uid 0 (so a checkout in a 0700 home or mktemp -d dir is readable), without
     // CAP_NET_ADMIN, which is what the kernel checks.
     const nobody = ['setpriv', '--bounding-set=-net_admin', '--inh-caps=-net_admin'];
-    const dry = runIn(
-      ns,
-      process.execPath,
-      [`${ROOT}packages/cttimeout/dist/cli/main.js`, '--dry-run', 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'],
-      { prefix: nobody },
-    );
+    const dry = runIn(ns, process.execPath, [CLI, '--dry-run', 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], { prefix: nobody });
     expect([dry.status, dry.stderr]).toEqual([0, '']);
     expect(dry.stdout).toMatch(/^[0-9a-f]+\n$/);
-    const real = runIn(ns, process.execPath, [`${ROOT}packages/cttimeout/dist/cli/main.js`, 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], {
+    const real = runIn(ns, process.execPath, [CLI, 'add', 'timeout', 'x', 'inet', 'tcp', 'established', '5'], {
       prefix: nobody,
     });
     expect(real.status).toBe(6); // permission

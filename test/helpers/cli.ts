@@ -12,8 +12,9 @@ import { privateNetns, useNetns, useTmpDir, type Netns } from './netns.js';
 export { privateNetns, type Netns };
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The built CLI (npx tsc -p packages/cttimeout/tsconfig.json). */
-export const CLI = `${ROOT}packages/cttimeout/dist/cli/main.js`;
+/** The command as npm installs it: the launcher, which starts the bundle in dist/bin/ (npm run build). */
+export const CLI = `${ROOT}packages/cttimeout/bin/cttimeout.js`;
+const BUNDLE = `${ROOT}packages/cttimeout/dist/bin/main.js`;
 export const NFCT = '/usr/sbin/nfct';
 
 export interface Run {
@@ -24,11 +25,9 @@ export interface Run {
 
 /** Fails the test file early, with the reason, when the CLI has not been built. */
 export function requireBuiltCli(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build with "npx tsc -p packages/cttimeout/tsconfig.json" (or npm run build)`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: build with npm run build`);
   const src = `${ROOT}packages/cttimeout/src/cli/run.ts`;
-  if (statSync(src).mtimeMs > statSync(`${ROOT}packages/cttimeout/dist/cli/run.js`).mtimeMs) {
-    throw new Error(`${CLI} is older than src/cli/run.ts: rebuild before testing`);
-  }
+  if (statSync(src).mtimeMs > statSync(BUNDLE).mtimeMs) throw new Error(`${BUNDLE} is older than src/cli/run.ts: rebuild before testing`);
 }
 
 /** Runs a command inside the namespace. */

@@ -46,6 +46,15 @@ export interface OpenOptions extends Pick<TransportOptions, 'socket' | 'trace'> 
   hz?: number;
 }
 
+/** Options of cttimeout's own CLI; not part of the API. */
+export interface InternalOpenOptions extends OpenOptions {
+  /**
+   * The caller sends no timeouts (the CLI's list, get, delete, flush, default-get): HZ is not
+   * looked up, which is a read and a gunzip of /proc/config.gz at every start-up.
+   */
+  _sendsNoTimeouts?: boolean;
+}
+
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -157,11 +166,16 @@ export class CtTimeout {
   /** Opens a NETLINK_NETFILTER socket (needs CAP_NET_ADMIN in that network namespace). */
   static async open(options?: OpenOptions): Promise<CtTimeout> {
     const o = inOperation('open', () => {
-      const o = optionsObject<OpenOptions>(options);
+      const o = optionsObject<InternalOpenOptions>(options);
       if (o.hz !== undefined) checkHz(o.hz, 'options.hz');
       return o;
     });
-    const { hz, source } = o.hz !== undefined ? { hz: o.hz, source: 'option' } : await detectHz();
+    const { hz, source } =
+      o.hz !== undefined
+        ? { hz: o.hz, source: 'option' }
+        : o._sendsNoTimeouts
+          ? { hz: undefined, source: 'not looked up (this client sends no timeouts)' }
+          : await detectHz();
     const transport = await NetlinkTransport.open({
       ...(o.netns !== undefined ? { netns: o.netns } : {}),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),

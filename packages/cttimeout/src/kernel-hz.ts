@@ -5,7 +5,6 @@
 // never a guess (validate.ts then accepts only values safe at every HZ, and says how to set it).
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { gunzipSync } from 'node:zlib';
 import { checkHz, HZ_VALUES } from './validate.js';
 
 export { maxSecondsFor } from './validate.js';
@@ -71,7 +70,9 @@ export async function detectHz(
       // Small files read synchronously: this runs once per open, and the promise machinery of
       // fs/promises costs more than the read.
       const raw = readFileSync(source);
-      const hz = parse((source.endsWith('.gz') ? gunzipSync(raw) : raw).toString('latin1'));
+      // zlib is loaded only here: a command's start-up pays for it only when it reads the .gz.
+      const text = source.endsWith('.gz') ? process.getBuiltinModule('node:zlib').gunzipSync(raw) : raw;
+      const hz = parse(text.toString('latin1'));
       if (hz !== undefined) return { hz, source };
     } catch {
       // not published here; try the next place

@@ -1,7 +1,6 @@
 // Bounded input for policy files, `decode` and standard input: at most INPUT_CAP bytes, and a
 // FIFO, device or endless file (/dev/zero) never blocks the open or grows memory past the cap.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { CliError } from './strict.js';
 
 /** The largest input read: far above any policy file or capture of this tool, far below memory. */
@@ -77,6 +76,8 @@ export async function readFileBounded(path: string | Buffer, what: string, cap =
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || !(st.isFIFO() || st.isSocket())) throw readError(what, e);
         // A pipe whose writer has not written yet: read it from the event loop.
         handedOff = true;
+        // net is loaded only here, not at every start-up.
+        const { Socket } = process.getBuiltinModule('node:net');
         const rest = await readStreamBounded(new Socket({ fd, readable: true, writable: false }), what, cap, total);
         return Buffer.concat([...chunks, rest]);
       }

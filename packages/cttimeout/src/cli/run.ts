@@ -264,14 +264,18 @@ async function kernelHz(options: Options): Promise<Hz> {
   return { hz: hz ?? Math.max(...HZ_VALUES), maxSeconds: limitOf(limits), limits };
 }
 
+/** What the client needs of HZ: a number, undefined (look it up), or NO_TIMEOUTS (it sends none). */
+type ClientHz = number | undefined | typeof NO_TIMEOUTS;
+const NO_TIMEOUTS = 'no timeouts';
+
 async function openClient(
   options: Options,
-  hz: number | undefined,
+  hz: ClientHz,
   trace: ((direction: 'out' | 'in', bytes: Uint8Array) => void) | undefined,
   socket: OpenSocket | undefined,
 ): Promise<CtTimeout> {
   return CtTimeout.open({
-    hz,
+    ...(hz === NO_TIMEOUTS ? { _sendsNoTimeouts: true } : { hz }),
     ...(socket ? { socket } : {}),
     ...(options.netns !== undefined ? { netns: options.netns } : {}),
     ...(options.capture !== undefined ? { capture: options.capture } : {}),
@@ -344,7 +348,7 @@ function verboseTrace(options: Options, io: CliIo): ((direction: 'out' | 'in', b
   return options.verbose || process.env.CTTIMEOUT_DEBUG === '1' ? tracer(io) : undefined;
 }
 
-async function withClient<T>(options: Options, hz: number | undefined, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
+async function withClient<T>(options: Options, hz: ClientHz, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
   const trace = verboseTrace(options, io);
   const shown = trace === undefined && io.stderrIsTTY === true ? progress(io) : undefined;
   let ct: CtTimeout;
@@ -414,7 +418,9 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
   if (cmd.ignored !== undefined && cmd.ignored.length > 0) {
     io.err(`cttimeout: warning: ignoring ${cmd.ignored.map((w) => JSON.stringify(w)).join(' ')} after the protocol (nfct ignores them too)\n`);
   }
-  const hz = await kernelHz(options);
+  // HZ bounds the values sent: a command that sends none does not look it up (start-up time),
+  // unless --hz or CTTIMEOUT_HZ was given, which is checked all the same.
+  const hz = cmd.pairs !== undefined || options.hz !== undefined || process.env.CTTIMEOUT_HZ !== undefined ? await kernelHz(options) : undefined;
   if (cmd.command === 'add' && cmd.pairs!.length === 0) {
     throw new CliError(
       `add needs at least one STATE SECONDS pair, e.g. "cttimeout add timeout ${cmd.name} ${cmd.family} ${cmd.protocolWord} ${findProtocol(cmd.protocol!)!.states[0]!.name.toLowerCase()} 30" (nfct sends it without any and the kernel answers EINVAL; for a policy of all defaults use "cttimeout apply")`,
@@ -428,14 +434,14 @@ async function timeoutCommand(cmd: TimeoutCommand, name: string | Uint8Array | u
     spec.l3proto = cmd.family;
     spec.l4proto = cmd.protocol!;
   }
-  if (cmd.pairs !== undefined) spec.timeouts = pairsToTimeouts(cmd.pairs, hz.maxSeconds, hz.hz);
-  const message = encodeRequest(spec, { maxSeconds: hz.maxSeconds });
+  if (cmd.pairs !== undefined) spec.timeouts = pairsToTimeouts(cmd.pairs, hz!.maxSeconds, hz!.hz);
+  const message = encodeRequest(spec, hz ? { maxSeconds: hz.maxSeconds } : {});
   if (options.dryRun) {
     io.out(options.json ? json({ command: cmd.command, dryRun: true, messages: [hex(asSent(message))] }) : hex(asSent(message)) + '\n');
     return 0;
   }
   try {
-    await withClient(options, hz.limits.hz, io, (ct) => sendTimeoutCommand({ ct, cmd, name, spec, message, options, io }));
+    await withClient(options, hz ? hz.limits.hz : NO_TIMEOUTS, io, (ct) => sendTimeoutCommand({ ct, cmd, name, spec, message, options, io }));
   } catch (e) {
     throw new CliError(describe(e, ctx), e instanceof CtTimeoutError ? e.code : 'ERR_INTERNAL', e instanceof CtTimeoutError ? e.field : undefined, {
       cause: e,

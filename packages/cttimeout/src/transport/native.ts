@@ -3,7 +3,6 @@
 // installs on a matching os/cpu/libc), then native/ in this package (a local build, see
 // README "Platforms"). CTTIMEOUT_NATIVE_PATH, when set, replaces both: that file must load,
 // and when it does not that is the error (a set override is never skipped silently).
-import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +56,8 @@ export function libcInfo(): { libc: 'glibc' | 'musl' | 'unknown'; version?: stri
   const loader = musl && `/lib/ld-musl-${musl}.so.1`;
   if (loader && existsSync(loader)) {
     // musl's loader prints "musl libc (x86_64)\nVersion 1.2.3" when run without arguments.
+    // child_process (and the net and dgram modules it loads) only here, not at every start-up.
+    const { spawnSync } = process.getBuiltinModule('node:child_process');
     const out = spawnSync(loader, [], { encoding: 'utf8', timeout: 2000 }).stderr ?? '';
     return { libc: 'musl', version: /Version ([\d.]+)/.exec(out)?.[1] };
   }

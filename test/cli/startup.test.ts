@@ -1,0 +1,54 @@
+// What a `cttimeout` process loads at start-up (issue 10's cold start): commands that send no
+// timeouts do not look up HZ (a read and gunzip of /proc/config.gz), and no command loads
+// child_process or dgram unless it needs them. Node's own list of loaded built-in modules
+// (process.moduleLoadList) is read back from each run, in a private network namespace.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../packages/cttimeout/src/generated/errors.js';
+import { ours, useNetnsAndDir, write } from '../helpers/cli.js';
+
+const { ns, dir } = useNetnsAndDir({ flushEach: true });
+
+/** Runs the CLI and returns its status and the built-in modules it loaded. */
+function loaded(args: string[], env: NodeJS.ProcessEnv = {}): { status: number; stderr: string; builtins: Set<string> } {
+  const list = join(dir, `loaded-${args[0]}.json`);
+  const hook = write(
+    dir,
+    'record-loaded.mjs',
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));\n`,
+  );
+  const base = { ...process.env };
+  delete base.CTTIMEOUT_HZ;
+  const r = ours(ns, args, { env: { ...base, ...env, NODE_OPTIONS: `--import ${hook}` } });
+  const names = JSON.parse(readFileSync(list, 'utf8')) as string[];
+  return { status: r.status, stderr: r.stderr, builtins: new Set(names.filter((n) => n.startsWith('NativeModule ')).map((n) => n.slice(13))) };
+}
+
+// (net is not on the list: Node loads it for standard output when that is a pipe, as here.)
+const NEVER_AT_START = ['child_process', 'dgram'];
+
+describe('cttimeout start-up', () => {
+  it.each([
+    ['list', ['list', 'timeout']],
+    ['get', ['get', 'timeout', 'absent']],
+    ['delete', ['delete', 'timeout', 'absent']],
+  ])('%s sends no timeouts: no HZ lookup (zlib not loaded), no child_process or dgram', (_verb, args) => {
+    const r = loaded(args);
+    expect(r.status, r.stderr).toBe(args[0] === 'list' ? 0 : EXIT.NOT_FOUND);
+    expect([...r.builtins].filter((m) => m === 'zlib' || NEVER_AT_START.includes(m))).toEqual([]);
+  });
+
+  it('add sends timeouts: it still reads the kernel config for HZ (zlib for /proc/config.gz)', () => {
+    const r = loaded(['add', 'timeout', 'web', 'inet', 'tcp', 'established', '100']);
+    expect(r.status, r.stderr).toBe(0);
+    if (existsSync('/proc/config.gz')) expect(r.builtins.has('zlib')).toBe(true);
+    expect([...r.builtins].filter((m) => NEVER_AT_START.includes(m))).toEqual([]);
+  });
+
+  it('a given HZ is still checked by commands that send no timeouts', () => {
+    const r = loaded(['list', 'timeout'], { CTTIMEOUT_HZ: '7' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('CTTIMEOUT_HZ "7"');
+  });
+});
