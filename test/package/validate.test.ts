@@ -1,7 +1,7 @@
 // The one validation layer (validate.ts): pure functions, no kernel needed.
 import { describe, expect, it } from 'vitest';
-// Name rules are the codec's (WebAssembly): load it as Node does.
-import '../../packages/cttimeout/src/codec/node.js';
+// Name rules are the codec's (WebAssembly): loaded as Node does.
+import { policyNameBytes } from '../../packages/cttimeout/src/codec/node.js';
 import {
   checkFamily,
   checkHz,
@@ -26,9 +26,11 @@ const HZ250 = { hz: 250 };
 
 describe('names', () => {
   it('takes strings as UTF-8 and bytes as they are, up to 31 bytes', () => {
-    expect(checkName('web')).toMatchObject({ name: 'web', bytes: new Uint8Array([0x77, 0x65, 0x62]) });
-    expect(checkName('').bytes).toHaveLength(0);
-    expect(checkName('é'.repeat(15) + 'x').bytes).toHaveLength(31);
+    expect(checkName('web')).toEqual({ name: 'web', key: 'web' });
+    expect(policyNameBytes('web')).toEqual(new Uint8Array([0x77, 0x65, 0x62]));
+    expect(checkName('').name).toBe('');
+    expect(checkName('é'.repeat(15) + 'x').name).toBe('é'.repeat(15) + 'x'); // 31 bytes
+    expect(() => checkName('é'.repeat(16))).toThrow(/32 bytes/);
     // UTF-8 bytes become the string; other bytes stay bytes
     expect(checkName(new Uint8Array([0x77, 0x65, 0x62])).name).toBe('web');
     const ff = checkName(new Uint8Array([0xff]));
@@ -43,7 +45,7 @@ describe('names', () => {
       const e = thrown(() => checkName(bad));
       expect([e.code, e.field]).toEqual(['ERR_INVALID_NAME', 'name']);
     }
-    expect(checkName('a\uD83D\uDE00').bytes).toHaveLength(5); // a well-formed pair is fine
+    expect(policyNameBytes('a\uD83D\uDE00')).toHaveLength(5); // a well-formed pair is fine
     expect(thrown(() => checkName('x'.repeat(32))).code).toBe('ERR_NAME_TOO_LONG');
     expect(thrown(() => checkName('é'.repeat(16))).code).toBe('ERR_NAME_TOO_LONG');
     expect(thrown(() => checkName(new Uint8Array(32).fill(0x61))).code).toBe('ERR_NAME_TOO_LONG');
@@ -87,6 +89,12 @@ describe('families, protocols, states', () => {
   it('normalises a timeouts object, refusing two spellings of one state', () => {
     expect(checkTimeouts('tcp', { close: 10, established: 100 }, HZ250)).toEqual({ ESTABLISHED: 100, CLOSE: 10 });
     expect(Object.keys(checkTimeouts('tcp', { close: 10, established: 100 }, HZ250))).toEqual(['ESTABLISHED', 'CLOSE']);
+    // Already in attribute order (the fast path) or not: the same canonical result, never the caller's object.
+    const given = { SYN_SENT: 5, established: 100, CLOSE: 10 };
+    expect(checkTimeouts('tcp', given, HZ250)).toEqual({ SYN_SENT: 5, ESTABLISHED: 100, CLOSE: 10 });
+    expect(checkTimeouts('tcp', given, HZ250)).not.toBe(given);
+    expect(thrown(() => checkTimeouts('tcp', { ESTABLISHED: 1.5 }, HZ250))).toMatchObject({ code: 'ERR_VALUE_RANGE', field: 'timeouts.ESTABLISHED' });
+    expect(thrown(() => checkTimeouts('tcp', { ESTABLISHED: 1, nope: 2 }, HZ250))).toMatchObject({ code: 'ERR_UNKNOWN_STATE', field: 'timeouts.nope' });
     const dup = thrown(() => checkTimeouts('tcp', { ESTABLISHED: 1, established: 2 }, HZ250));
     expect([dup.code, dup.field]).toEqual(['ERR_DUPLICATE_STATE', 'timeouts.ESTABLISHED']);
     for (const bad of [null, [], 'x', 5]) expect(thrown(() => checkTimeouts('tcp', bad, HZ250)).code).toBe('ERR_INVALID_ARGUMENT');

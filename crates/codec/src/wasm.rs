@@ -154,13 +154,20 @@ pub fn format_nfct_bytes(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Checks a policy name's bytes with the encoder's rules (at most 31 bytes, no NUL): "" when
-/// valid, else the JSON `{code, field, message}` of the error.
-#[wasm_bindgen(js_name = checkName)]
-pub fn check_name(bytes: &[u8]) -> String {
-    match crate::encode::check_name(bytes) {
-        Ok(()) => String::new(),
-        Err(e) => serde_json::json!({ "code": e.code.as_str(), "field": e.field, "message": e.message }).to_string(),
+/// Checks the first `len` input bytes as a policy name with the encoder's rules (at most 31
+/// bytes, no NUL): 0 when valid, else -1 with `lastError()` the JSON `{code, field, message}`.
+/// The name is written into the input buffer, as for encode: no copy across the boundary and
+/// no string back on success (a client checks every name it is given).
+#[wasm_bindgen(js_name = checkInputName)]
+pub fn check_input_name(len: usize) -> i32 {
+    let r = INPUT.with(|i| crate::encode::check_name(&i.borrow()[..len.min(i.borrow().len())]));
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            let json = serde_json::json!({ "code": e.code.as_str(), "field": e.field, "message": e.message }).to_string();
+            LAST_ERROR.with(|l| *l.borrow_mut() = json);
+            -1
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 // the generated protocol table and the codec's name rules: no I/O, safe in a browser (after the
 // codec's init()).
 import { CtTimeoutError, type ErrorCode } from './errors.js';
-import { policyNameBytes, policyNameDisplay, policyNameFromBytes, policyNameKey, type PolicyName } from './codec/name.js';
+import { checkPolicyName, policyNameDisplay, policyNameFromBytes, policyNameKey, type PolicyName } from './codec/name.js';
 import { FAMILY_BY_NUMBER, familyNumber, findProtocol, STATE_ATTRS, STATE_NAMES } from './codec/tables.js';
 import type { Family, ProtocolName } from './codec/types.js';
 
@@ -20,7 +20,6 @@ export type { PolicyName };
 export interface CheckedName {
   /** A string when the bytes are UTF-8, else a copy of the bytes (as decoded policies carry it). */
   name: PolicyName;
-  bytes: Uint8Array;
   /** One string per distinct byte sequence: compare and key names by this, never by `name`. */
   key: string;
 }
@@ -52,9 +51,11 @@ export function describeValue(v: unknown): string {
 export function checkName(v: unknown, field = 'name'): CheckedName {
   if (typeof v !== 'string' && !(v instanceof Uint8Array))
     throw invalidArgument(field, `a policy name must be a string or a Uint8Array, got ${describeValue(v)}`);
-  const bytes = policyNameBytes(v, field).slice();
-  const name = policyNameFromBytes(bytes);
-  return { name, bytes, key: policyNameKey(name) };
+  checkPolicyName(v, field);
+  // A well-formed string is its own decoded form and key; bytes are copied (or become a string).
+  if (typeof v === 'string') return { name: v, key: v };
+  const name = policyNameFromBytes(v);
+  return { name, key: policyNameKey(name) };
 }
 
 /** A name as decoded policies carry it: a string when the bytes are UTF-8, else the bytes. */
@@ -87,14 +88,16 @@ export function checkProtocol(v: unknown, field = 'protocol'): ProtocolName {
 export function checkState(protocol: ProtocolName, v: unknown, field = 'timeouts'): string {
   const number = findProtocol(protocol)!.number;
   const canonical = typeof v === 'string' ? v.toUpperCase() : undefined;
-  if (canonical === undefined || !STATE_ATTRS[number]!.has(canonical)) {
-    throw invalid(
-      'ERR_UNKNOWN_STATE',
-      typeof v === 'string' ? `${field}.${v}` : field,
-      `${describeValue(v)} is not a state of ${protocol} (valid: ${STATE_NAMES[number]!.join(', ')})`,
-    );
-  }
+  if (canonical === undefined || !STATE_ATTRS[number]!.has(canonical)) throw unknownState(protocol, number, v, field);
   return canonical;
+}
+
+function unknownState(protocol: ProtocolName, number: number, v: unknown, field: string): CtTimeoutError {
+  return invalid(
+    'ERR_UNKNOWN_STATE',
+    typeof v === 'string' ? `${field}.${v}` : field,
+    `${describeValue(v)} is not a state of ${protocol} (valid: ${STATE_NAMES[number]!.join(', ')})`,
+  );
 }
 
 /** A CONFIG_HZ value: one of {@link HZ_VALUES}. */
@@ -154,15 +157,30 @@ export function checkTimeouts(protocol: ProtocolName, v: unknown, limits: Limits
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) {
     throw invalidArgument(field, `timeouts must be an object of state: seconds, got ${describeValue(v)}`);
   }
-  const out: Record<string, number> = {};
-  for (const [k, value] of Object.entries(v)) {
-    const state = checkState(protocol, k, field);
-    if (state in out) throw invalid('ERR_DUPLICATE_STATE', `${field}.${state}`, `${state} is given twice (as ${JSON.stringify(k)} and another spelling)`);
-    out[state] = checkSeconds(value, limits, `${field}.${state}`);
+  // Checked inline, with the messages of checkState and checkSeconds built only on an error:
+  // every add() comes through here.
+  const number = findProtocol(protocol)!.number;
+  const states = STATE_ATTRS[number]!;
+  const max = limitOf(limits);
+  const given: Record<string, number> = {};
+  let lastAttr = 0;
+  let ordered = true;
+  for (const k of Object.keys(v)) {
+    const value = (v as Record<string, unknown>)[k];
+    const state = k.toUpperCase();
+    const attr = states.get(state);
+    if (attr === undefined) throw unknownState(protocol, number, k, field);
+    if (state in given) throw invalid('ERR_DUPLICATE_STATE', `${field}.${state}`, `${state} is given twice (as ${JSON.stringify(k)} and another spelling)`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) checkSeconds(value, limits, `${field}.${state}`);
+    given[state] = value as number;
+    if (attr < lastAttr) ordered = false;
+    lastAttr = attr;
   }
   // Attribute order, so a plan or JSON output does not depend on how the input was written.
-  const order = STATE_NAMES[findProtocol(protocol)!.number]!;
-  return Object.fromEntries(order.filter((s) => s in out).map((s) => [s, out[s]!]));
+  if (ordered) return given;
+  const out: Record<string, number> = {};
+  for (const s of STATE_NAMES[number]!) if (s in given) out[s] = given[s]!;
+  return out;
 }
 
 /** A policy after checking: canonical family, protocol and state names, the name's bytes. */

@@ -15,7 +15,7 @@ export interface WasmBinding {
     | 'inspectJson'
     | 'formatNfct'
     | 'formatNfctBytes'
-    | 'checkName'
+    | 'checkInputName'
     | 'headerNames'
     | 'isDump'
     | 'wireFlags'
