@@ -164,7 +164,8 @@ pub fn check_input_name(len: usize) -> i32 {
     match r {
         Ok(()) => 0,
         Err(e) => {
-            let json = serde_json::json!({ "code": e.code.as_str(), "field": e.field, "message": e.message }).to_string();
+            let json =
+                serde_json::json!({ "code": e.code.as_str(), "field": e.field, "message": e.message }).to_string();
             LAST_ERROR.with(|l| *l.borrow_mut() = json);
             -1
         }
