@@ -12,6 +12,8 @@
 //   requests M          M get()s of a missing policy; RSS and JS heap (after gc) every M/10
 import { readFileSync } from 'node:fs';
 import { CtTimeout, decode, encodeBatch, encodeRequest } from 'cttimeout';
+// Only for the floor below: the addon itself, as the transport loads it.
+import { loadNative } from '../packages/cttimeout/dist/transport/native.js';
 
 const [mode, ...args] = process.argv.slice(2);
 const out = {};
@@ -99,6 +101,41 @@ async function scenarios(ct, names, policies, timed) {
   if ((await ct.list().toArray()).length !== 0) fail('table not empty at the end');
 }
 
+/**
+ * The floor, not the API: the bare addon (no client, no transport), each request encoded before
+ * the clock starts, one `await` per request. What any JS client over Node-API pays at least for
+ * a round trip; the `await` loops above minus this is the client's own JS.
+ */
+async function floor(names, timed) {
+  const sock = await loadNative().open({}, () => {});
+  if (!('portId' in sock)) fail(`floor: ${sock.message}`);
+  const mem = new Uint8Array(16384);
+  const meta = new Int32Array(64);
+  let seq = 1;
+  const asSent = (spec) => {
+    const m = encodeRequest({ ...spec, seq: seq++ });
+    m[6] |= 4; // NLM_F_ACK, as the transport sends it
+    return m;
+  };
+  const loop = (op, specs) => {
+    const msgs = specs.map(asSent);
+    return timed(`${op}.floor`, msgs.length, async () => {
+      for (const m of msgs) {
+        const chunks = sock.sendNow(m, mem, meta);
+        // Answered inside sendmsg: the last chunk is the ACK, errno 0.
+        if (typeof chunks !== 'number' || chunks === 0 || meta[(chunks - 1) * 4 + 3] !== 0) fail(`floor: ${op} was not answered at once`);
+        await chunks;
+        sock.setIdle();
+      }
+    });
+  };
+  const timeouts = { ESTABLISHED: 3000, CLOSE: 10 };
+  await loop('create', names.map((name) => ({ op: 'NEW', name, l3proto: 'inet', l4proto: 'tcp', timeouts })));
+  await loop('get', names.map((name) => ({ op: 'GET', name })));
+  await loop('delete', names.map((name) => ({ op: 'DELETE', name })));
+  await sock.close();
+}
+
 async function kernel(n) {
   const ct = await CtTimeout.open();
   const names = namesOf(n, 'p');
@@ -106,6 +143,9 @@ async function kernel(n) {
   const wn = namesOf(Math.min(n, 100), 'w');
   await scenarios(ct, wn, wn.map(policyNamed), (_name, _ops, fn) => fn());
   await scenarios(ct, names, names.map(policyNamed), timed);
+  await floor(namesOf(Math.min(n, 100), 'v'), (_name, _ops, fn) => fn());
+  await floor(namesOf(n, 'f'), timed);
+  if ((await ct.list().toArray()).length !== 0) fail('table not empty after the floor');
   await ct.close();
   out.stallMs = stalls;
 }

@@ -151,6 +151,15 @@ for (const n of NS) {
     vsSerial('all', `${op}.all`, AT_ONCE, '≤ 0.67× (1.5× faster)');
     if (op !== 'get') vsSerial('apply', `${op}.apply`, AT_ONCE, '≤ 0.67× (1.5× faster)');
     vsSerial('requestBatch', `${op}.batch`, AT_ONCE, '≤ 0.67× (1.5× faster)');
+    compare(
+      `${op}.floor`,
+      n,
+      `${op}: bare addon await loop (the floor: no client, pre-encoded) vs C serial`,
+      col(o, `${op}.floor`),
+      'C serial',
+      col(k, `${op}.serial`),
+      'ns/op',
+    );
     if (op !== 'get') compare(`${op}.cbatch`, n, `${op}: requestBatch vs C mnl batch`, col(o, `${op}.batch`), 'C batch', col(k, `${op}.batch`), 'ns/op');
   }
   const listTarget = n >= 1000;
