@@ -41,6 +41,9 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     'delete.apply',
     'create.cbatch',
     'delete.cbatch',
+    'create.floor',
+    'get.floor',
+    'delete.floor',
     'list.toArray',
     'list.forAwait',
     'eventloop',
@@ -65,7 +68,7 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     expect(row.ratio).toBeCloseTo(row.ours / (row.ref as number), 9);
     if (row.target) expect(row.pass).toBe((row.ratio as number) <= (row.target.maxRatio as number));
   }
-  expect(rows.filter((x) => x.n === 10 && !x.id.startsWith('cli.')).length).toBe(16);
+  expect(rows.filter((x) => x.n === 10 && !x.id.startsWith('cli.')).length).toBe(19);
   // The machine description the README table needs.
   for (const key of ['cpu', 'cores', 'loadBefore', 'loadAfter', 'node', 'kernel', 'commit', 'date']) expect(result.machine[key], key).toBeDefined();
   // The tables on stdout: a line per row; the kernel rows pivoted by N (one line per scenario);
