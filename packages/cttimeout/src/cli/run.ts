@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { ApplyError, CtTimeout, missingObject, type ApplyResult, type ApplyStep, type KeptPolicy } from '../client.js';
 // codec/node.js compiles the WebAssembly codec on import (codec/api.js alone is not ready).
-import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, readCapture, splitMessages } from '../codec/node.js';
+import { decode, decodeStrict, encodeRequest, formatNfctBytes, prepareForSend, splitMessages } from '../codec/node.js';
 import { findProtocol } from '../codec/tables.js';
 import type { RequestSpec, TimeoutMessage } from '../codec/types.js';
 import type { OpenSocket } from '../transport/index.js';
@@ -723,6 +723,8 @@ async function decodeCommand(file: string | Buffer | undefined, options: Options
   } else {
     input = await readFileBounded(file, source);
   }
+  // The capture readers (pcap, pcapng, hex, strace) are this command's alone: not loaded at start-up.
+  const { readCapture } = await import('../capture/index.js');
   let capture: ReturnType<typeof readCapture>;
   try {
     capture = readCapture(input);
