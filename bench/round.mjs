@@ -2,6 +2,7 @@
 // network namespace for the kernel modes). It uses the package the way a user does (README
 // "Usage") and prints one JSON object on stdout.
 //
+//   client-js N         the same await loops over a socket that answers at once (no kernel)
 //   kernel N            N TCP policies (ESTABLISHED and CLOSE set), in this namespace, in the
 //                       C reference's order; ns per operation (per policy for lists), plus the
 //                       longest event-loop stall (ms) of each scenario
@@ -135,10 +136,80 @@ async function floor(names, timed) {
     });
   };
   const timeouts = { ESTABLISHED: 3000, CLOSE: 10 };
-  await loop('create', names.map((name) => ({ op: 'NEW', name, l3proto: 'inet', l4proto: 'tcp', timeouts })));
-  await loop('get', names.map((name) => ({ op: 'GET', name })));
-  await loop('delete', names.map((name) => ({ op: 'DELETE', name })));
+  await loop(
+    'create',
+    names.map((name) => ({ op: 'NEW', name, l3proto: 'inet', l4proto: 'tcp', timeouts })),
+  );
+  await loop(
+    'get',
+    names.map((name) => ({ op: 'GET', name })),
+  );
+  await loop(
+    'delete',
+    names.map((name) => ({ op: 'DELETE', name })),
+  );
   await sock.close();
+}
+
+/**
+ * The client's own JS, without the kernel: the public API over a socket that answers every
+ * request inside sendNow with its ACK (or, for a GET, the policy and the ACK) made in advance.
+ * Set against the floor, it shows what an `await` loop costs on our side.
+ */
+async function clientJs(names, timed) {
+  const reply = new Map();
+  const ackFor = (req) => {
+    const b = new Uint8Array(36);
+    const v = new DataView(b.buffer);
+    v.setUint32(0, 36, true);
+    v.setUint16(4, 2, true); // NLMSG_ERROR, errno 0: the ACK
+    b.set(req.subarray(0, 16), 20);
+    return b;
+  };
+  const socket = async (_options, onEvents) => ({
+    portId: 1,
+    send: () => fail('client JS: the instant socket only answers sendNow'),
+    sendNow(d) {
+      const seq = new DataView(d.buffer, d.byteOffset).getUint32(8, true);
+      const get = reply.get(d[4]);
+      const ack = ackFor(d);
+      new DataView(ack.buffer).setUint32(8, seq, true);
+      onEvents(
+        get
+          ? [
+              { kind: 'chunk', seq, data: get(seq), terminal: false, errno: 0 },
+              { kind: 'chunk', seq, data: ack, terminal: true, errno: 0 },
+            ]
+          : [{ kind: 'chunk', seq, data: ack, terminal: true, errno: 0 }],
+      );
+      return true;
+    },
+    idle() {},
+    setPaused() {},
+    setReceiveBuffer: (b) => b,
+    receiveBuffer: () => 1 << 24,
+    counters: () => [0, 0],
+    close: async () => {},
+  });
+  const ct = await CtTimeout.open({ socket, hz: 250, timeoutMs: 30_000 });
+  // A GET is answered with one policy, as the kernel sends it (its NLM_F_MULTI-less NEW).
+  const policy = encodeRequest({ op: 'NEW', name: 'x', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3000, CLOSE: 10 } });
+  reply.set(1, (seq) => {
+    const m = policy.slice();
+    new DataView(m.buffer).setUint32(8, seq, true);
+    return m;
+  }); // cttimeout GET is message type 0x0801: byte 4 is 1
+  const policies = names.map(policyNamed);
+  await timed('create.js', names.length, async () => {
+    for (const p of policies) await ct.add(p);
+  });
+  await timed('get.js', names.length, async () => {
+    for (const name of names) await ct.get(name);
+  });
+  await timed('delete.js', names.length, async () => {
+    for (const name of names) await ct.delete(name);
+  });
+  await ct.close();
 }
 
 async function kernel(n) {
@@ -290,7 +361,12 @@ async function requests(m) {
 }
 
 if (mode === 'kernel') await kernel(Number(args[0]));
-else if (mode === 'codec') codec(args[0]);
+else if (mode === 'client-js') {
+  // Its own process: the instant socket's replies would otherwise change what V8 has optimised.
+  const n = Number(args[0]);
+  await clientJs(namesOf(Math.min(n, 100), 'w'), (_name, _ops, fn) => fn());
+  await clientJs(namesOf(n, 'p'), timed);
+} else if (mode === 'codec') codec(args[0]);
 else if (mode === 'apply-big') await applyBig(Number(args[0]), args[1]);
 else if (mode === 'stream-slow') await streamSlow(args[0]);
 else if (mode === 'requests') await requests(Number(args[0]));

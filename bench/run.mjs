@@ -130,7 +130,7 @@ const AT_ONCE = 1 / 1.5;
 for (const n of NS) {
   const { o, k } = alternate(
     `kernel N=${n}`,
-    () => ours('kernel', n),
+    () => ({ ...ours('kernel', n), ...ours('client-js', n) }),
     () => c('kernel', n),
   );
   const col = (rs, key) => rs.map((r) => r[key]);
@@ -156,6 +156,15 @@ for (const n of NS) {
       n,
       `${op}: bare addon await loop (the floor: no client, pre-encoded) vs C serial`,
       col(o, `${op}.floor`),
+      'C serial',
+      col(k, `${op}.serial`),
+      'ns/op',
+    );
+    compare(
+      `${op}.js`,
+      n,
+      `${op}: the client's JS alone (await loop over a socket that answers at once) vs C serial`,
+      col(o, `${op}.js`),
       'C serial',
       col(k, `${op}.serial`),
       'ns/op',

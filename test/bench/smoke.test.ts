@@ -44,6 +44,9 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     'create.floor',
     'get.floor',
     'delete.floor',
+    'create.js',
+    'get.js',
+    'delete.js',
     'list.toArray',
     'list.forAwait',
     'eventloop',
@@ -68,7 +71,7 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     expect(row.ratio).toBeCloseTo(row.ours / (row.ref as number), 9);
     if (row.target) expect(row.pass).toBe((row.ratio as number) <= (row.target.maxRatio as number));
   }
-  expect(rows.filter((x) => x.n === 10 && !x.id.startsWith('cli.')).length).toBe(19);
+  expect(rows.filter((x) => x.n === 10 && !x.id.startsWith('cli.')).length).toBe(22);
   // The machine description the README table needs.
   for (const key of ['cpu', 'cores', 'loadBefore', 'loadAfter', 'node', 'kernel', 'commit', 'date']) expect(result.machine[key], key).toBeDefined();
   // The tables on stdout: a line per row; the kernel rows pivoted by N (one line per scenario);
