@@ -10,6 +10,10 @@ import { useNetns } from '../helpers/netns.js';
 
 const ns = useNetns();
 
+const fail = (why: string): never => {
+  throw new Error(why);
+};
+
 /** The native socket, counting what went which way and what sendNow delivered before it returned. */
 function counted(open: OpenSocket = nativeSocket()) {
   const n = { direct: 0, answeredInside: 0, queued: 0 };
@@ -183,6 +187,61 @@ describe('timers on the direct path', () => {
       await t.request(deletePolicy('timer'));
     } finally {
       spy.mockRestore();
+      await t.close();
+    }
+  });
+
+  it('requests in flight together share one timer (was a setTimeout each)', async () => {
+    const t = await NetlinkTransport.open({ netns: ns.path, timeoutMs: 12_345 });
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const res = await t.requestBatch(Array.from({ length: 500 }, (_, i) => newPolicy(`one${i}`, TCP, [[3, 5]])));
+      expect(res.every((r) => r.status === 'fulfilled')).toBe(true);
+      // One per run of requests in flight (the batch may be answered in a few deliveries).
+      expect(spy.mock.calls.filter((c) => (c[1] as number) > 12_000).length).toBeLessThanOrEqual(5);
+      await t.requestBatch(Array.from({ length: 500 }, (_, i) => deletePolicy(`one${i}`)));
+    } finally {
+      spy.mockRestore();
+      await t.close();
+    }
+  });
+
+  it('with one timer, each request still times out at its own deadline, a later shorter one first', async () => {
+    // A socket that takes requests and never answers (the probe aside).
+    const socket: OpenSocket = async (_options, onEvents) => {
+      let probed = false;
+      return {
+        portId: 1,
+        send: (d) => {
+          if (probed) return;
+          probed = true;
+          const seq = new DataView(d.buffer, d.byteOffset).getUint32(8, true);
+          setImmediate(() => onEvents([{ kind: 'chunk', seq, data: new Uint8Array(0), terminal: true, errno: 2 }]));
+        },
+        setPaused: () => {},
+        setReceiveBuffer: (b) => b,
+        receiveBuffer: () => 1 << 20,
+        counters: () => [0, 0],
+        close: async () => {},
+      };
+    };
+    const t = await NetlinkTransport.open({ socket });
+    try {
+      const t0 = performance.now();
+      const settled = (p: Promise<unknown>) =>
+        p.then(
+          () => fail('answered'),
+          (e: { code: string }) => [e.code, performance.now() - t0] as const,
+        );
+      const long = settled(t.request(getPolicy('a'), { timeoutMs: 300 }));
+      const short = settled(t.request(getPolicy('b'), { timeoutMs: 40 }));
+      const [s, l] = [await short, await long];
+      expect(s[0]).toBe('ERR_TIMEOUT');
+      expect(l[0]).toBe('ERR_TIMEOUT');
+      expect(s[1]).toBeGreaterThanOrEqual(39);
+      expect(s[1]).toBeLessThan(250);
+      expect(l[1]).toBeGreaterThanOrEqual(299);
+    } finally {
       await t.close();
     }
   });

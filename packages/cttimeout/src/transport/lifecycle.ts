@@ -14,7 +14,8 @@ export interface Req extends Outgoing {
   received: number;
   last?: Uint8Array;
   timeoutMs: number;
-  timer?: ReturnType<typeof setTimeout>;
+  /** While its timer runs: when it runs out (performance.now() milliseconds). */
+  deadline?: number;
   signal?: AbortSignal;
   /** Receives each chunk; settle() ends the request (error, or undefined for success). */
   onChunk: (chunk: Uint8Array) => void;
@@ -31,6 +32,58 @@ export function transportError(
 
 /** "may have run" / "never sent" for messages of errors that end a request early. */
 export const sentWords = (r: Req): string => (r.state === 'sent' ? 'the request was sent and may have been executed' : 'the request was never sent');
+
+/** setTimeout's largest delay; longer ones fire at once. */
+const MAX_DELAY = 0x7fffffff;
+
+/**
+ * One timer for all of a transport's requests, set for the earliest deadline, instead of a
+ * setTimeout each: a Timeout, its closure and context are ~300 bytes that a request waiting in
+ * a big batch keeps alive through every scavenge. When it fires it ends the requests that are
+ * due and sets itself for the next; a request that ends before its deadline only leaves the set.
+ */
+class Deadlines {
+  readonly #armed = new Set<Req>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #fireAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly expire: (r: Req) => void) {}
+
+  arm(r: Req): void {
+    r.deadline = performance.now() + r.timeoutMs;
+    this.#armed.add(r);
+    if (r.deadline < this.#fireAt) this.#schedule(r.deadline);
+  }
+
+  disarm(r: Req): void {
+    if (r.deadline === undefined) return;
+    r.deadline = undefined;
+    this.#armed.delete(r);
+    if (this.#armed.size === 0) this.#schedule(Number.POSITIVE_INFINITY);
+  }
+
+  /** Sets the timer for `at` (none for Infinity). */
+  #schedule(at: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#fireAt = at;
+    if (at !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(this.#fire, Math.min(MAX_DELAY, Math.max(1, Math.ceil(at - performance.now()))));
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    this.#fireAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const due = [...this.#armed].filter((r) => r.deadline! <= now);
+    for (const r of due) {
+      this.disarm(r);
+      this.expire(r);
+    }
+    let next = Number.POSITIVE_INFINITY;
+    for (const r of this.#armed) next = Math.min(next, r.deadline!);
+    if (next < this.#fireAt) this.#schedule(next);
+  };
+}
 
 /** One abort listener per signal, fanned out to its requests (no MaxListenersExceededWarning). */
 class AbortFanOut {
@@ -73,6 +126,7 @@ export class Lifecycle {
   readonly zombies = new Map<number, boolean>();
   #nextSeq = 1 + Math.floor(Math.random() * 0x7fffffff);
   #keepAlive: ReturnType<typeof setInterval> | undefined;
+  readonly #deadlines = new Deadlines((r) => this.abandon(r, this.#timeoutError(r)));
   readonly #aborts = new AbortFanOut((r, reason) =>
     this.abandon(
       r,
@@ -109,17 +163,14 @@ export class Lifecycle {
     return this.pending.get(r.seq) === r;
   }
 
+  /** Starts the request's timer (its timeoutMs from now), unless it runs already. */
   armTimer(r: Req): void {
-    if (r.timer || !(r.timeoutMs > 0) || !this.live(r)) return;
-    r.timer = setTimeout(() => {
-      r.timer = undefined;
-      this.abandon(r, this.#timeoutError(r));
-    }, r.timeoutMs);
+    if (r.deadline !== undefined || !(r.timeoutMs > 0) || !this.live(r)) return;
+    this.#deadlines.arm(r);
   }
 
   disarmTimer(r: Req): void {
-    if (r.timer) clearTimeout(r.timer);
-    r.timer = undefined;
+    this.#deadlines.disarm(r);
   }
 
   #timeoutError(r: Req): CtTimeoutError {
