@@ -2,7 +2,7 @@ import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import { OPS, TAPE } from '../generated/table.js';
 import { binding, memoryViews } from './binding.js';
 import { familyNumber, findProtocol, MAX_STATES, protocolNames, STATE_ATTRS, STATE_NAMES } from './tables.js';
-import { loneSurrogate } from './name.js';
+import { loneSurrogate, writeNameUtf8 } from './name.js';
 import { readTape } from './tape.js';
 import type { DecodeResult, EncodeOptions, Family, InspectTree, RequestSpec } from './types.js';
 
@@ -69,8 +69,6 @@ export function formatNfctBytes(bytes: Uint8Array): { text: Uint8Array; error?: 
   if (out.length === 4 + len) return { text };
   return { text, error: JSON.parse(utf8Decoder.decode(out.subarray(4 + len))) as DecodeResult['error'] };
 }
-
-const utf8 = new TextEncoder();
 
 function usage(code: ErrorCode, field: string, message: string, index: number, count: number): CtTimeoutError {
   const where = count > 1 ? `request ${index}: ` : '';
@@ -206,18 +204,9 @@ function writeRequest(r: RequestSpec, index: number, count: number): void {
 function writeName(name: unknown, index: number, count: number): void {
   let written = 0;
   if (typeof name === 'string') {
-    // ASCII names (nearly all) are copied directly; others go through TextEncoder, after
-    // the check that they have a UTF-8 form (a lone surrogate would become U+FFFD).
-    for (; written < name.length; written++) {
-      const c = name.charCodeAt(written);
-      if (c >= 0x80) break;
-      u8[namesAt + n + written] = c;
-    }
-    if (written < name.length) {
-      const why = loneSurrogate(name);
-      if (why !== undefined) throw usage('ERR_INVALID_NAME', 'name', why, index, count);
-      written = utf8.encodeInto(name, u8.subarray(namesAt + n, namesEnd)).written;
-    }
+    // A lone surrogate has no UTF-8 form (TextEncoder would make it U+FFFD: another name).
+    written = writeNameUtf8(name, u8, namesAt + n, namesEnd);
+    if (written < 0) throw usage('ERR_INVALID_NAME', 'name', loneSurrogate(name)!, index, count);
   } else if (name instanceof Uint8Array) {
     u8.set(name, namesAt + n);
     written = name.length;

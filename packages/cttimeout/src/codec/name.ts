@@ -31,6 +31,24 @@ export function loneSurrogate(s: string): string | undefined {
 }
 
 /**
+ * Writes a string name's UTF-8 form into `u8` from `at` (room up to `end`: 3 bytes per UTF-16
+ * code unit always fit) and returns its length, or -1 when it has a lone surrogate (no UTF-8
+ * form; see {@link loneSurrogate}). ASCII, nearly every name, is copied code unit by code unit;
+ * the rest goes through TextEncoder.encodeInto. The encoder and the name check both write this way.
+ */
+export function writeNameUtf8(name: string, u8: Uint8Array, at: number, end: number): number {
+  let len = 0;
+  for (; len < name.length; len++) {
+    const c = name.charCodeAt(len);
+    if (c >= 0x80) break;
+    u8[at + len] = c;
+  }
+  if (len === name.length) return len;
+  if (loneSurrogate(name) !== undefined) return -1;
+  return utf8.encodeInto(name, u8.subarray(at, end)).written;
+}
+
+/**
  * Checks a name by every rule the encoder applies; throws a CtTimeoutError (ERR_INVALID_NAME,
  * ERR_NAME_TOO_LONG, ERR_NAME_NUL) naming `field`. The bytes are written straight into the
  * codec's input buffer (an ASCII string code unit by code unit, as the encoder does), so a
@@ -40,20 +58,9 @@ export function checkPolicyName(name: unknown, field = 'name'): void {
   const { glue, memory } = binding();
   let len: number;
   if (typeof name === 'string') {
-    // Room for the longest UTF-8 form (3 bytes per UTF-16 code unit).
     const at = glue.inputBuffer(name.length * 3);
-    const u8 = memoryViews(memory).u8;
-    len = 0;
-    for (; len < name.length; len++) {
-      const c = name.charCodeAt(len);
-      if (c >= 0x80) break;
-      u8[at + len] = c;
-    }
-    if (len < name.length) {
-      const why = loneSurrogate(name);
-      if (why !== undefined) throw invalid(field, why);
-      len = utf8.encodeInto(name, u8.subarray(at, at + name.length * 3)).written;
-    }
+    len = writeNameUtf8(name, memoryViews(memory).u8, at, at + name.length * 3);
+    if (len < 0) throw invalid(field, loneSurrogate(name)!);
   } else if (name instanceof Uint8Array) {
     const at = glue.inputBuffer(name.length);
     memoryViews(memory).u8.set(name, at);
