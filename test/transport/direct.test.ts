@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { NetlinkTransport } from '../../packages/cttimeout/src/transport/index.js';
 import { loadNative, type NativeBatch, type NativeEvent } from '../../packages/cttimeout/src/transport/native.js';
 import { nativeSocket, type OpenSocket } from '../../packages/cttimeout/src/transport/socket.js';
+import { fakeKernel } from '../../packages/cttimeout/src/testing/index.js';
 import { NEW, NLM_F_ACK, NLM_F_REQUEST, TCP, deletePolicy, dumpPolicies, getPolicy, messages, newPolicy } from '../helpers/netlink.js';
 import { useNetns } from '../helpers/netns.js';
 
@@ -207,25 +208,9 @@ describe('timers on the direct path', () => {
   });
 
   it('with one timer, each request still times out at its own deadline, a later shorter one first', async () => {
-    // A socket that takes requests and never answers (the probe aside).
-    const socket: OpenSocket = async (_options, onEvents) => {
-      let probed = false;
-      return {
-        portId: 1,
-        send: (d) => {
-          if (probed) return;
-          probed = true;
-          const seq = new DataView(d.buffer, d.byteOffset).getUint32(8, true);
-          setImmediate(() => onEvents([{ kind: 'chunk', seq, data: new Uint8Array(0), terminal: true, errno: 2 }]));
-        },
-        setPaused: () => {},
-        setReceiveBuffer: (b) => b,
-        receiveBuffer: () => 1 << 20,
-        counters: () => [0, 0],
-        close: async () => {},
-      };
-    };
-    const t = await NetlinkTransport.open({ socket });
+    // The test kit's fake kernel, told never to answer.
+    const silent = fakeKernel({ handler: () => undefined });
+    const t = await NetlinkTransport.open({ socket: silent.socket, probe: false });
     try {
       const t0 = performance.now();
       const settled = (p: Promise<unknown>) =>

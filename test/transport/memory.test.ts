@@ -38,7 +38,8 @@ describe('memory per request', () => {
 
 // What a request waiting for its reply holds in the JS heap: a Promise.all of thousands keeps
 // all of it alive through every scavenge, and the copying is what stalls the event loop. A
-// socket that takes requests and never answers (the probe aside), 10,000 pending ct.add().
+// socket that takes requests and never answers (the probe aside), 10,000 pending ct.add(). Not
+// the test kit's fakeKernel: it keeps every request it received, which would be measured too.
 const pendingScript = `
 import { CtTimeout } from ${JSON.stringify(dist)};
 let probed = false;
