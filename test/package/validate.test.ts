@@ -29,7 +29,9 @@ describe('names', () => {
     expect(checkName('web')).toEqual({ name: 'web', key: 'web' });
     expect(policyNameBytes('web')).toEqual(new Uint8Array([0x77, 0x65, 0x62]));
     expect(checkName('').name).toBe('');
-    expect(checkName('é'.repeat(15) + 'x').name).toBe('é'.repeat(15) + 'x'); // 31 bytes
+    expect(policyNameBytes('')).toHaveLength(0);
+    expect(checkName('é'.repeat(15) + 'x').name).toBe('é'.repeat(15) + 'x');
+    expect(policyNameBytes('é'.repeat(15) + 'x')).toHaveLength(31);
     expect(() => checkName('é'.repeat(16))).toThrow(/32 bytes/);
     // UTF-8 bytes become the string; other bytes stay bytes
     expect(checkName(new Uint8Array([0x77, 0x65, 0x62])).name).toBe('web');
