@@ -87,8 +87,15 @@ function renderHistory(name: string, entries: PolicyView[]): HTMLElement {
   );
 }
 
+/**
+ * The policy lookup of the latest selection (the worker answers it). Pinning waits for it: a
+ * `p` pressed right after a click would otherwise see the previous row's policy, or none.
+ */
+let lookup: Promise<void> = Promise.resolve();
+
 /** Pins the selected message's policy as A. */
-export function pin(): void {
+export async function pin(): Promise<void> {
+  await lookup;
   if (!current) return toast('The selected message carries no policy to pin');
   pinned = current;
   $('pin-status').textContent = `A = ${title(pinned)}`;
@@ -115,7 +122,12 @@ async function showHistory(): Promise<void> {
 }
 
 /** The selection changed: learn its policy (if any) for the buttons. */
-export async function selectionChanged(row: number): Promise<void> {
+export function selectionChanged(row: number): Promise<void> {
+  lookup = learnPolicy(row);
+  return lookup;
+}
+
+async function learnPolicy(row: number): Promise<void> {
   const r = await ask('policy', { row });
   if (!r || row !== app.selected) return;
   current = r.policy;
@@ -125,7 +137,7 @@ export async function selectionChanged(row: number): Promise<void> {
 }
 
 export function setupDiff(): void {
-  $('pin').addEventListener('click', pin);
+  $('pin').addEventListener('click', () => void pin());
   $('compare').addEventListener('click', () => void compare());
   $('history').addEventListener('click', () => void showHistory());
   $('diff-close').addEventListener('click', () => dialog().close());

@@ -17,7 +17,7 @@ export function setupKeys(): void {
     '?': () => help.showModal(),
     e: nextError,
     r: jumpToPeer,
-    p: pin,
+    p: () => void pin(),
     f: () => $('filter').focus(),
     c: () => $('copy-sel').click(),
     x: () => $('export').click(),
