@@ -27,7 +27,7 @@ ts_package() {
   "$tsc" -p packages/cttimeout/tsconfig.json --incremental --tsBuildInfoFile "$info"
   # tsc does not keep the executable bit that the bin needs.
   if [[ -f packages/cttimeout/dist/cli/main.js ]]; then chmod +x packages/cttimeout/dist/cli/main.js; fi
-  # The command's bundle (dist/bin/, what bin/cttimeout.js starts): ~0.3 s, so always.
+  # The command's bundle (dist/bin/, what bin/cttimeout.cjs starts): ~0.3 s, so always.
   node packages/cttimeout/scripts/bundle-cli.mjs
   echo "packages/cttimeout/dist"
 }

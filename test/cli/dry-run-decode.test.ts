@@ -210,9 +210,9 @@ describe('--help, --version and the npm bin', () => {
   });
 
   it('npx cttimeout works from the repository root: the bin is a committed executable launcher', () => {
-    const mode = execFileSync('git', ['ls-files', '-s', 'packages/cttimeout/bin/cttimeout.js'], { cwd: ROOT }).toString();
+    const mode = execFileSync('git', ['ls-files', '-s', 'packages/cttimeout/bin/cttimeout.cjs'], { cwd: ROOT }).toString();
     expect(mode).toMatch(/^100755 /);
-    expect(JSON.parse(readFileSync(`${ROOT}packages/cttimeout/package.json`, 'utf8')).bin).toEqual({ cttimeout: './bin/cttimeout.js' });
+    expect(JSON.parse(readFileSync(`${ROOT}packages/cttimeout/package.json`, 'utf8')).bin).toEqual({ cttimeout: './bin/cttimeout.cjs' });
     expect(lstatSync(`${ROOT}node_modules/.bin/cttimeout`).isSymbolicLink()).toBe(true);
     const r = runIn(ns, 'npx', ['--no-install', 'cttimeout', '--dry-run', 'list', 'timeout'], { env: { ...process.env, npm_config_loglevel: 'silent' } });
     expect(r.stdout).toBe('1400000001080103000000000000000000000000\n'); // the dump as nfct sends it: no NLM_F_ACK

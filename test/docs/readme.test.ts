@@ -58,7 +58,7 @@ beforeAll(() => {
   symlinkSync(join(ROOT, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   mkdirSync(join(dir, 'bin'));
-  symlinkSync(join(ROOT, 'packages/cttimeout/bin/cttimeout.js'), join(dir, 'bin/cttimeout'));
+  symlinkSync(join(ROOT, 'packages/cttimeout/bin/cttimeout.cjs'), join(dir, 'bin/cttimeout'));
 });
 
 describe('README code blocks', () => {

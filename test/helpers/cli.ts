@@ -13,8 +13,8 @@ export { privateNetns, type Netns };
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The command as npm installs it: the launcher, which starts the bundle in dist/bin/ (npm run build). */
-export const CLI = `${ROOT}packages/cttimeout/bin/cttimeout.js`;
-const BUNDLE = `${ROOT}packages/cttimeout/dist/bin/main.js`;
+export const CLI = `${ROOT}packages/cttimeout/bin/cttimeout.cjs`;
+const BUNDLE = `${ROOT}packages/cttimeout/dist/bin/main.cjs`;
 export const NFCT = '/usr/sbin/nfct';
 
 export interface Run {

@@ -94,7 +94,7 @@ describe('systemd/cttimeout.service', () => {
     write(etc, 'policies.d/20-v6.yaml', yaml(['web6', 'inet6', 'tcp', { established: 900 }]));
     const bin = join(dir, 'bin');
     mkdirSync(bin, { recursive: true });
-    symlinkSync(join(PKG, 'bin/cttimeout.js'), join(bin, 'cttimeout'));
+    symlinkSync(join(PKG, 'bin/cttimeout.cjs'), join(bin, 'cttimeout'));
     const [exe, ...args] = values_(section(text, 'Service'), 'ExecStart').map((w) => w.replace('/etc/cttimeout', etc));
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 

@@ -63,7 +63,7 @@ describe('the packed tarballs', () => {
       'package/dist/codec/index.js',
       'package/dist/codec/node.d.ts',
       'package/wasm/cttimeout_codec_bg.wasm',
-      'package/bin/cttimeout.js',
+      'package/bin/cttimeout.cjs',
       'package/LICENSE',
       'package/README.md',
     ]) {

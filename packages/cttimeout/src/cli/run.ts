@@ -293,11 +293,15 @@ const PROGRESS_FROM = 1000;
 function progress(io: CliIo): { trace: (direction: 'out' | 'in', bytes: Uint8Array) => void; end(): void } {
   let replies = 0;
   let shown = 0;
+  let terminal: boolean | undefined;
   return {
     trace: (direction, bytes) => {
-      if (direction !== 'in') return;
+      if (direction !== 'in' || terminal === false) return;
       replies += splitMessages(bytes).messages.length;
       if (replies >= PROGRESS_FROM && replies - shown >= 250) {
+        // Asked only now: a short command never builds standard error's stream (CLI start-up).
+        terminal ??= io.stderrIsTTY === true;
+        if (!terminal) return;
         shown = replies;
         io.err(`\rcttimeout: ${replies} replies from the kernel so far`);
       }
@@ -350,7 +354,7 @@ function verboseTrace(options: Options, io: CliIo): ((direction: 'out' | 'in', b
 
 async function withClient<T>(options: Options, hz: ClientHz, io: CliIo, fn: (ct: CtTimeout) => Promise<T>): Promise<T> {
   const trace = verboseTrace(options, io);
-  const shown = trace === undefined && io.stderrIsTTY === true ? progress(io) : undefined;
+  const shown = trace === undefined ? progress(io) : undefined;
   let ct: CtTimeout;
   try {
     ct = await openClient(options, hz, trace ?? shown?.trace, io.socket);

@@ -9,6 +9,7 @@
 // load; the one time limit is for requests sent on this thread (at 100,000 policies each NEW
 // walks a long list inside sendmsg), and it only moves them to a later turn.
 // One budget per thread: the event loop is the thread's, whatever the number of sockets.
+import { nowMs } from './clock.js';
 
 /** Units per event-loop turn. */
 export const TURN_UNITS = 256;
@@ -46,7 +47,7 @@ export class TurnBudget {
     if (this.#armed) return;
     // The next setImmediate is the next turn: the count starts again there.
     this.#armed = true;
-    this.#start = performance.now();
+    this.#start = nowMs();
     setImmediate(this.#nextTurn);
   }
 
@@ -63,7 +64,7 @@ export class TurnBudget {
 
   /** Spent, or work began more than TURN_MS ago in this turn. */
   get late(): boolean {
-    return this.#used >= TURN_UNITS || (this.#used > 0 && performance.now() - this.#start >= TURN_MS);
+    return this.#used >= TURN_UNITS || (this.#used > 0 && nowMs() - this.#start >= TURN_MS);
   }
 
   /**

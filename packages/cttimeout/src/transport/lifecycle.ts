@@ -3,6 +3,7 @@
 // reply may still come, so that reply is never taken for another request's).
 import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import type { FlowControl, Outgoing } from './flow.js';
+import { nowMs } from './clock.js';
 
 /** How many abandoned sequence numbers are remembered while a late reply may still come. */
 const MAX_ZOMBIES = 65_536;
@@ -14,7 +15,7 @@ export interface Req extends Outgoing {
   received: number;
   last?: Uint8Array;
   timeoutMs: number;
-  /** While its timer runs: when it runs out (performance.now() milliseconds). */
+  /** While its timer runs: when it runs out (nowMs() milliseconds). */
   deadline?: number;
   signal?: AbortSignal;
   /** Receives each chunk; settle() ends the request (error, or undefined for success). */
@@ -50,7 +51,7 @@ class Deadlines {
   constructor(private readonly expire: (r: Req) => void) {}
 
   arm(r: Req): void {
-    r.deadline = performance.now() + r.timeoutMs;
+    r.deadline = nowMs() + r.timeoutMs;
     this.#armed.add(r);
     if (r.deadline < this.#fireAt) this.#schedule(r.deadline);
   }
@@ -67,13 +68,13 @@ class Deadlines {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#fireAt = at;
-    if (at !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(this.#fire, Math.min(MAX_DELAY, Math.max(1, Math.ceil(at - performance.now()))));
+    if (at !== Number.POSITIVE_INFINITY) this.#timer = setTimeout(this.#fire, Math.min(MAX_DELAY, Math.max(1, Math.ceil(at - nowMs()))));
   }
 
   readonly #fire = (): void => {
     this.#timer = undefined;
     this.#fireAt = Number.POSITIVE_INFINITY;
-    const now = performance.now();
+    const now = nowMs();
     const due = [...this.#armed].filter((r) => r.deadline! <= now);
     for (const r of due) {
       this.disarm(r);

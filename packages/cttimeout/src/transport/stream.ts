@@ -2,6 +2,7 @@
 // the consumer is behind, and a stopped reader stops the kernel's dump.
 import type { CtTimeoutError } from '../errors.js';
 import type { Lifecycle, Req } from './lifecycle.js';
+import { nowMs } from './clock.js';
 
 /** A stream consumer gets the chunks already buffered for at most this long before yielding. */
 const YIELD_MS = 4;
@@ -25,7 +26,7 @@ class ReplyStream implements AsyncIterator<Uint8Array> {
   #wake: (() => void) | undefined;
   // A for-await loop over buffered chunks runs on microtasks only and would starve timers
   // and I/O: give the event loop a turn at least every YIELD_MS of consuming.
-  #turn = performance.now();
+  #turn = nowMs();
 
   constructor(
     private readonly life: Lifecycle,
@@ -42,9 +43,9 @@ class ReplyStream implements AsyncIterator<Uint8Array> {
         (e) => this.#settle(e),
       );
     }
-    if (this.#buffer.length > 0 && performance.now() - this.#turn > YIELD_MS) {
+    if (this.#buffer.length > 0 && nowMs() - this.#turn > YIELD_MS) {
       await new Promise((r) => setImmediate(r));
-      this.#turn = performance.now();
+      this.#turn = nowMs();
     }
     for (;;) {
       const got = this.#take();
@@ -53,7 +54,7 @@ class ReplyStream implements AsyncIterator<Uint8Array> {
       if (this.#req) this.life.armTimer(this.#req);
       await new Promise<void>((r) => (this.#wake = r));
       this.#wake = undefined;
-      this.#turn = performance.now(); // woken from a socket callback: the loop had its turn
+      this.#turn = nowMs(); // woken from a socket callback: the loop had its turn
       if (this.#req) this.life.disarmTimer(this.#req);
     }
   }
