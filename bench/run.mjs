@@ -10,6 +10,7 @@
 //   --full               also the big ones: apply / list / stream of 100,000 policies,
 //                        1,000,000 requests (the kernel makes creating 100,000 take minutes)
 //   --big 100000         the policy count of --full; --requests 1000000 its request count
+//   --only kernel,codec,cli   the parts to run (all by default; --full's run when given)
 //   --smoke              N = 10, 1 round, 3 cold runs, no --full; writes nothing unless --out
 //   --out FILE           where the JSON goes
 //   --print FILE         the README's tables (pivot by N, then the rest) from a JSON written earlier
@@ -29,6 +30,7 @@ const { values: opt } = parseArgs({
     full: { type: 'boolean', default: false },
     big: { type: 'string', default: '100000' },
     requests: { type: 'string', default: '1000000' },
+    only: { type: 'string', default: 'kernel,codec,cli' },
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
     print: { type: 'string' },
@@ -125,9 +127,12 @@ const machine = {
 };
 const started = performance.now();
 
+const ONLY = new Set(opt.only.split(','));
+for (const part of ONLY) if (!['kernel', 'codec', 'cli'].includes(part)) throw new Error(`--only: ${part} is not kernel, codec or cli`);
+
 // ---- kernel: create / get / list / delete ----
 const AT_ONCE = 1 / 1.5;
-for (const n of NS) {
+for (const n of ONLY.has('kernel') ? NS : []) {
   const { o, k } = alternate(
     `kernel N=${n}`,
     () => ({ ...ours('kernel', n), ...ours('client-js', n) }),
@@ -211,7 +216,7 @@ for (const n of NS) {
 }
 
 // ---- codec: a kernel-shaped 10,000-policy dump (the captured B.policy reply, 32 KiB datagrams) ----
-{
+if (ONLY.has('codec')) {
   const caps = JSON.parse(readFileSync(join(root, 'test/fixtures/protocol-md-captures.json'), 'utf8'));
   const template = Buffer.from(caps.find((x) => x.id === 'B.policy').hex, 'hex');
   const POLICIES = 10_000;
@@ -261,7 +266,7 @@ for (const n of NS) {
 }
 
 // ---- CLI cold start: Node 20 (this one) and Node 24 (scripts/cross-setup.sh's) ----
-{
+if (ONLY.has('cli')) {
   const nodes = [process.execPath];
   const n24 = spawnSync('bash', ['-c', `source ${join(root, 'scripts/cross-setup.sh')} >/dev/null 2>&1; node_bin x64 24`], { encoding: 'utf8' }).stdout?.trim();
   if (n24 && existsSync(n24)) nodes.push(n24);
