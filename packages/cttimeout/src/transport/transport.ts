@@ -338,6 +338,10 @@ export class NetlinkTransport {
       internal,
       received: 0,
       timeoutMs: o.timeoutMs ?? this.#defaultTimeout,
+      // Set later, named here: fields added after the literal would cost a property array each.
+      last: undefined,
+      deadline: undefined,
+      signal: undefined,
       onChunk,
       settle,
     };
