@@ -4,11 +4,12 @@
 // output (node:stream and net are ~5 ms of a start) nor loads perf_hooks. Node's own list of
 // loaded built-in modules (process.moduleLoadList) is read back from each run, in a private
 // network namespace, by a CommonJS hook (an ES module hook would load streams itself).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../packages/cttimeout/src/generated/errors.js';
-import { ours, useNetnsAndDir, write } from '../helpers/cli.js';
+import { ours, ROOT, useNetnsAndDir, write } from '../helpers/cli.js';
 
 const { ns, dir } = useNetnsAndDir({ flushEach: true });
 
@@ -54,5 +55,21 @@ describe('cttimeout start-up', () => {
     const r = loaded(['list', 'timeout'], { CTTIMEOUT_HZ: '7' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('CTTIMEOUT_HZ "7"');
+  });
+
+  it("Node's compile cache goes to the package's own .compile-cache/, never the shared one under TMPDIR", () => {
+    const tmp = join(dir, 'tmpdir');
+    mkdirSync(tmp, { recursive: true });
+    const base = { ...process.env };
+    delete base.NODE_COMPILE_CACHE;
+    delete base.NODE_DISABLE_COMPILE_CACHE;
+    const r = ours(ns, ['--version'], { env: { ...base, TMPDIR: tmp } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]); // Node's default would be $TMPDIR/node-compile-cache
+    // Node 22.1+ has the cache (this Node runs the CLI too); Node 20 has none to write.
+    if ('enableCompileCache' in nodeModule) {
+      const own = join(ROOT, 'packages/cttimeout/.compile-cache');
+      expect(readdirSync(own).some((d) => d.startsWith(`${process.version}-`))).toBe(true);
+    }
   });
 });
