@@ -49,6 +49,8 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     'delete.js',
     'list.toArray',
     'list.forAwait',
+    'list.toArray.warm',
+    'list.forAwait.warm',
     'eventloop',
     'codec.decode',
     'codec.encodeBatch',
@@ -71,7 +73,7 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
     expect(row.ratio).toBeCloseTo(row.ours / (row.ref as number), 9);
     if (row.target) expect(row.pass).toBe((row.ratio as number) <= (row.target.maxRatio as number));
   }
-  expect(rows.filter((x) => x.n === 10 && !x.id.startsWith('cli.')).length).toBe(22);
+  expect(rows.filter((x) => x.n === 10 && !x.id.startsWith('cli.')).length).toBe(24);
   // The machine description the README table needs.
   for (const key of ['cpu', 'cores', 'loadBefore', 'loadAfter', 'node', 'kernel', 'commit', 'date']) expect(result.machine[key], key).toBeDefined();
   // The tables on stdout: a line per row; the kernel rows pivoted by N (one line per scenario);
