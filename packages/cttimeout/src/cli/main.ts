@@ -9,8 +9,6 @@ import { Output, writeFailure } from './output.js';
 import { reportFailure, runCli, wantsJson } from './run.js';
 import { CliError, exactArgs, EXIT } from './strict.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
 const args = process.argv.slice(2);
 const asJson = wantsJson(args);
 
@@ -36,7 +34,10 @@ void runCli(args, {
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
   },
-  version,
+  // Read only by --version and the help's title.
+  get version() {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  },
   exactArgs: exactArgs(args, () => readFileSync('/proc/self/cmdline')),
 }).then((status) => {
   process.exitCode = status;
