@@ -59,26 +59,20 @@ async function scenarios(ct, names, policies, timed) {
   await timed('get.await', n, async () => {
     for (const name of names) await ct.get(name);
   });
-  await timed('list.toArray', n, async () => {
-    const got = await ct.list().toArray();
-    if (got.length !== n) fail(`listed ${got.length} of ${n}`);
-  });
-  await timed('list.forAwait', n, async () => {
-    let count = 0;
-    for await (const p of ct.list()) if (p.timeouts.ESTABLISHED === 3000) count++;
-    if (count !== n) fail(`iterated ${count} of ${n}`);
-  });
-  // The same lists once the process has listed N twice more, untimed (the lists above also pay
-  // for V8 compiling the path on its first use); the C reference times its dump the same way.
-  for (let k = 0; k < 2; k++) if ((await ct.list().toArray()).length !== n) fail('warm-up list');
-  await timed('list.toArray.warm', n, async () => {
-    if ((await ct.list().toArray()).length !== n) fail('warm list');
-  });
-  await timed('list.forAwait.warm', n, async () => {
-    let count = 0;
-    for await (const p of ct.list()) if (p.timeouts.ESTABLISHED === 3000) count++;
-    if (count !== n) fail(`iterated ${count} of ${n} (warm)`);
-  });
+  // A process's first list of N, then the same once it has listed N twice more, untimed (the
+  // first pays for V8 compiling the path); the C reference times its dump the same way.
+  for (const suffix of ['', '.warm']) {
+    if (suffix) for (let k = 0; k < 2; k++) if ((await ct.list().toArray()).length !== n) fail('warm-up list');
+    await timed(`list.toArray${suffix}`, n, async () => {
+      const got = await ct.list().toArray();
+      if (got.length !== n) fail(`listed ${got.length} of ${n}${suffix}`);
+    });
+    await timed(`list.forAwait${suffix}`, n, async () => {
+      let count = 0;
+      for await (const p of ct.list()) if (p.timeouts.ESTABLISHED === 3000) count++;
+      if (count !== n) fail(`iterated ${count} of ${n}${suffix}`);
+    });
+  }
   await timed('delete.await', n, async () => {
     for (const name of names) await ct.delete(name);
   });

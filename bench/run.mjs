@@ -177,52 +177,29 @@ for (const n of ONLY.has('kernel') ? NS : []) {
     if (op !== 'get') compare(`${op}.cbatch`, n, `${op}: requestBatch vs C mnl batch`, col(o, `${op}.batch`), 'C batch', col(k, `${op}.batch`), 'ns/op');
   }
   const listTarget = n >= 1000;
-  compare(
-    'list.toArray',
-    n,
-    'list: list().toArray() vs C dump + parse',
-    col(o, 'list.toArray'),
-    'C dump+parse',
-    col(k, 'list'),
-    'ns/policy',
-    listTarget ? 1 : undefined,
-    '≤ 1× (N ≥ 1,000)',
-  );
-  compare(
-    'list.forAwait',
-    n,
-    'list: for await vs C dump + parse',
-    col(o, 'list.forAwait'),
-    'C dump+parse',
-    col(k, 'list'),
-    'ns/policy',
-    listTarget ? 1.2 : undefined,
-    '≤ 1.2× (N ≥ 1,000)',
-  );
-  // The same after two more lists in the process (ours) / dumps (C), untimed: V8 has compiled
-  // the path by then; the rows above are a process's first list of N.
-  compare(
-    'list.toArray.warm',
-    n,
-    'list: list().toArray(), warm (after two lists) vs C dump + parse, warm',
-    col(o, 'list.toArray.warm'),
-    'C dump+parse',
-    col(k, 'list.warm'),
-    'ns/policy',
-    listTarget ? 1 : undefined,
-    '≤ 1× (N ≥ 1,000)',
-  );
-  compare(
-    'list.forAwait.warm',
-    n,
-    'list: for await, warm (after two lists) vs C dump + parse, warm',
-    col(o, 'list.forAwait.warm'),
-    'C dump+parse',
-    col(k, 'list.warm'),
-    'ns/policy',
-    listTarget ? 1.2 : undefined,
-    '≤ 1.2× (N ≥ 1,000)',
-  );
+  // Each list twice: a process's first list of N, and warm, after two more untimed lists in
+  // the process (ours) / dumps (C), by when V8 has compiled the path.
+  for (const [suffix, warm] of [
+    ['', ''],
+    ['.warm', ', warm (after two lists)'],
+  ]) {
+    for (const [how, text, max] of [
+      ['toArray', 'list().toArray()', 1],
+      ['forAwait', 'for await', 1.2],
+    ]) {
+      compare(
+        `list.${how}${suffix}`,
+        n,
+        `list: ${text}${warm} vs C dump + parse${suffix ? ', warm' : ''}`,
+        col(o, `list.${how}${suffix}`),
+        'C dump+parse',
+        col(k, `list${suffix}`),
+        'ns/policy',
+        listTarget ? max : undefined,
+        `≤ ${max}× (N ≥ 1,000)`,
+      );
+    }
+  }
   if (n === Math.max(...NS)) {
     // The longest stall of any round while policies were created or listed.
     const worst = {};

@@ -2,7 +2,7 @@
 // `cttimeout`: conntrack timeout policies from the command line, nfct-compatible.
 // Exit status: see EXIT_MEANINGS (generated from crates/codec/src/registry.rs) and `cttimeout --help`.
 // No top-level await: the launcher (bin/cttimeout.cjs) loads this module's bundle with require(),
-// which starts faster than the ES module loader (README "Benchmarks").
+// which starts faster than the ES module loader (README "What made it fast").
 import { readFileSync } from 'node:fs';
 import { readStreamBounded } from './input.js';
 import { Output, writeFailure } from './output.js';
@@ -34,7 +34,7 @@ void runCli(args, {
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
   },
-  // Read only by --version and the help's title.
+  // Read only by --version and nfct's `version` command.
   get version() {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   },
