@@ -34,7 +34,7 @@ void runCli(args, {
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
   },
-  // Read only by --version and nfct's `version` command.
+  // Read only by --version and nfct's `version` subsystem (`cttimeout list version`).
   get version() {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   },
