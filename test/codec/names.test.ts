@@ -148,6 +148,24 @@ describe('names are bytes', () => {
     );
   });
 
+  it('reads ASCII names of every length 1..31 exactly, whatever chunk of the fast path each byte falls in', () => {
+    // the tape decoder builds ASCII names 8, then 4, then 1 character at a time: every position differs
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_.0123456789~';
+    for (let len = 1; len <= 31; len++) {
+      for (const start of [0, 7, 19]) {
+        const name = Array.from({ length: len }, (_, i) => alphabet[(start + i * 3) % alphabet.length]).join('');
+        const b = policy(name);
+        expect(decoded(b).name).toBe(name);
+        expect(JSON.parse(decodeJson(b)).messages[0].name).toBe(name);
+      }
+    }
+    // one non-ASCII byte at any position leaves the fast path for the UTF-8 one
+    for (let at = 0; at < 12; at++) {
+      const name = 'x'.repeat(at) + 'é' + 'y'.repeat(11 - at);
+      expect(decoded(policy(name)).name).toBe(name);
+    }
+  });
+
   it('refuses every name of 32 bytes or more, and every name with a NUL', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 32, maxLength: 64 }), fc.uint8Array({ minLength: 1, maxLength: 31 }), fc.nat(), (long, short, at) => {

@@ -20,32 +20,64 @@ pub struct NfGenMsg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeouts<'a> {
     pub protocol: &'static Protocol,
-    values: [Option<u32>; MAX_STATES],
+    /// Bit `attr - 1` is set for each state present: one word to test, count and walk (the
+    /// tape carries it as is), where an `Option` per state was 11 words to scan twice.
+    mask: u32,
+    /// Values by `attr - 1`; 0 where the state is absent.
+    values: [u32; MAX_STATES],
     /// Nested attributes beyond this protocol's states (e.g. from a newer kernel).
     pub unknown: Vec<Attr<'a>>,
 }
 
 impl<'a> Timeouts<'a> {
     pub fn new(protocol: &'static Protocol) -> Self {
-        Timeouts { protocol, values: [None; MAX_STATES], unknown: Vec::new() }
+        Timeouts { protocol, mask: 0, values: [0; MAX_STATES], unknown: Vec::new() }
     }
 
     /// Value of the state with this attribute number.
     pub fn get(&self, attr: u16) -> Option<u32> {
-        self.values.get(usize::from(attr).checked_sub(1)?).copied().flatten()
+        let i = usize::from(attr).checked_sub(1)?;
+        (i < MAX_STATES && self.mask & (1 << i) != 0).then(|| self.values[i])
     }
 
     pub fn set(&mut self, state: &State, value: u32) {
-        self.values[usize::from(state.attr) - 1] = Some(value);
+        let i = usize::from(state.attr) - 1;
+        self.mask |= 1 << i;
+        self.values[i] = value;
+    }
+
+    /// Bit `attr - 1` for each state present.
+    pub fn mask(&self) -> u32 {
+        self.mask
     }
 
     /// Present states with their values, in attribute order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static State, u32)> + '_ {
-        self.protocol.states.iter().filter_map(|s| self.get(s.attr).map(|v| (s, v)))
+        self.protocol
+            .states
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| self.mask & (1 << i) != 0)
+            .map(|(i, s)| (s, self.values[i]))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.iter().all(Option::is_none)
+        self.mask == 0
+    }
+
+    /// The present values, in attribute order, onto `out` (the tape's value words).
+    pub fn push_values(&self, out: &mut Vec<u32>) {
+        let all = (self.mask + 1).trailing_zeros() as usize;
+        if self.mask & (self.mask + 1) == 0 {
+            // Every state from the first on, as in a kernel reply: one copy.
+            out.extend_from_slice(&self.values[..all]);
+            return;
+        }
+        let mut m = self.mask;
+        while m != 0 {
+            out.push(self.values[m.trailing_zeros() as usize]);
+            m &= m - 1;
+        }
     }
 }
 
@@ -345,7 +377,7 @@ pub fn decode_timeout<'a, T: Tracer>(
     // DATA is read after the other attributes: its meaning depends on L4PROTO, wherever
     // that came.
     if let Some(d) = data {
-        t.timeouts = Some(decode_data(&d, t.l4proto, tr)?);
+        decode_data(&d, t.l4proto, &mut t.timeouts, tr)?;
     }
     Ok(t)
 }
@@ -368,7 +400,13 @@ fn decode_nfgen<T: Tracer>(payload: &[u8], offset: usize, tr: &mut T) -> Result<
 }
 
 /// The states of a CTA_TIMEOUT_DATA nest, read with the table of protocol `l4proto`.
-fn decode_data<'a, T: Tracer>(d: &Attr<'a>, l4proto: Option<u8>, tr: &mut T) -> Result<Timeouts<'a>, DecodeError> {
+/// Filled in place (`into`): a Timeouts is 96 bytes, moved twice more when returned.
+fn decode_data<'a, T: Tracer>(
+    d: &Attr<'a>,
+    l4proto: Option<u8>,
+    into: &mut Option<Timeouts<'a>>,
+    tr: &mut T,
+) -> Result<(), DecodeError> {
     let proto = shown(
         tr,
         "CTA_TIMEOUT_DATA",
@@ -378,7 +416,7 @@ fn decode_data<'a, T: Tracer>(d: &Attr<'a>, l4proto: Option<u8>, tr: &mut T) -> 
             .ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: l4proto })),
     )?;
     tr.enter_attr(Label::Static("CTA_TIMEOUT_DATA"), d, Value::Protocol(proto.number));
-    let mut ts = Timeouts::new(proto);
+    let ts = into.insert(Timeouts::new(proto));
     for n in d.nested() {
         let n = n?;
         match proto.state(n.kind()) {
@@ -394,7 +432,7 @@ fn decode_data<'a, T: Tracer>(d: &Attr<'a>, l4proto: Option<u8>, tr: &mut T) -> 
         }
     }
     tr.exit();
-    Ok(ts)
+    Ok(())
 }
 
 /// A 32-bit attribute read with `get` (big or native endian), reported as a number.
@@ -517,6 +555,35 @@ fn decode_ext_ack<'a, T: Tracer>(buf: &'a [u8], offset: usize, tr: &mut T) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_keep_present_states_in_attribute_order_whatever_order_they_came_in() {
+        let tcp = protocol::by_number(6).unwrap();
+        let mut ts = Timeouts::new(tcp);
+        assert!(ts.is_empty());
+        // CLOSE (8), then SYN_SENT (1), ESTABLISHED (3) twice: the last value counts.
+        for (attr, v) in [(8, 10), (1, 120), (3, 5), (3, 3000)] {
+            ts.set(tcp.state(attr).unwrap(), v);
+        }
+        assert_eq!(ts.mask(), 0b1000_0101);
+        assert_eq!(
+            (ts.get(1), ts.get(2), ts.get(3), ts.get(8), ts.get(0), ts.get(99)),
+            (Some(120), None, Some(3000), Some(10), None, None)
+        );
+        let order: Vec<_> = ts.iter().map(|(s, v)| (s.attr, v)).collect();
+        assert_eq!(order, [(1, 120), (3, 3000), (8, 10)]);
+        let mut words = vec![7];
+        ts.push_values(&mut words);
+        assert_eq!(words, [7, 120, 3000, 10]);
+        // Every state from the first (a kernel reply): the contiguous case.
+        let mut full = Timeouts::new(tcp);
+        for s in tcp.states {
+            full.set(s, u32::from(s.attr) * 100);
+        }
+        let mut words = Vec::new();
+        full.push_values(&mut words);
+        assert_eq!(words, tcp.states.iter().map(|s| u32::from(s.attr) * 100).collect::<Vec<_>>());
+    }
 
     #[test]
     fn nfgenmsg_missing_is_an_error_with_its_offset() {

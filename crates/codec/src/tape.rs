@@ -37,7 +37,7 @@
 //! are used). The JS side only checks that its numbers are u32s; every other check (ranges,
 //! names, protocols, states, the HZ limit) happens here.
 use crate::consts::Command;
-use crate::decode::{decode_message, Body, Message, NoTrace, Timeout};
+use crate::decode::{decode_message, Body, Message, NoTrace, Timeout, Timeouts};
 use crate::encode::{encode_into, nfct_flags, EncodeOptions, Request};
 use crate::error::{EncodeCode, EncodeError};
 use crate::framing::messages;
@@ -150,12 +150,7 @@ impl Tape<'_> {
         present |= x.l4proto.map_or(0, |_| PRESENT_L4PROTO);
         present |= x.use_count.map_or(0, |_| PRESENT_USE);
         present |= x.timeouts.as_ref().map_or(0, |_| PRESENT_DATA);
-        let mut mask = 0u32;
-        if let Some(ts) = &x.timeouts {
-            for (s, _) in ts.iter() {
-                mask |= 1 << (s.attr - 1);
-            }
-        }
+        let mask = x.timeouts.as_ref().map_or(0, Timeouts::mask);
         let mut r = [0u32; TIMEOUT_FIXED_WORDS];
         r[rec::KIND] = KIND_TIMEOUT;
         r[rec::OFFSET] = m.offset as u32;
@@ -174,7 +169,7 @@ impl Tape<'_> {
         r[rec::STATE_MASK] = mask;
         self.words.extend_from_slice(&r);
         if let Some(ts) = &x.timeouts {
-            self.words.extend(ts.iter().map(|(_, v)| v));
+            ts.push_values(self.words);
         }
         let (o, l) = if crate::json::has_timeout_extras(x) { self.text_json(&ExtrasJson(x)) } else { (0, 0) };
         self.words.extend_from_slice(&[o, l]);

@@ -23,6 +23,8 @@ export const STATE_ATTRS: ReadonlyArray<ReadonlyMap<string, number> | undefined>
 );
 
 export const FAMILY_BY_NUMBER = new Map<number, Family>(FAMILIES.map((f) => [f.number, f.name]));
+/** The same, indexed by number (an array read on the decode path, where a Map lookup costs more). */
+export const FAMILY_NAMES: readonly (Family | undefined)[] = FAMILIES.reduce<(Family | undefined)[]>((a, f) => ((a[f.number] = f.name), a), []);
 const FAMILY_BY_NAME = new Map<string, number>(FAMILIES.map((f) => [f.name, f.number]));
 const PROTOCOL_BY_NAME = new Map<string, ProtocolRow>([
   ...PROTOCOLS.map((p) => [p.name, p] as const),
