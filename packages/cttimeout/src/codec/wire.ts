@@ -49,11 +49,21 @@ export function prepareForSend(message: Uint8Array, seq: number, inPlace = false
  * stopped the walk, if any (the messages before it are still returned).
  */
 export function splitMessages(buf: Uint8Array): { messages: Uint8Array[]; error?: DecodeProblem } {
-  const spans = binding().glue.splitMessages(buf);
+  const { spans, count, error } = messageSpans(buf);
   const messages: Uint8Array[] = [];
-  let i = 0;
-  for (; i + 1 < spans.length; i += 2) messages.push(buf.subarray(spans[i]!, spans[i]! + spans[i + 1]!));
-  return i < spans.length ? { messages, error: lastProblem() } : { messages };
+  for (let i = 0; i < count; i++) messages.push(buf.subarray(spans[2 * i]!, spans[2 * i]! + spans[2 * i + 1]!));
+  return error ? { messages, error } : { messages };
+}
+
+/**
+ * Where the messages of `buf` are, as (offset, length) pairs: message `i` is
+ * `buf.subarray(spans[2i], spans[2i] + spans[2i + 1])`, for `i < count`. For callers that make
+ * the views a slice at a time (10,000 views at once are milliseconds of one task).
+ */
+export function messageSpans(buf: Uint8Array): { spans: Uint32Array; count: number; error?: DecodeProblem } {
+  const spans = binding().glue.splitMessages(buf);
+  const count = spans.length >> 1;
+  return spans.length & 1 ? { spans, count, error: lastProblem() } : { spans, count };
 }
 
 /** The probe a transport sends when it opens: a GET of the policy "" to nfnetlink `subsystem` (default 8, cttimeout). */
