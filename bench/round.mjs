@@ -25,23 +25,28 @@ const stallWorst = {};
 // Longest event-loop stall while `fn` runs, in ms: the widest gap between ticks of a 1 ms
 // interval (so the longest task plus up to 1 ms), the gap up to the end included. And each gap
 // less the time the JS thread spent runnable but waiting for a CPU (the run delay in
-// /proc/thread-self/schedstat, exact once the thread runs again; its CPU time there is only
-// updated at scheduler ticks, 4 ms apart): what is left is the thread running or blocked (a GC
-// waiting on its helper threads), an upper bound of the longest task.
+// /proc/thread-self/schedstat, exact once the thread runs again): what is left is the thread
+// running or blocked (e.g. a GC waiting on its helper threads), an upper bound of the longest
+// task. The widest gap also gets the thread's CPU time in it, from the same file: ±4 ms, as the
+// kernel updates a running thread's count at its scheduler tick (HZ 250).
 const schedFd = openSync('/proc/thread-self/schedstat', 'r');
 const schedBuf = Buffer.alloc(64);
-const runDelayMs = () => Number(schedBuf.toString('latin1', 0, readSync(schedFd, schedBuf, 0, 64, 0)).split(' ')[1]) / 1e6;
+const sched = () =>
+  schedBuf
+    .toString('latin1', 0, readSync(schedFd, schedBuf, 0, 64, 0))
+    .split(' ')
+    .map((v) => Number(v) / 1e6);
 async function timed(name, ops, fn) {
   let last = performance.now();
-  let lastWait = runDelayMs();
+  let [lastCpu, lastWait] = sched();
   let worst = null;
   let worstOwn = 0;
   const gap = (now) => {
-    const wait = runDelayMs();
-    const g = { wallMs: now - last, waitMs: wait - lastWait };
+    const [cpu, wait] = sched();
+    const g = { wallMs: now - last, waitMs: wait - lastWait, cpuMs: cpu - lastCpu };
     if (worst === null || g.wallMs > worst.wallMs) worst = g;
     worstOwn = Math.max(worstOwn, g.wallMs - g.waitMs);
-    [last, lastWait] = [now, wait];
+    [last, lastCpu, lastWait] = [now, cpu, wait];
   };
   const tick = setInterval(() => gap(performance.now()), 1);
   const t0 = process.hrtime.bigint();
