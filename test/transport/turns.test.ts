@@ -31,10 +31,28 @@ afterEach(() => {
   ticking = false;
 });
 const worst = (k: 'sent' | 'settled') => Math.max(...turns.map((t) => t[k]));
-/** A batch's requests went out a unit each, TURN_UNITS a turn: two turns' worth per tick, three in the first. */
-function expectSlices(): void {
+/**
+ * `t.requestBatch(messages)` with the turns counted, and the requests the caller waits for
+ * (`stats().pending`) sampled at each tick of a timer.
+ */
+async function watchedBatch(t: NetlinkTransport, messages: Uint8Array[] | Uint8Array) {
+  startTicking();
+  const pending: number[] = [];
+  const watch = setInterval(() => pending.push(t.stats().pending), 0);
+  const results = await t.requestBatch(messages);
+  clearInterval(watch);
+  ticking = false;
+  return { results, pending };
+}
+/**
+ * A batch's requests went out a unit each, TURN_UNITS a turn: two turns' worth between ticks,
+ * three in the first (which also holds the caller's own turn). A 1 ms timer sees several turns
+ * on a fast machine: its samples only show the batch was not let in at once.
+ */
+function expectSlices(pending: number[]): void {
   expect(turns[0]!.sent).toBeLessThanOrEqual(3 * TURN_UNITS);
   expect(Math.max(...turns.slice(1).map((t) => t.sent))).toBeLessThanOrEqual(2 * TURN_UNITS);
+  expect(Math.max(...pending.map((p, i) => p - (pending[i - 1] ?? 0)))).toBeLessThanOrEqual(8 * TURN_UNITS);
 }
 
 /** An ACK (NLMSG_ERROR, errno 0) for each message of `data`. */
@@ -116,19 +134,9 @@ describe('work per event-loop turn is bounded', () => {
   it('a requestBatch of 10,000 goes out in slices, its replies handled a budget at a time', async () => {
     const t = await NetlinkTransport.open({ socket: instant(false) });
     const msgs = Array.from({ length: 10_000 }, (_, i) => getPolicy(`b${i}`));
-    startTicking();
-    // Requests the caller waits for, at each tick: a batch enters the transport a slice at a time.
-    const pending: number[] = [];
-    const watch = setInterval(() => pending.push(t.stats().pending), 0);
-    const results = await t.requestBatch(msgs);
-    clearInterval(watch);
-    ticking = false;
+    const { results, pending } = await watchedBatch(t, msgs);
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
-    // A message handed to the transport is a unit: two turns' worth between ticks (three in
-    // the first, which also holds the caller's own turn).
-    expectSlices();
-    // (a 1 ms timer sees several turns on a fast machine: this only shows the batch is not let in at once)
-    expect(Math.max(...pending.map((p, i) => p - (pending[i - 1] ?? 0)))).toBeLessThanOrEqual(8 * TURN_UNITS);
+    expectSlices(pending);
     expect(pending.length).toBeGreaterThanOrEqual(4);
     await t.close();
   });
@@ -143,18 +151,11 @@ describe('work per event-loop turn is bounded', () => {
       buf.set(m, at);
       at += m.length;
     }
-    startTicking();
-    const pending: number[] = [];
-    const watch = setInterval(() => pending.push(t.stats().pending), 0);
-    const results = await t.requestBatch(buf);
-    clearInterval(watch);
-    ticking = false;
+    const { results, pending } = await watchedBatch(t, buf);
     expect(results).toHaveLength(10_001);
     expect(results.slice(0, 10_000).every((r) => r.status === 'fulfilled')).toBe(true);
     expect(results[10_000]).toMatchObject({ status: 'rejected', reason: { source: 'usage' } });
-    expectSlices();
-    // (a 1 ms timer sees several turns on a fast machine: this only shows the batch is not let in at once)
-    expect(Math.max(...pending.map((p, i) => p - (pending[i - 1] ?? 0)))).toBeLessThanOrEqual(8 * TURN_UNITS);
+    expectSlices(pending);
     await t.close();
   });
 

@@ -67,10 +67,9 @@ impl<'a> Timeouts<'a> {
 
     /// The present values, in attribute order, onto `out` (the tape's value words).
     pub fn push_values(&self, out: &mut Vec<u32>) {
-        let all = (self.mask + 1).trailing_zeros() as usize;
         if self.mask & (self.mask + 1) == 0 {
             // Every state from the first on, as in a kernel reply: one copy.
-            out.extend_from_slice(&self.values[..all]);
+            out.extend_from_slice(&self.values[..self.mask.count_ones() as usize]);
             return;
         }
         let mut m = self.mask;

@@ -5,7 +5,7 @@
 // codec's init()).
 import { CtTimeoutError, type ErrorCode } from './errors.js';
 import { checkPolicyName, policyNameDisplay, policyNameFromBytes, policyNameKey, type PolicyName } from './codec/name.js';
-import { FAMILY_BY_NUMBER, familyNumber, findProtocol, STATE_ATTRS, STATE_NAMES } from './codec/tables.js';
+import { FAMILY_NAMES, familyNumber, findProtocol, STATE_ATTRS, STATE_NAMES } from './codec/tables.js';
 import type { Family, ProtocolName } from './codec/types.js';
 
 /**
@@ -69,7 +69,7 @@ export const displayName = policyNameDisplay;
 
 /** 'inet' / 'inet6', or the l3proto number 2 / 10 → the family name. */
 export function checkFamily(v: unknown, field = 'family'): Family {
-  const f = typeof v === 'string' ? (familyNumber(v) !== undefined ? (v as Family) : undefined) : typeof v === 'number' ? FAMILY_BY_NUMBER.get(v) : undefined;
+  const f = typeof v === 'string' ? (familyNumber(v) !== undefined ? (v as Family) : undefined) : typeof v === 'number' ? FAMILY_NAMES[v] : undefined;
   if (f === undefined) throw invalid('ERR_UNKNOWN_FAMILY', field, `family must be 'inet' or 'inet6' (or 2 / 10), got ${describeValue(v)}`);
   return f;
 }

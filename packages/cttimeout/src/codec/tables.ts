@@ -22,8 +22,7 @@ export const STATE_ATTRS: ReadonlyArray<ReadonlyMap<string, number> | undefined>
   (p) => p && new Map(p.states.map((s) => [s.name, s.attr])),
 );
 
-export const FAMILY_BY_NUMBER = new Map<number, Family>(FAMILIES.map((f) => [f.number, f.name]));
-/** The same, indexed by number (an array read on the decode path, where a Map lookup costs more). */
+/** Family names by l3proto number (an array: read per policy on the decode path, where a Map lookup costs more). */
 export const FAMILY_NAMES: readonly (Family | undefined)[] = FAMILIES.reduce<(Family | undefined)[]>((a, f) => ((a[f.number] = f.name), a), []);
 const FAMILY_BY_NAME = new Map<string, number>(FAMILIES.map((f) => [f.name, f.number]));
 const PROTOCOL_BY_NAME = new Map<string, ProtocolRow>([
