@@ -398,7 +398,7 @@ if (FULL) {
   absolute(
     'mem.requests',
     REQUESTS,
-    `memory: ${REQUESTS} get()s of a missing policy, RSS growth per request (second half, after gc)`,
+    `memory: ${REQUESTS} get()s of a missing policy after as many untimed, RSS growth per request (after gc)`,
     req.rssGrowthBytesPerRequest,
     'B/request',
     1,
@@ -407,6 +407,7 @@ if (FULL) {
       heapGrowthBytesPerRequest: req.heapGrowthBytesPerRequest,
       rssSamplesMB: mb(req.rssSamplesBytes),
       heapSamplesMB: mb(req.heapSamplesBytes),
+      heapTotalSamplesMB: mb(req.heapTotalSamplesBytes),
     },
   );
 }
