@@ -4,6 +4,7 @@
 import { CtTimeoutError, type ErrorCode } from '../errors.js';
 import type { FlowControl, Outgoing } from './flow.js';
 import { nowMs } from './clock.js';
+import { SeqTable } from './seq-table.js';
 
 /** How many abandoned sequence numbers are remembered while a late reply may still come. */
 const MAX_ZOMBIES = 65_536;
@@ -44,7 +45,7 @@ const MAX_DELAY = 0x7fffffff;
  * due and sets itself for the next; a request that ends before its deadline only leaves the set.
  */
 class Deadlines {
-  readonly #armed = new Set<Req>();
+  readonly #armed = new SeqTable<Req>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #fireAt = Number.POSITIVE_INFINITY;
 
@@ -52,14 +53,14 @@ class Deadlines {
 
   arm(r: Req): void {
     r.deadline = nowMs() + r.timeoutMs;
-    this.#armed.add(r);
+    this.#armed.set(r);
     if (r.deadline < this.#fireAt) this.#schedule(r.deadline);
   }
 
   disarm(r: Req): void {
     if (r.deadline === undefined) return;
     r.deadline = undefined;
-    this.#armed.delete(r);
+    this.#armed.delete(r.seq, r);
     if (this.#armed.size === 0) this.#schedule(Number.POSITIVE_INFINITY);
   }
 
@@ -75,13 +76,13 @@ class Deadlines {
     this.#timer = undefined;
     this.#fireAt = Number.POSITIVE_INFINITY;
     const now = nowMs();
-    const due = [...this.#armed].filter((r) => r.deadline! <= now);
+    const due = this.#armed.values().filter((r) => r.deadline! <= now);
     for (const r of due) {
       this.disarm(r);
       this.expire(r);
     }
     let next = Number.POSITIVE_INFINITY;
-    for (const r of this.#armed) next = Math.min(next, r.deadline!);
+    for (const r of this.#armed.values()) next = Math.min(next, r.deadline!);
     if (next < this.#fireAt) this.#schedule(next);
   };
 }
@@ -122,7 +123,8 @@ class AbortFanOut {
 }
 
 export class Lifecycle {
-  readonly pending = new Map<number, Req>();
+  /** Requests queued or sent, by seq. */
+  readonly pending = new SeqTable<Req>();
   /** Abandoned sent requests whose last reply may still come: seq -> was a dump. */
   readonly zombies = new Map<number, boolean>();
   #nextSeq = 1 + Math.floor(Math.random() * 0x7fffffff);
@@ -153,7 +155,7 @@ export class Lifecycle {
   /** Registers a new request and queues it. */
   start(r: Req, signal: AbortSignal | undefined): void {
     if (signal) this.#aborts.add(r, signal);
-    this.pending.set(r.seq, r);
+    this.pending.set(r);
     this.flow.push(r);
     // After the flush: a request answered inside sendmsg needs no keep-alive.
     queueMicrotask(() => this.#updateKeepAlive());
@@ -219,7 +221,7 @@ export class Lifecycle {
   /** Ends every request with the error `make` builds for it (close, fatal socket error). */
   failAll(make: (r: Req) => CtTimeoutError): void {
     this.flow.stop();
-    for (const r of [...this.pending.values()]) this.finish(r, make(r));
+    for (const r of this.pending.values()) this.finish(r, make(r));
     this.zombies.clear();
   }
 

@@ -485,7 +485,7 @@ export class NetlinkTransport {
    * executed"). A dump that has started delivering is still running and goes on.
    */
   #recoverLostReplies(): void {
-    const suspects = [...this.#life.pending.values()].filter((r) => r.state === 'sent');
+    const suspects = this.#life.pending.values().filter((r) => r.state === 'sent');
     const zombies = [...this.#life.zombies.entries()].filter(([, dump]) => !dump).map(([seq]) => seq);
     const done = () => {
       for (const r of suspects) {
