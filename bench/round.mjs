@@ -367,9 +367,10 @@ function slope(ys, every) {
 async function requests(m) {
   const ct = await CtTimeout.open();
   const every = Math.max(1, Math.floor(m / 10));
-  // Two runs of m: the first lets V8 size its heap (its young generation grows to full size in
-  // the first few hundred thousand requests: heapTotal 15 -> 44 MB, RSS with it; docs/FINDINGS.md),
-  // the second is the one measured. Samples of both are kept, so a step anywhere shows.
+  // Two runs of m: the first warms up, the second is the one measured. run.mjs starts V8's young
+  // generation at its full size (--min-semi-space-size); without that V8 grows it in a step of
+  // ~16 MB at a point that moves from run to run (heapTotal 23 -> 40 MB, RSS with it;
+  // docs/FINDINGS.md). Samples of both runs are kept, so a step anywhere shows.
   const samples = { rss: [], heap: [], heapTotal: [] };
   let missing = 0;
   const sample = () => {

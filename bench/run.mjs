@@ -14,6 +14,7 @@
 //   --smoke              N = 10, 1 round, 3 cold runs, no --full; writes nothing unless --out
 //   --out FILE           where the JSON goes
 //   --print FILE         the README's tables (pivot by N, then the rest) from a JSON written earlier
+//   --help               this text
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -22,20 +23,43 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const root = join(here, '..');
-const { values: opt } = parseArgs({
-  options: {
-    n: { type: 'string', default: '100,1000,10000' },
-    rounds: { type: 'string', default: '5' },
-    'cold-runs': { type: 'string', default: '11' },
-    full: { type: 'boolean', default: false },
-    big: { type: 'string', default: '100000' },
-    requests: { type: 'string', default: '1000000' },
-    only: { type: 'string', default: 'kernel,codec,cli' },
-    smoke: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    print: { type: 'string' },
-  },
-});
+// The usage is the comment this file starts with.
+const usage = () => {
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  return lines
+    .slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('//')),
+    )
+    .map((l) => l.slice(3))
+    .join('\n');
+};
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      n: { type: 'string', default: '100,1000,10000' },
+      rounds: { type: 'string', default: '5' },
+      'cold-runs': { type: 'string', default: '11' },
+      full: { type: 'boolean', default: false },
+      big: { type: 'string', default: '100000' },
+      requests: { type: 'string', default: '1000000' },
+      only: { type: 'string', default: 'kernel,codec,cli' },
+      smoke: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      print: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (e) {
+  process.stderr.write(`bench: ${e.message}\n\n${usage()}\n`);
+  process.exit(2);
+}
+const opt = parsed.values;
+if (opt.help) {
+  process.stdout.write(`${usage()}\n`);
+  process.exit(0);
+}
 if (opt.print) {
   print(JSON.parse(readFileSync(opt.print, 'utf8')), { everyRow: false });
   process.exit(0);
@@ -393,12 +417,15 @@ if (FULL) {
     holder.kill('SIGKILL'); // the namespace and its policies go with it
   }
   log(`  full: ${REQUESTS} requests`);
-  const req = child(process.execPath, ['--expose-gc', join(here, 'round.mjs'), 'requests', REQUESTS]);
+  // The young generation starts at its full size (16 MB semi-spaces, Node 20's default maximum):
+  // otherwise V8 grows it in one step of ~16 MB somewhere in the first 1-2 million requests, and a
+  // step inside the measured million reads as several bytes a request (docs/FINDINGS.md).
+  const req = child(process.execPath, ['--expose-gc', '--min-semi-space-size=16', join(here, 'round.mjs'), 'requests', REQUESTS]);
   const mb = (xs) => xs.map((b) => +(b / 2 ** 20).toFixed(1));
   absolute(
     'mem.requests',
     REQUESTS,
-    `memory: ${REQUESTS} get()s of a missing policy after as many untimed, RSS growth per request (after gc)`,
+    `memory: ${REQUESTS} get()s of a missing policy after as many untimed, RSS growth per request (after gc, young generation at full size)`,
     req.rssGrowthBytesPerRequest,
     'B/request',
     1,

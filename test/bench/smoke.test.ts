@@ -91,3 +91,15 @@ it('bench/run.mjs --smoke measures every scenario, ours and the reference', { ti
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('| ') && !/^\| (scenario|kernel,|other) /.test(l));
   expect(lines.length).toBe(rows.length + kernelRows.length + (rows.length - kernelRows.length));
 });
+
+it('bench/run.mjs says what it takes: --help prints the options, an unknown one exits 2 with them', () => {
+  const run = (arg: string) => spawnSync(process.execPath, [join(ROOT, 'bench/run.mjs'), arg], { cwd: ROOT, encoding: 'utf8' });
+  const help = run('--help');
+  expect(help.status).toBe(0);
+  for (const option of ['--n ', '--rounds ', '--full ', '--smoke ', '--out ', '--print ']) expect(help.stdout).toContain(option);
+  expect(help.stdout).not.toContain('import ');
+  const bad = run('--fulll');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/^bench: Unknown option '--fulll'/);
+  expect(bad.stderr).toContain('--full ');
+});
