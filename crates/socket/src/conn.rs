@@ -8,8 +8,10 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use crate::capture::{self, Capture, Direction};
+use crate::pace::Pacer;
 use crate::split::{self, Chunk};
 use crate::sys;
 use cttimeout_codec::consts::{NLMSG_DONE, NLMSG_ERROR};
@@ -395,6 +397,7 @@ pub fn pack(events: &[Event], out: &mut [u8], meta: &mut [i32]) -> Option<usize>
 fn io_loop(s: &Shared, mut sink: Sink) {
     let fd = s.fd.as_raw_fd();
     let mut events: Vec<Event> = Vec::new();
+    let mut pacer = Pacer::default();
     loop {
         if s.stop.load(Ordering::SeqCst) {
             break;
@@ -414,7 +417,7 @@ fn io_loop(s: &Shared, mut sink: Sink) {
         if s.stop.load(Ordering::SeqCst) {
             break;
         }
-        send_queued(s, &mut events);
+        send_queued(s, &mut pacer, &mut events);
         let mut fatal = false;
         if readable && !s.paused.load(Ordering::SeqCst) {
             let mut buf = s.rx.lock().unwrap_or_else(|e| e.into_inner());
@@ -432,25 +435,40 @@ fn io_loop(s: &Shared, mut sink: Sink) {
     }
 }
 
-fn send_queued(s: &Shared, events: &mut Vec<Event>) {
+/// Sends what JS queued, a datagram at a time, each in sendmsg calls short enough for the
+/// kernel to give the CPU up between them (pace.rs). A sendmsg that fails fails its requests and
+/// the rest of its datagram, unsent.
+fn send_queued(s: &Shared, pacer: &mut Pacer, events: &mut Vec<Event>) {
     loop {
         let next = s.outbox.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
         let Some(data) = next else { break };
-        send_one(s, &data, events);
+        let sent = pacer.send(&data, |slice| {
+            let t = Instant::now();
+            send_bytes(s, slice).map(|()| t.elapsed())
+        });
+        if let Err((at, errno)) = sent {
+            events.push(Event::SendFailed { seqs: split::seqs(&data[at..]), errno });
+        }
     }
 }
 
 fn send_one(s: &Shared, data: &[u8], events: &mut Vec<Event>) {
+    if let Err(errno) = send_bytes(s, data) {
+        events.push(Event::SendFailed { seqs: split::seqs(data), errno });
+    }
+}
+
+/// One sendmsg, captured; its errno when it fails.
+fn send_bytes(s: &Shared, data: &[u8]) -> Result<(), i32> {
     if let Some(c) = &s.capture {
         c.record(Direction::Sent, data, data.len());
     }
     match sys::send_to_kernel(s.fd.as_raw_fd(), data) {
         Ok(()) => {
             s.sent.fetch_add(1, Ordering::Relaxed);
+            Ok(())
         }
-        Err(e) => {
-            events.push(Event::SendFailed { seqs: split::seqs(data), errno: e.raw_os_error().unwrap_or(libc::EIO) })
-        }
+        Err(e) => Err(e.raw_os_error().unwrap_or(libc::EIO)),
     }
 }
 

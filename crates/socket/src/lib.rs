@@ -17,6 +17,7 @@
 
 pub mod capture;
 pub mod conn;
+pub mod pace;
 pub mod split;
 mod sys;
 
