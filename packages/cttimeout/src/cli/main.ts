@@ -40,5 +40,9 @@ void runCli(args, {
   },
   exactArgs: exactArgs(args, () => readFileSync('/proc/self/cmdline')),
 }).then((status) => {
+  // All written and the socket closed: exit now instead of letting Node tear its whole
+  // environment down (~1 ms of a ~34 ms command on Node 24). Output still queued in a stream
+  // (a non-blocking descriptor that was full) drains first.
+  if (stdout.drained && stderr.drained) process.exit(status);
   process.exitCode = status;
 });

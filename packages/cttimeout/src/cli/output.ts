@@ -35,6 +35,11 @@ export class Output {
     }
   }
 
+  /** Nothing of this output is still waiting to be written. */
+  get drained(): boolean {
+    return this.#stream === undefined || this.#stream.writableLength === 0;
+  }
+
   #toStream(): NodeJS.WriteStream {
     const stream = this.fd === 1 ? process.stdout : process.stderr;
     stream.on('error', (e: NodeJS.ErrnoException) => this.#fail(e));
