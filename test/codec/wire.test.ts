@@ -68,6 +68,26 @@ describe('wire rules', () => {
     expect(() => prepareForSend(new Uint8Array(3), 1)).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED', source: 'usage' }));
   });
 
+  it('prepareForSend judges the whole length though only the header crosses into WebAssembly', () => {
+    const msg = encodeRequest({ op: 'NEW', name: 'body', l3proto: 'inet', l4proto: 'tcp', timeouts: { ESTABLISHED: 3000, CLOSE: 10 } });
+    // Every cut and every overlong copy: refused exactly when checkOneMessage refuses, same code.
+    for (let len = 0; len <= msg.length + 8; len++) {
+      const bytes = new Uint8Array(len);
+      bytes.set(msg.subarray(0, Math.min(len, msg.length)));
+      const problem = checkOneMessage(bytes);
+      if (problem) expect(() => prepareForSend(bytes, 1), `length ${len}`).toThrow(expect.objectContaining({ code: problem.code }));
+      else expect(prepareForSend(bytes, 1).bytes.length, `length ${len}`).toBe(msg.length);
+    }
+    // The body comes back as it was; the header gets the seq and the wire flags.
+    const p = prepareForSend(msg, 0x01020304);
+    expect(p.bytes.subarray(16)).toEqual(msg.subarray(16));
+    expect(decode(p.bytes).messages[0]!.header).toMatchObject({ seq: 0x01020304, len: msg.length });
+    // In place: the caller's own bytes are the ones written.
+    const own = msg.slice();
+    expect(prepareForSend(own, 7, true).bytes).toBe(own);
+    expect(decode(own).messages[0]!.header.seq).toBe(7);
+  });
+
   it('splits back-to-back messages and reports a bad tail', () => {
     const two = encodeBatch([
       { op: 'GET', name: 'a' },

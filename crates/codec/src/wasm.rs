@@ -184,11 +184,17 @@ pub fn wire_flags(msg_type: u16, flags: u16) -> u16 {
     wire::wire_flags(msg_type, flags)
 }
 
-/// Writes the wire flags and `seq` into `msg` (one whole message). 1 for a dump, 0 for
-/// another request, -1 with `lastError()` saying why it is not one message.
-#[wasm_bindgen(js_name = prepareForSend)]
-pub fn prepare_for_send(msg: &mut [u8], seq: u32) -> i32 {
-    match wire::prepare_for_send(msg, seq) {
+/// `wire::prepare_for_send` on a message whose first `min(total, 16)` bytes JS wrote at
+/// `inputBuffer(16)`, `total` bytes long: the header is rewritten there, for JS to copy back.
+/// 1 for a dump, 0 for another request, -1 with `lastError()` saying why it is not one message.
+#[wasm_bindgen(js_name = prepareInputHeader)]
+pub fn prepare_input_header(total: usize, seq: u32) -> i32 {
+    let r = INPUT.with(|i| {
+        let mut input = i.borrow_mut();
+        let n = total.min(crate::consts::NLMSG_HDRLEN).min(input.len());
+        wire::prepare_header(&mut input[..n], total, seq)
+    });
+    match r {
         Ok(dump) => i32::from(dump),
         Err(e) => {
             set_decode_error(&e);

@@ -30,13 +30,19 @@ pub fn wire_flags(msg_type: u16, flags: u16) -> u16 {
 /// Checks that `bytes` is exactly one netlink message (`nlmsg_len` is its whole length, at
 /// least a header) and returns its header.
 pub fn check_one_message(bytes: &[u8]) -> Result<Header, DecodeError> {
-    let h = Header::parse(bytes, 0, "nlmsghdr")?;
+    check_header(bytes, bytes.len())
+}
+
+/// [`check_one_message`] from the message's first bytes (`head`, its header if it has one)
+/// and its whole length `total`.
+fn check_header(head: &[u8], total: usize) -> Result<Header, DecodeError> {
+    let h = Header::parse(head, 0, "nlmsghdr")?;
     let len = h.len as usize;
     if len < NLMSG_HDRLEN {
         return Err(DecodeError::new(0, K::LengthTooShort { what: "nlmsg_len", len, min: NLMSG_HDRLEN }));
     }
-    if len != bytes.len() {
-        return Err(DecodeError::new(0, K::NotOneMessage { len, total: bytes.len() }));
+    if len != total {
+        return Err(DecodeError::new(0, K::NotOneMessage { len, total }));
     }
     Ok(h)
 }
@@ -44,10 +50,18 @@ pub fn check_one_message(bytes: &[u8]) -> Result<Header, DecodeError> {
 /// Makes one request ready to send with sequence number `seq`: checks it is one message,
 /// applies [`wire_flags`] and writes `seq`. Returns whether it is a dump.
 pub fn prepare_for_send(msg: &mut [u8], seq: u32) -> Result<bool, DecodeError> {
-    let mut h = check_one_message(msg)?;
+    let total = msg.len();
+    prepare_header(&mut msg[..total.min(NLMSG_HDRLEN)], total, seq)
+}
+
+/// [`prepare_for_send`] given only the message's first `NLMSG_HDRLEN` bytes (fewer if it is
+/// shorter) and its whole length: the rest of a request plays no part in it, so the TS side
+/// moves 16 bytes into WebAssembly and back instead of the whole message.
+pub fn prepare_header(head: &mut [u8], total: usize, seq: u32) -> Result<bool, DecodeError> {
+    let mut h = check_header(head, total)?;
     h.flags = wire_flags(h.ty, h.flags);
     h.seq = seq;
-    msg[..NLMSG_HDRLEN].copy_from_slice(&h.to_bytes());
+    head[..NLMSG_HDRLEN].copy_from_slice(&h.to_bytes());
     Ok(is_dump(h.ty, h.flags))
 }
 

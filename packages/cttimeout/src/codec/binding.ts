@@ -19,7 +19,7 @@ export interface WasmBinding {
     | 'headerNames'
     | 'isDump'
     | 'wireFlags'
-    | 'prepareForSend'
+    | 'prepareInputHeader'
     | 'checkOneMessage'
     | 'splitMessages'
     | 'probeRequest'

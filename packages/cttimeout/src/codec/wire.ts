@@ -2,7 +2,8 @@
 // checks, splitting, the probe and the barrier. The transport frames messages only through
 // these, so the rule lives in Rust alone.
 import { CtTimeoutError } from '../errors.js';
-import { binding } from './binding.js';
+import { NETLINK } from '../generated/table.js';
+import { binding, memoryViews } from './binding.js';
 import type { DecodeProblem } from './types.js';
 
 function lastProblem(): DecodeProblem {
@@ -36,8 +37,15 @@ export function checkOneMessage(bytes: Uint8Array): DecodeProblem | undefined {
  */
 export function prepareForSend(message: Uint8Array, seq: number, inPlace = false): { bytes: Uint8Array; dump: boolean } {
   const bytes = inPlace ? message : message.slice();
-  const r = binding().glue.prepareForSend(bytes, seq >>> 0);
-  if (r < 0) {
+  // Only the header takes part (wire.rs prepare_header): 16 bytes cross, not the message.
+  const { glue, memory } = binding();
+  const head = Math.min(bytes.length, NETLINK.NLMSG_HDRLEN);
+  const at = glue.inputBuffer(NETLINK.NLMSG_HDRLEN);
+  const mem = memoryViews(memory).u8;
+  for (let i = 0; i < head; i++) mem[at + i] = bytes[i]!;
+  const r = glue.prepareInputHeader(bytes.length, seq >>> 0);
+  if (r >= 0) for (let i = 0; i < head; i++) bytes[i] = mem[at + i]!;
+  else {
     const p = lastProblem();
     throw new CtTimeoutError(p.code, `request: ${p.message}`, { source: 'usage', offset: p.offset });
   }
