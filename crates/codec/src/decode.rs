@@ -300,6 +300,11 @@ pub(crate) fn trace_header<T: Tracer>(tr: &mut T, h: &Header, o: usize, label: &
     tr.exit();
 }
 
+/// The cttimeout command (low byte) of a message type, if the type is cttimeout's.
+pub fn timeout_command(ty: u16) -> Option<u8> {
+    (ty >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT)).then_some((ty & 0xff) as u8)
+}
+
 /// Decodes one length-checked message.
 pub fn decode_message<'a, T: Tracer>(raw: RawMessage<'a>, tr: &mut T) -> Result<Message<'a>, DecodeError> {
     tr.enter(Label::Message(raw.header.ty), raw.offset, raw.header.len as usize, Value::None);
@@ -310,7 +315,7 @@ pub fn decode_message<'a, T: Tracer>(raw: RawMessage<'a>, tr: &mut T) -> Result<
         NLMSG_OVERRUN => Body::Overrun,
         NLMSG_ERROR => Body::Error(decode_error(&raw, tr)?),
         NLMSG_DONE => Body::Done(decode_done(&raw, tr)?),
-        t if t >> 8 == u16::from(NFNL_SUBSYS_CTNETLINK_TIMEOUT) => {
+        t if timeout_command(t).is_some() => {
             Body::Timeout(decode_timeout((t & 0xff) as u8, raw.payload, body_offset, tr)?)
         }
         _ => {
