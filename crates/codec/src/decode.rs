@@ -34,6 +34,12 @@ impl<'a> Timeouts<'a> {
         Timeouts { protocol, mask: 0, values: [0; MAX_STATES], unknown: Vec::new() }
     }
 
+    /// As [`Timeouts::new`], in place (the `unknown` Vec is kept, emptied).
+    fn reset(&mut self, protocol: &'static Protocol) {
+        (self.protocol, self.mask, self.values) = (protocol, 0, [0; MAX_STATES]);
+        self.unknown.clear();
+    }
+
     /// Value of the state with this attribute number.
     pub fn get(&self, attr: u16) -> Option<u32> {
         let i = usize::from(attr).checked_sub(1)?;
@@ -97,6 +103,20 @@ pub struct Timeout<'a> {
 }
 
 impl Timeout<'_> {
+    /// A message with no fields, to decode into.
+    pub fn empty() -> Self {
+        Timeout {
+            cmd: 0,
+            nfgen: NfGenMsg::default(),
+            name: None,
+            l3proto: None,
+            l4proto: None,
+            use_count: None,
+            timeouts: None,
+            unknown: Vec::new(),
+        }
+    }
+
     pub fn command(&self) -> Option<Command> {
         Command::from_u8(self.cmd)
     }
@@ -340,17 +360,25 @@ pub fn decode_timeout<'a, T: Tracer>(
     offset: usize,
     tr: &mut T,
 ) -> Result<Timeout<'a>, DecodeError> {
-    let nfgen = decode_nfgen(payload, offset, tr)?;
-    let mut t = Timeout {
-        cmd,
-        nfgen,
-        name: None,
-        l3proto: None,
-        l4proto: None,
-        use_count: None,
-        timeouts: None,
-        unknown: Vec::new(),
-    };
+    let mut t = Timeout::empty();
+    decode_timeout_into(cmd, payload, offset, tr, &mut t)?;
+    Ok(t)
+}
+
+/// [`decode_timeout`] into `t`, every field rewritten (its `Vec`s reused). The decode tape
+/// keeps one `Timeout` for a whole datagram: in WebAssembly every move of this ~200-byte
+/// struct is a `memory.copy` call.
+pub fn decode_timeout_into<'a, T: Tracer>(
+    cmd: u8,
+    payload: &'a [u8],
+    offset: usize,
+    tr: &mut T,
+    t: &mut Timeout<'a>,
+) -> Result<(), DecodeError> {
+    t.cmd = cmd;
+    t.nfgen = decode_nfgen(payload, offset, tr)?;
+    (t.name, t.l3proto, t.l4proto, t.use_count) = (None, None, None, None);
+    t.unknown.clear();
     let mut data = None;
     for a in attrs(&payload[NFGENMSG_LEN..], offset + NFGENMSG_LEN) {
         let a = a?;
@@ -380,10 +408,13 @@ pub fn decode_timeout<'a, T: Tracer>(
     }
     // DATA is read after the other attributes: its meaning depends on L4PROTO, wherever
     // that came.
-    if let Some(d) = data {
-        decode_data(&d, t.l4proto, &mut t.timeouts, tr)?;
+    match data {
+        Some(d) => decode_data(&d, t.l4proto, &mut t.timeouts, tr),
+        None => {
+            t.timeouts = None;
+            Ok(())
+        }
     }
-    Ok(t)
 }
 
 /// `struct nfgenmsg` at the start of `payload`.
@@ -420,7 +451,8 @@ fn decode_data<'a, T: Tracer>(
             .ok_or_else(|| DecodeError::new(d.offset, K::UnknownProtocol { number: l4proto })),
     )?;
     tr.enter_attr(Label::Static("CTA_TIMEOUT_DATA"), d, Value::Protocol(proto.number));
-    let ts = into.insert(Timeouts::new(proto));
+    let ts = into.get_or_insert_with(|| Timeouts::new(proto));
+    ts.reset(proto);
     for n in d.nested() {
         let n = n?;
         match proto.state(n.kind()) {
@@ -614,5 +646,25 @@ mod tests {
         let d = decode(&b);
         let Body::Timeout(t) = &d.messages[0].body else { panic!("{d:?}") };
         assert_eq!(t.timeouts.as_ref().unwrap().get(1), Some(7));
+    }
+
+    #[test]
+    fn decoding_into_a_reused_timeout_equals_a_fresh_decode() {
+        let nfgen = [2u8, 0, 0, 0];
+        let name = |c: u8| [6u8, 0, 1, 0, c, 0, 0, 0];
+        let l4 = |p: u8| [5u8, 0, 3, 0, p, 0, 0, 0];
+        let unknown_attr = [8u8, 0, 30, 0, 0, 0, 0, 1];
+        // TCP with a name, an unknown attribute and ESTABLISHED=3000; UDP with no DATA; UDP
+        // with no name and UNREPLIED=30; then the first again.
+        let tcp =
+            [&nfgen[..], &name(b'a'), &l4(6), &unknown_attr, &[12, 0, 4, 0x80, 8, 0, 3, 0, 0, 0, 0x0b, 0xb8]].concat();
+        let udp_bare = [&nfgen[..], &name(b'b'), &l4(17)].concat();
+        let udp = [&nfgen[..], &l4(17), &[12, 0, 4, 0x80, 8, 0, 1, 0, 0, 0, 0, 30]].concat();
+        let mut x = Timeout::empty();
+        for p in [&tcp, &udp_bare, &udp, &tcp] {
+            decode_timeout_into(0, p, 16, &mut NoTrace, &mut x).unwrap();
+            assert_eq!(x, decode_timeout(0, p, 16, &mut NoTrace).unwrap());
+        }
+        assert!(!decode_timeout(0, &tcp, 16, &mut NoTrace).unwrap().unknown.is_empty());
     }
 }

@@ -38,7 +38,7 @@
 //! names, protocols, states, the HZ limit) happens here.
 use crate::consts::Command;
 use crate::consts::NLMSG_HDRLEN;
-use crate::decode::{decode_message, decode_timeout, timeout_command, NoTrace, Timeout, Timeouts};
+use crate::decode::{decode_message, decode_timeout_into, timeout_command, NoTrace, Timeout, Timeouts};
 use crate::encode::{encode_into, nfct_flags, EncodeOptions, Request};
 use crate::error::{EncodeCode, EncodeError};
 use crate::framing::{messages, Header};
@@ -202,12 +202,13 @@ pub fn decode_tape_into(buf: &[u8], words: &mut Vec<u32>) {
     words.clear();
     words.extend_from_slice(&[0, 0]);
     let mut t = Tape { words, text: String::new() };
+    // A policy is decoded into one reused Timeout and written from there: wrapped in a Body
+    // and a Message, and returned, its ~200 bytes were copied (memory.copy) several times.
+    let mut x = Timeout::empty();
     for raw in messages(buf) {
-        // A policy goes from decode_timeout straight into its record: wrapped in a Body and a
-        // Message first, its ~200 bytes were copied three more times on the way.
         let r = raw.and_then(|raw| match timeout_command(raw.header.ty) {
-            Some(cmd) => decode_timeout(cmd, raw.payload, raw.offset + NLMSG_HDRLEN, &mut NoTrace)
-                .map(|x| t.timeout(raw.offset, &raw.header, &x, buf)),
+            Some(cmd) => decode_timeout_into(cmd, raw.payload, raw.offset + NLMSG_HDRLEN, &mut NoTrace, &mut x)
+                .map(|()| t.timeout(raw.offset, &raw.header, &x, buf)),
             None => decode_message(raw, &mut NoTrace).map(|m| t.json(KIND_JSON, &m)),
         });
         if let Err(e) = r {
