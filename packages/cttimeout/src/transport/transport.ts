@@ -164,7 +164,7 @@ export class NetlinkTransport {
         (err) => (err ? reject(err) : resolve(chunks)),
       );
       // After the flush queued before it: a request answered inside sendmsg needs no timer.
-      if (r) queueMicrotask(() => this.#life.armTimer(r));
+      if (r) this.#life.armSoon(r);
     });
   }
 
