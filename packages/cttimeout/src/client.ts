@@ -6,7 +6,7 @@ import { decodeStrict, encodeRequest } from './codec/api.js';
 import type { Family, ProtocolName, RequestSpec, TimeoutMessage, Timeouts } from './codec/types.js';
 import { detectHz } from './kernel-hz.js';
 import { checkPolicy, policySpec, toKernelPolicy, inOperation, usage, withOperation, type FullTimeouts, type KernelPolicy, type Policy } from './policy.js';
-import { NetlinkTransport, handOver, type TransportOptions } from './transport/transport.js';
+import { NetlinkTransport, requestBatchOwned, requestOwned, type TransportOptions } from './transport/transport.js';
 import { turn } from './transport/budget.js';
 import { u16, u32 } from './transport/bytes.js';
 import { E, NLMSG } from './generated/table.js';
@@ -244,11 +244,11 @@ export class CtTimeout {
   #request(spec: RequestSpec, operation: string, opts: CallOptions): Promise<Uint8Array[]> {
     let message: Uint8Array;
     try {
-      message = handOver(this.#encode(spec, operation));
+      message = this.#encode(spec, operation);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#transport.request(message, { operation, ...opts });
+    return requestOwned(this.#transport, message, { operation, ...opts });
   }
 
   /**
@@ -379,8 +379,8 @@ export class CtTimeout {
       limits: this.#limits,
       list: (c) => this.list(c).toArray(),
       getDefaults: (family, protocol, c) => this.getDefaults(family, protocol, c),
-      encode: (spec) => handOver(this.#encode(spec, 'apply')),
-      batch: (messages, c) => this.#transport.requestBatch(messages, { operation: 'apply', ...c }),
+      encode: (spec) => this.#encode(spec, 'apply'),
+      batch: (messages, c) => requestBatchOwned(this.#transport, messages, { operation: 'apply', ...c }),
     };
     const { runApply } = await import('./apply/index.js');
     return runApply(ctx, policies, o);
