@@ -76,7 +76,8 @@ function runWithCodeCache(file, source) {
 
 /** Writes the cache file; false if it cannot be (a read-only directory: no cache, as before). */
 function save(script, cacheFile, source, verbs) {
-  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  // pid and a random part: processes of other PID namespaces may share this directory.
+  const tmp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const header = Buffer.from(`cttimeout-cli-cache-1 ${source.length} ${verbs.join(' ')}\n`, 'latin1');
     const bytes = Buffer.concat([header, source, script.createCachedData()]);
