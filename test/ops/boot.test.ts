@@ -73,6 +73,10 @@ describe('systemd/cttimeout.service', () => {
     expect(values_(service, 'ExecStart').join(' ')).toBe('/usr/bin/env cttimeout apply --config-dir /etc/cttimeout');
     expect(values_(unit, 'ConditionPathExists')).toEqual(['|/etc/cttimeout/policies.yaml']);
     expect(values_(unit, 'ConditionDirectoryNotEmpty')).toEqual(['|/etc/cttimeout/policies.d']);
+    // The code cache goes where the unit may write (/usr is read-only under ProtectSystem=strict).
+    expect(values_(service, 'ProtectSystem')).toEqual(['strict']);
+    expect(values_(service, 'CacheDirectory')).toEqual(['cttimeout']);
+    expect(values_(service, 'Environment')).toEqual(['NODE_COMPILE_CACHE=%C/cttimeout']);
   });
 
   it('is in the package (files) with the man page it documents itself with', () => {
@@ -96,7 +100,11 @@ describe('systemd/cttimeout.service', () => {
     mkdirSync(bin, { recursive: true });
     symlinkSync(join(PKG, 'bin/cttimeout.cjs'), join(bin, 'cttimeout'));
     const [exe, ...args] = values_(section(text, 'Service'), 'ExecStart').map((w) => w.replace('/etc/cttimeout', etc));
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    // The unit's Environment= with %C (the cache root, /var/cache) in the temp dir.
+    const cacheRoot = join(dir, 'var-cache');
+    const unitEnv = Object.fromEntries(values_(section(text, 'Service'), 'Environment').map((kv) => kv.replace('%C', cacheRoot).split('=', 2) as [string, string]));
+    const env = { ...process.env, ...unitEnv, PATH: `${bin}:${process.env.PATH}`, CTTIMEOUT_CODE_CACHE_TRACE: '1' };
+    delete env.NODE_DISABLE_COMPILE_CACHE;
 
     // Without the policies (a fresh boot), the firewall rules do not load.
     const rules = write(dir, 'rules.v4', RULES);
@@ -124,6 +132,9 @@ describe('systemd/cttimeout.service', () => {
     // A second start (systemctl restart/reload) changes nothing.
     const again = spawnSync('nsenter', [`--net=${ns.path}`, exe!, ...args], { encoding: 'utf8', env });
     expect([again.status, again.stdout]).toEqual([0, 'in sync: web, dns, web6\nnothing changed\n']);
+    // The first start wrote the command's code cache into the unit's cache directory; the next used it.
+    expect(r.stderr).toContain(`code cache ${join(cacheRoot, 'cttimeout')}/cli-${process.version}-${process.arch}.v8: none, written`);
+    expect(again.stderr).toMatch(/code cache .*: used, kept\n/);
     runIn(ns, 'iptables', ['-t', 'raw', '-F']);
     runIn(ns, 'ip6tables', ['-t', 'raw', '-F']);
     expect(nfct(ns, ['flush', 'timeout']).status).toBe(0);
