@@ -99,10 +99,11 @@ describe('systemd/cttimeout.service', () => {
     const bin = join(dir, 'bin');
     mkdirSync(bin, { recursive: true });
     symlinkSync(join(PKG, 'bin/cttimeout.cjs'), join(bin, 'cttimeout'));
-    const [exe, ...args] = values_(section(text, 'Service'), 'ExecStart').map((w) => w.replace('/etc/cttimeout', etc));
+    const service = section(text, 'Service');
+    const [exe, ...args] = values_(service, 'ExecStart').map((w) => w.replace('/etc/cttimeout', etc));
     // The unit's Environment= with %C (the cache root, /var/cache) in the temp dir.
     const cacheRoot = join(dir, 'var-cache');
-    const unitEnv = Object.fromEntries(values_(section(text, 'Service'), 'Environment').map((kv) => kv.replace('%C', cacheRoot).split('=', 2) as [string, string]));
+    const unitEnv = Object.fromEntries(values_(service, 'Environment').map((kv) => kv.replace('%C', cacheRoot).split('=', 2) as [string, string]));
     const env = { ...process.env, ...unitEnv, PATH: `${bin}:${process.env.PATH}`, CTTIMEOUT_CODE_CACHE_TRACE: '1' };
     delete env.NODE_DISABLE_COMPILE_CACHE;
 

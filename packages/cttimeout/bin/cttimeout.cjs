@@ -18,6 +18,8 @@ const cacheDir = process.env.NODE_COMPILE_CACHE || join(__dirname, '..', '.compi
 Module.enableCompileCache?.(cacheDir);
 
 const main = join(__dirname, '..', 'dist', 'bin', 'main.cjs');
+// The first word of a cache file's header line; a new layout gets a new one.
+const CACHE_FORMAT = 'cttimeout-cli-cache-1';
 let source;
 try {
   source = readFileSync(main);
@@ -51,7 +53,7 @@ function runWithCodeCache(file, source) {
     const nl = b.indexOf(10);
     const [format, length, ...verbs] = b.toString('latin1', 0, nl).split(' ');
     state = 'stale';
-    if (format === 'cttimeout-cli-cache-1' && Number(length) === source.length && b.subarray(nl + 1, nl + 1 + source.length).equals(source)) {
+    if (format === CACHE_FORMAT && Number(length) === source.length && b.subarray(nl + 1, nl + 1 + source.length).equals(source)) {
       cachedData = b.subarray(nl + 1 + source.length);
       seen = verbs;
     }
@@ -79,7 +81,7 @@ function save(script, cacheFile, source, verbs) {
   // pid and a random part: processes of other PID namespaces may share this directory.
   const tmp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    const header = Buffer.from(`cttimeout-cli-cache-1 ${source.length} ${verbs.join(' ')}\n`, 'latin1');
+    const header = Buffer.from(`${CACHE_FORMAT} ${source.length} ${verbs.join(' ')}\n`, 'latin1');
     const bytes = Buffer.concat([header, source, script.createCachedData()]);
     mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
     // Written whole, synced and renamed: a reader sees the old cache or the new one, never part
